@@ -1,0 +1,123 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "chatbot",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chatbot", targets: ["chatbot"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["YAML"]),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The thin executable: parses nothing itself, hands over to ChatbotCLI.
+        .executableTarget(
+            name: "chatbot",
+            dependencies: ["ChatbotCLI"],
+            swiftSettings: swiftSettings
+        ),
+        // One file per subcommand; builds the shared services once and maps errors to exit codes.
+        .target(
+            name: "ChatbotCLI",
+            dependencies: [
+                "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotLocalStack",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Domain types, protocols, configuration and errors. No network or database I/O.
+        .target(
+            name: "ChatbotCore",
+            dependencies: [
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Chat (and later embedding / transcription) clients over HTTP: OpenAI-compatible protocol,
+        // retries, fallback chain.
+        .target(
+            name: "ChatbotProviders",
+            dependencies: [
+                "ChatbotCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Database (SQLite now, PostgreSQL next) behind SQLKit, the object store, migrations.
+        .target(
+            name: "ChatbotStorage",
+            dependencies: [
+                "ChatbotCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Starts, health-checks and stops the managed local model servers.
+        .target(
+            name: "ChatbotLocalStack",
+            dependencies: [
+                "ChatbotCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // In-process HTTP servers for tests: an OpenAI-compatible fake for faults a real peer cannot
+        // produce on demand (429 + Retry-After, 500, slow first byte, reset mid-stream, bad SSE).
+        .target(
+            name: "ChatbotTestSupport",
+            dependencies: [
+                "ChatbotCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotCoreTests",
+            dependencies: ["ChatbotCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotProvidersTests",
+            dependencies: ["ChatbotProviders", "ChatbotTestSupport", "ChatbotLocalStack"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotStorageTests",
+            dependencies: ["ChatbotStorage"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotCLITests",
+            dependencies: ["ChatbotCLI", "ChatbotTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

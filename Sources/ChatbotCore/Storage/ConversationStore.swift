@@ -1,0 +1,60 @@
+public import Foundation
+
+/// Persistence of conversations, messages, usage accounting and the response cache.
+///
+/// Implemented over SQLKit for SQLite (and PostgreSQL), so callers never see a dialect.
+public protocol ConversationStore: Sendable {
+    /// Creates and stores a new conversation.
+    func createConversation(title: String) async throws -> Conversation
+    /// The conversation with this id, or with this unique id prefix; `nil` when none matches.
+    /// A prefix matching several conversations is a usage error.
+    func conversation(matching idOrPrefix: String) async throws -> Conversation?
+    /// The most recently updated conversation.
+    func latestConversation() async throws -> Conversation?
+    /// Conversations, most recently updated first.
+    func listConversations(limit: Int, offset: Int) async throws -> [Conversation]
+    /// Deletes a conversation and its messages; returns whether it existed.
+    func deleteConversation(id: String) async throws -> Bool
+
+    /// Stores a message (and bumps the conversation's `updatedAt`) in one transaction.
+    func appendMessage(_ message: MessageRecord) async throws
+    /// Replaces a stored message's content, accounting and status (used while and after streaming).
+    func updateMessage(_ message: MessageRecord) async throws
+    /// The messages of a conversation, oldest first.
+    func messages(conversationID: String) async throws -> [MessageRecord]
+    /// Full-text search over message content, best match first.
+    func searchMessages(_ query: String, limit: Int) async throws -> [MessageSearchHit]
+    /// Token and cost totals per provider and model for assistant messages created in `[from, to)`.
+    func usageTotals(from: Date?, to: Date?) async throws -> [UsageTotal]
+
+    /// A cached answer for this request key, if any.
+    func cachedResponse(key: String) async throws -> CachedResponse?
+    /// Stores an answer in the response cache (replacing an older one for the key).
+    func storeCachedResponse(_ response: CachedResponse) async throws
+}
+
+/// An answer stored in the exact-match response cache.
+public struct CachedResponse: Sendable, Hashable, Codable {
+    /// SHA-256 of the canonical request (provider, model, messages, parameters).
+    public var key: String
+    /// The provider that answered.
+    public var provider: String
+    /// The model that answered.
+    public var model: String
+    /// The answer text.
+    public var content: String
+    /// Usage of the original request.
+    public var usage: ChatUsage?
+    /// When it was stored.
+    public var createdAt: Date
+
+    /// Creates a cache entry.
+    public init(key: String, provider: String, model: String, content: String, usage: ChatUsage?, createdAt: Date) {
+        self.key = key
+        self.provider = provider
+        self.model = model
+        self.content = content
+        self.usage = usage
+        self.createdAt = createdAt
+    }
+}
