@@ -1,0 +1,200 @@
+import Configuration
+public import Foundation
+import SystemPackage
+import Yams
+
+/// Builds ``ChatbotSettings`` from, in order of precedence: command-line flags, `CHATBOT_*`
+/// environment variables, the YAML config file, and built-in defaults.
+///
+/// Keys are dotted paths (`providers.openai.base_url`); the environment spells them
+/// `CHATBOT_PROVIDERS_OPENAI_BASE_URL`.
+public struct SettingsLoader: Sendable {
+    /// The process environment (injectable for tests).
+    public var environment: [String: String]
+    /// Values given on the command line, by key (`model`, `data_dir`, …).
+    public var overrides: [String: String]
+    /// An explicit config file (`--config`); otherwise `CHATBOT_CONFIG`, then the XDG location.
+    public var configFile: String?
+
+    /// Creates a loader.
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        overrides: [String: String] = [:],
+        configFile: String? = nil
+    ) {
+        self.environment = environment
+        self.overrides = overrides
+        self.configFile = configFile
+    }
+
+    /// The config file this loader reads.
+    public var configFilePath: String {
+        if let configFile { return configFile }
+        if let path = environment["CHATBOT_CONFIG"], !path.isEmpty { return path }
+        return "\(XDGDirectories(environment: environment).configHome)/chatbot/config.yaml"
+    }
+
+    /// Reads every source and returns the merged settings.
+    public func load() async throws -> ChatbotSettings {
+        let path = configFilePath
+        let yamlDocument = try readYAMLDocument(at: path)
+        let reader = try await makeReader(configFile: path)
+        let xdg = XDGDirectories(environment: environment)
+
+        let dataDirectory = reader.string(forKey: "data_dir", default: "\(xdg.dataHome)/chatbot")
+        let localPrefix = reader.string(forKey: "local.prefix", default: "\(xdg.dataHome)/chatbot/local")
+        let local = LocalStackSettings(
+            prefix: localPrefix,
+            chatPort: reader.int(forKey: "local.chat_port", default: 8411),
+            chatModelFile: reader.string(forKey: "local.chat_model_file"),
+            chatContext: reader.int(forKey: "local.chat_context", default: 4096),
+            embeddingsPort: reader.int(forKey: "local.embeddings_port", default: 8412),
+            speechPort: reader.int(forKey: "local.speech_port", default: 8413),
+            stateDirectory: reader.string(forKey: "local.state_dir", default: "\(xdg.stateHome)/chatbot")
+        )
+
+        var providers: [String: ProviderSettings] = [:]
+        let configuredNames = Self.mappingKeys(yamlDocument?["providers"])
+        let providerNames = Set(ProviderPreset.all.map(\.name)).union(configuredNames)
+        for name in providerNames {
+            providers[name] = try provider(named: name, reader: reader.scoped(to: ConfigKey(["providers", name])))
+        }
+
+        var aliases: [String: String] = ["local": "local:\(LocalStackSettings.defaultChatModel)"]
+        for name in Self.mappingKeys(yamlDocument?["aliases"]) {
+            if let target = reader.string(forKey: ConfigKey(["aliases", name])) { aliases[name] = target }
+        }
+
+        return ChatbotSettings(
+            configFile: path,
+            dataDirectory: dataDirectory,
+            defaultModel: reader.string(forKey: "model", default: "local"),
+            fallback: reader.stringArray(forKey: "fallback", default: []),
+            aliases: aliases,
+            providers: providers,
+            prices: try Self.prices(yamlDocument?["prices"], file: path),
+            cacheResponses: reader.bool(forKey: "cache", default: false),
+            maxAttempts: max(1, reader.int(forKey: "retries", default: 2) + 1),
+            connectTimeout: reader.double(forKey: "timeouts.connect", default: 10),
+            idleTimeout: reader.double(forKey: "timeouts.idle", default: 60),
+            local: local
+        )
+    }
+
+    private func makeReader(configFile path: String) async throws -> ConfigReader {
+        var flagValues: [AbsoluteConfigKey: ConfigValue] = [:]
+        for (key, value) in overrides {
+            flagValues[AbsoluteConfigKey(ConfigKey(key).components)] = ConfigValue(.string(value), isSecret: key.hasSuffix("api_key"))
+        }
+        let environmentProvider = EnvironmentVariablesProvider(
+            environmentVariables: environment,
+            secretsSpecifier: .dynamic { name, _ in name.hasSuffix("_API_KEY") || name.hasSuffix("_TOKEN") }
+        ).prefixKeys(with: "chatbot")
+        let file: FileProvider<YAMLSnapshot>
+        do {
+            file = try await FileProvider<YAMLSnapshot>(
+                parsingOptions: .init(secretsSpecifier: .dynamic { key, _ in key.hasSuffix("api_key") }),
+                filePath: FilePath(path),
+                allowMissing: true
+            )
+        } catch {
+            throw ChatbotError(
+                .usage, "cannot read config file \(path): \(error)",
+                hint: "fix the YAML, or run `chatbot config init --force` to start from a fresh file")
+        }
+        return ConfigReader(providers: [
+            InMemoryProvider(name: "flags", values: flagValues),
+            environmentProvider,
+            file,
+        ])
+    }
+
+    private func provider(named name: String, reader: ConfigReader) throws -> ProviderSettings {
+        let presetName = reader.string(forKey: "preset") ?? (ProviderPreset.named(name) != nil ? name : nil)
+        var preset: ProviderPreset?
+        if let presetName {
+            guard let found = ProviderPreset.named(presetName) else {
+                throw ChatbotError(
+                    .usage, "provider '\(name)' uses unknown preset '\(presetName)'",
+                    hint: "presets: \(ProviderPreset.all.map(\.name).joined(separator: ", "))")
+            }
+            preset = found
+        }
+        var apiKey = reader.string(forKey: "api_key", isSecret: true)
+        var apiKeySource: String? = apiKey == nil ? nil : "config"
+        let keyVariable = reader.string(forKey: "api_key_env") ?? preset?.apiKeyEnvironmentVariable
+        if apiKey == nil, let keyVariable, let value = environment[keyVariable], !value.isEmpty {
+            apiKey = value
+            apiKeySource = keyVariable
+        }
+        var headers: [String: String] = [:]
+        for line in reader.stringArray(forKey: "headers", default: []) {
+            guard let colon = line.firstIndex(of: ":") else {
+                throw ChatbotError(.usage, "header '\(line)' of provider '\(name)' is not 'Name: value'")
+            }
+            headers[line[..<colon].trimmingCharacters(in: .whitespaces)] =
+                line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let isLocal = preset?.name == "local"
+        return ProviderSettings(
+            name: name,
+            preset: preset?.name,
+            baseURL: reader.string(forKey: "base_url") ?? preset?.baseURL,
+            apiKey: apiKey,
+            apiKeySource: apiKeySource ?? keyVariable.map { "\($0) (not set)" },
+            headers: headers,
+            defaultModel: reader.string(forKey: "default_model") ?? preset?.defaultModel,
+            isManagedLocal: isLocal
+        )
+    }
+
+    private func readYAMLDocument(at path: String) throws -> [String: Any]? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ChatbotError(.usage, "config file \(path) is not UTF-8 text")
+        }
+        do {
+            let value = try Yams.load(yaml: text)
+            if value == nil { return [:] }
+            guard let mapping = value as? [String: Any] else {
+                throw ChatbotError(.usage, "config file \(path) must be a YAML mapping (key: value lines)")
+            }
+            return mapping
+        } catch let error as ChatbotError {
+            throw error
+        } catch {
+            throw ChatbotError(
+                .usage, "config file \(path) is not valid YAML: \(error)",
+                hint: "fix the file, or run `chatbot config init --force` to start from a fresh one")
+        }
+    }
+
+    private static func mappingKeys(_ value: Any?) -> [String] {
+        guard let mapping = value as? [String: Any] else { return [] }
+        return mapping.keys.sorted()
+    }
+
+    private static func prices(_ value: Any?, file: String) throws -> [String: ModelPrice] {
+        guard let mapping = value as? [String: Any] else { return [:] }
+        var result: [String: ModelPrice] = [:]
+        for (model, entry) in mapping {
+            guard let fields = entry as? [String: Any],
+                let input = number(fields["input"]), let output = number(fields["output"])
+            else {
+                throw ChatbotError(
+                    .usage, "price of '\(model)' in \(file) needs numeric 'input' and 'output' (USD per million tokens)")
+            }
+            result[model] = ModelPrice(inputPerMillion: input, outputPerMillion: output)
+        }
+        return result
+    }
+
+    private static func number(_ value: Any?) -> Double? {
+        switch value {
+        case let double as Double: double
+        case let int as Int: Double(int)
+        case let string as String: Double(string)
+        default: nil
+        }
+    }
+}
