@@ -1,0 +1,90 @@
+public import ChatbotCore
+import Foundation
+import SQLKit
+
+extension SQLConversationStore {
+    static let messageColumns = RecordColumns.message.joined(separator: ", ")
+
+    /// Stores a message and moves the conversation's `updatedAt` forward to the message's time,
+    /// in one transaction.
+    ///
+    /// - Throws: ``ChatbotError`` (`.notFound`) when the conversation does not exist.
+    public func appendMessage(_ message: MessageRecord) async throws {
+        let createdAt = DatabaseTimestamp.milliseconds(message.createdAt)
+        try await access.transaction { database in
+            let bumped = try await database.raw(
+                """
+                UPDATE conversations SET updated_at = \
+                CASE WHEN updated_at < \(bind: createdAt) THEN \(bind: createdAt) ELSE updated_at END \
+                WHERE id = \(bind: message.conversationID) RETURNING id
+                """
+            ).first()
+            guard bumped != nil else {
+                throw ChatbotError(.notFound, "conversation \(message.conversationID) does not exist")
+            }
+            try await database.raw(
+                """
+                INSERT INTO messages (\(unsafeRaw: Self.messageColumns)) VALUES (\
+                \(bind: message.id), \(bind: message.conversationID), \(bind: message.role.rawValue), \
+                \(bind: message.content), \(bind: message.model), \(bind: message.provider), \
+                \(bind: message.promptTokens), \(bind: message.completionTokens), \(bind: message.cost), \
+                \(bind: message.latencyMs), \(bind: message.status.rawValue), \(bind: message.error), \
+                \(bind: message.cached), \(bind: createdAt))
+                """
+            ).run()
+        }
+    }
+
+    /// Replaces a stored message's content, model, accounting, status and error (its id,
+    /// conversation, role and creation time stay).
+    ///
+    /// - Throws: ``ChatbotError`` (`.notFound`) when no message has this id.
+    public func updateMessage(_ message: MessageRecord) async throws {
+        let updated = try await access.perform { database in
+            try await database.raw(
+                """
+                UPDATE messages SET \
+                content = \(bind: message.content), model = \(bind: message.model), \
+                provider = \(bind: message.provider), prompt_tokens = \(bind: message.promptTokens), \
+                completion_tokens = \(bind: message.completionTokens), cost = \(bind: message.cost), \
+                latency_ms = \(bind: message.latencyMs), status = \(bind: message.status.rawValue), \
+                error = \(bind: message.error), cached = \(bind: message.cached) \
+                WHERE id = \(bind: message.id) RETURNING id
+                """
+            ).first()
+        }
+        guard updated != nil else {
+            throw ChatbotError(.notFound, "message \(message.id) does not exist")
+        }
+    }
+
+    /// The messages of a conversation, oldest first; messages with the same time in the order
+    /// they were appended.
+    public func messages(conversationID: String) async throws -> [MessageRecord] {
+        let rows = try await access.perform { database in
+            try await database.raw(
+                """
+                SELECT \(unsafeRaw: Self.messageColumns) FROM messages \
+                WHERE conversation_id = \(bind: conversationID) ORDER BY created_at, seq
+                """
+            ).all()
+        }
+        return try rows.map(RecordColumns.decodeMessage)
+    }
+
+    /// Full-text search over message content, best match first, with matches in the snippet
+    /// wrapped in `[` `]`.
+    ///
+    /// Every word of `query` must occur (after stemming); operators and punctuation are searched as
+    /// plain text, so no input is a syntax error. A query without letters or digits finds nothing.
+    public func searchMessages(_ query: String, limit: Int) async throws -> [MessageSearchHit] {
+        guard limit > 0, let sql = access.features.messageSearchQuery(query, limit: limit) else { return [] }
+        let rows = try await access.perform { database in try await database.raw(sql).all() }
+        return try rows.map { row in
+            MessageSearchHit(
+                message: try RecordColumns.decodeMessage(row),
+                snippet: try row.decode(column: "snippet", as: String.self)
+            )
+        }
+    }
+}

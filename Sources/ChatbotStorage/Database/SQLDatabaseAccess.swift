@@ -1,0 +1,48 @@
+import Logging
+import SQLKit
+
+/// How repositories reach the database: the `SQLDatabase`, the dialect seam, and (for a single
+/// connection) the gate that keeps transactions from interleaving.
+struct SQLDatabaseAccess: Sendable {
+    /// The database, as SQLKit sees it.
+    let database: any SQLDatabase
+    /// The SQL that differs per backend.
+    let features: any SQLDialectFeatures
+    /// Serializes all work on a single connection; `nil` for pooled backends, where each
+    /// transaction gets its own session.
+    let gate: SerialExecutionGate?
+
+    /// Runs `body` with exclusive use of the connection (when it is shared).
+    func perform<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard let gate else { return try await body(database) }
+        let database = self.database
+        return try await gate.withExclusiveAccess { try await body(database) }
+    }
+
+    /// Runs `body` inside one transaction: committed when it returns, rolled back when it throws.
+    func transaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let begin = features.beginTransactionSQL
+        return try await perform { database in
+            try await database.withSession { session in
+                try await session.raw(SQLQueryString(begin)).run()
+                do {
+                    let result = try await body(session)
+                    try await session.raw("COMMIT").run()
+                    return result
+                } catch {
+                    do {
+                        try await session.raw("ROLLBACK").run()
+                    } catch let rollbackError {
+                        session.logger.warning(
+                            "Rollback failed",
+                            metadata: ["error": "\(String(reflecting: rollbackError))"]
+                        )
+                    }
+                    throw error
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import SQLKit
+
+/// The seam between the dialect-neutral repositories and the SQL that differs per backend.
+///
+/// Everything else (CRUD, upserts, aggregates) is written once with SQLKit builders or
+/// `SQLQueryString` and bind placeholders, which SQLKit renders per dialect (`?` or `$1`).
+protocol SQLDialectFeatures: Sendable {
+    /// The backend these features belong to.
+    var backend: DatabaseBackend { get }
+
+    /// Starts a read-write transaction (SQLite takes the write lock up front to avoid
+    /// `SQLITE_BUSY` on lock upgrade; PostgreSQL uses a plain `BEGIN`).
+    var beginTransactionSQL: String { get }
+
+    /// The versioned schema for this backend, oldest first.
+    var migrations: [Migration] { get }
+
+    /// A full-text query over message content: rows with the columns of
+    /// ``RecordColumns/message`` plus a `snippet` column, best match first.
+    /// Returns `nil` when the user's text contains nothing searchable.
+    func messageSearchQuery(_ userQuery: String, limit: Int) -> SQLQueryString?
+}

@@ -1,0 +1,38 @@
+import Foundation
+import SQLKit
+
+/// SQLite: FTS5 (external-content table `messages_fts`, ranked with `bm25`) and the embedded
+/// migrations in ``SQLiteMigrations``.
+struct SQLiteDialectFeatures: SQLDialectFeatures {
+    var backend: DatabaseBackend { .sqlite }
+
+    var beginTransactionSQL: String { "BEGIN IMMEDIATE" }
+
+    var migrations: [Migration] { SQLiteMigrations.all }
+
+    func messageSearchQuery(_ userQuery: String, limit: Int) -> SQLQueryString? {
+        guard let match = Self.ftsMatchExpression(for: userQuery) else { return nil }
+        let columns = RecordColumns.message.map { "m.\($0)" }.joined(separator: ", ")
+        return """
+            SELECT \(unsafeRaw: columns), \
+            snippet(messages_fts, 0, '[', ']', '…', 12) AS snippet \
+            FROM messages_fts JOIN messages AS m ON m.seq = messages_fts.rowid \
+            WHERE messages_fts MATCH \(bind: match) \
+            ORDER BY bm25(messages_fts), m.seq \
+            LIMIT \(bind: max(0, limit))
+            """
+    }
+
+    /// Turns free text into an FTS5 query that cannot be a syntax error: every whitespace-separated
+    /// term becomes a quoted string (inner `"` doubled), so operators such as `AND`, `NEAR`, `(`,
+    /// `*` or `:` are searched as plain words. Terms are ANDed. Terms without a letter or digit
+    /// are dropped, because the tokenizer would reduce them to nothing.
+    static func ftsMatchExpression(for userQuery: String) -> String? {
+        let terms =
+            userQuery
+            .split(whereSeparator: { $0.isWhitespace })
+            .filter { $0.contains(where: { $0.isLetter || $0.isNumber }) }
+            .map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        return terms.isEmpty ? nil : terms.joined(separator: " ")
+    }
+}

@@ -1,0 +1,96 @@
+/// The SQLite schema, embedded in the binary. Never edit a released migration: add a new one.
+///
+/// Times are `INTEGER` milliseconds since 1970 (`BIGINT` on PostgreSQL), booleans are
+/// `INTEGER` 0/1 (`BOOLEAN` on PostgreSQL); the repository binds Swift values, which each driver
+/// maps to these.
+enum SQLiteMigrations {
+    /// Every migration, oldest first.
+    static let all: [Migration] = [v1Initial]
+
+    /// Conversations, messages (with FTS5 full-text index), response cache.
+    static let v1Initial = Migration(
+        version: 1,
+        name: "initial_schema",
+        up: [
+            """
+            CREATE TABLE conversations (
+                id TEXT NOT NULL PRIMARY KEY,
+                title TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX conversations_updated_at_idx ON conversations (updated_at)",
+            // `seq` is the rowid alias: insertion order for messages with equal timestamps, and the
+            // stable rowid the external-content FTS table refers to (VACUUM keeps aliased rowids).
+            """
+            CREATE TABLE messages (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+                role TEXT NOT NULL,
+                content TEXT NOT NULL,
+                model TEXT,
+                provider TEXT,
+                prompt_tokens INTEGER,
+                completion_tokens INTEGER,
+                cost REAL,
+                latency_ms INTEGER,
+                status TEXT NOT NULL,
+                error TEXT,
+                cached INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX messages_conversation_idx ON messages (conversation_id, created_at, seq)",
+            "CREATE INDEX messages_created_at_idx ON messages (created_at)",
+            """
+            CREATE VIRTUAL TABLE messages_fts USING fts5(
+                content,
+                content = 'messages',
+                content_rowid = 'seq',
+                tokenize = 'porter unicode61 remove_diacritics 2'
+            )
+            """,
+            """
+            CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+                INSERT INTO messages_fts (rowid, content) VALUES (new.seq, new.content);
+            END
+            """,
+            """
+            CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+                INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+            END
+            """,
+            """
+            CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+                INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+                INSERT INTO messages_fts (rowid, content) VALUES (new.seq, new.content);
+            END
+            """,
+            """
+            CREATE TABLE response_cache (
+                key TEXT NOT NULL PRIMARY KEY,
+                provider TEXT NOT NULL,
+                model TEXT NOT NULL,
+                content TEXT NOT NULL,
+                prompt_tokens INTEGER,
+                completion_tokens INTEGER,
+                created_at INTEGER NOT NULL
+            )
+            """,
+        ],
+        down: [
+            "DROP TABLE response_cache",
+            "DROP TRIGGER messages_fts_update",
+            "DROP TRIGGER messages_fts_delete",
+            "DROP TRIGGER messages_fts_insert",
+            "DROP TABLE messages_fts",
+            "DROP INDEX messages_created_at_idx",
+            "DROP INDEX messages_conversation_idx",
+            "DROP TABLE messages",
+            "DROP INDEX conversations_updated_at_idx",
+            "DROP TABLE conversations",
+        ]
+    )
+}

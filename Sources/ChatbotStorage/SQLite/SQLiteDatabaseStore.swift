@@ -1,0 +1,130 @@
+import ChatbotCore
+public import Foundation
+public import Logging
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// The embedded database: one SQLite file in WAL mode, opened with a single connection.
+///
+/// ```swift
+/// let store = try await SQLiteDatabaseStore.open(at: paths.database, logger: logger)
+/// let conversation = try await store.conversations.createConversation(title: "hello")
+/// try await store.close()
+/// ```
+///
+/// Opening creates the file (mode 0600) and its directory when missing, sets the connection
+/// pragmas, refuses a database newer than this binary, and, with `autoMigrate`, applies pending
+/// migrations. Nothing else runs at open, to keep `chatbot ask` fast.
+public final class SQLiteDatabaseStore: Sendable {
+    /// The database file.
+    public let url: URL
+    /// Conversations, messages, usage accounting and the response cache.
+    public let conversations: SQLConversationStore
+    /// The schema migrations of this database.
+    public let migrator: Migrator
+    /// Always ``DatabaseBackend/sqlite``.
+    public var backend: DatabaseBackend { .sqlite }
+
+    private let connection: SQLiteConnection
+    let access: SQLDatabaseAccess
+
+    private init(url: URL, connection: SQLiteConnection) {
+        self.url = url
+        self.connection = connection
+        let features = DatabaseBackend.sqlite.features
+        self.access = SQLDatabaseAccess(
+            database: connection.sql(queryLogLevel: .trace),
+            features: features,
+            gate: SerialExecutionGate()
+        )
+        self.conversations = SQLConversationStore(access: access)
+        self.migrator = Migrator(access: access, migrations: features.migrations)
+    }
+
+    /// Opens (creating when missing) the database at `url`.
+    ///
+    /// - Parameters:
+    ///   - url: The database file, e.g. ``StoragePaths/database``.
+    ///   - logger: Receives connection and migration logs.
+    ///   - autoMigrate: Apply pending migrations now (the embedded store migrates itself on first
+    ///     use); `chatbot migrate` passes `false` and drives ``migrator`` itself.
+    ///   - validateSchema: Refuse a database that is newer than this binary or whose applied
+    ///     migrations were altered. Only `chatbot migrate status` turns this off, to report them.
+    /// - Throws: ``ChatbotError`` (`.conflict`) for a newer or altered schema, (`.unavailable`)
+    ///   when the file cannot be created or opened.
+    public static func open(
+        at url: URL,
+        logger: Logger,
+        autoMigrate: Bool = true,
+        validateSchema: Bool = true
+    ) async throws -> SQLiteDatabaseStore {
+        try prepareFile(at: url)
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: .file(path: url.path), logger: logger)
+        } catch {
+            throw ChatbotError(
+                .unavailable,
+                "cannot open the database at \(url.path): \(error)",
+                hint: "check that the data directory is writable"
+            )
+        }
+        let store = SQLiteDatabaseStore(url: url, connection: connection)
+        do {
+            try await store.configureConnection()
+            if validateSchema || autoMigrate { try await store.migrator.validate() }
+            if autoMigrate {
+                let steps = try await store.migrator.up()
+                for step in steps {
+                    logger.info("Applied schema migration", metadata: ["version": "\(step.version)", "name": "\(step.name)"])
+                }
+            }
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
+    }
+
+    /// Closes the connection. The store must not be used afterwards.
+    public func close() async throws {
+        try await connection.close()
+    }
+
+    /// Per-connection settings. `busy_timeout` first, so the `journal_mode` switch waits for other
+    /// processes instead of failing; WAL is persistent, the others last for the connection.
+    private func configureConnection() async throws {
+        let database = access.database
+        for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
+            try await database.raw(SQLQueryString(pragma)).run()
+        }
+    }
+
+    /// Creates the parent directory (0700) and an empty database file (0600) when missing, so the
+    /// database (and SQLite's -wal and -shm files, which copy its mode) is private to the user.
+    private static func prepareFile(at url: URL) throws {
+        let fileManager = FileManager.default
+        let directory = url.deletingLastPathComponent()
+        do {
+            if !fileManager.fileExists(atPath: directory.path) {
+                try fileManager.createDirectory(
+                    at: directory,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700]
+                )
+            }
+            if !fileManager.fileExists(atPath: url.path) {
+                guard fileManager.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                    throw CocoaError(.fileWriteUnknown)
+                }
+            }
+        } catch {
+            throw ChatbotError(
+                .unavailable,
+                "cannot create the database at \(url.path)",
+                hint: "check that \(directory.path) is writable, or set CHATBOT_DATA_DIR"
+            )
+        }
+    }
+}

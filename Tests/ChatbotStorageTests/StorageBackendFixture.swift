@@ -1,0 +1,60 @@
+import ChatbotCore
+import Foundation
+import Logging
+import SQLKit
+import Testing
+
+@testable import ChatbotStorage
+
+/// A backend the conformance suites run against. PostgreSQL adds a second fixture here.
+struct StorageBackendFixture: Sendable, CustomTestStringConvertible {
+    /// Shown in test names.
+    let name: String
+    /// Opens a fresh, migrated store inside the given (empty) directory.
+    let open: @Sendable (URL) async throws -> OpenedStore
+
+    var testDescription: String { name }
+
+    /// A migrated store and raw SQL access for inspection.
+    struct OpenedStore: Sendable {
+        let conversations: any ConversationStore
+        /// Runs one statement outside the store, for assertions about stored state.
+        let inspect: @Sendable (SQLQueryString) async throws -> [any SQLRow]
+        let close: @Sendable () async throws -> Void
+    }
+
+    static let sqlite = StorageBackendFixture(name: "sqlite") { directory in
+        let store = try await SQLiteDatabaseStore.open(at: directory.appendingPathComponent("chatbot.sqlite"), logger: .testing)
+        return OpenedStore(
+            conversations: store.conversations,
+            inspect: { sql in try await store.access.perform { try await $0.raw(sql).all() } },
+            close: { try await store.close() }
+        )
+    }
+
+    /// Every backend available in this run.
+    static let all: [StorageBackendFixture] = [.sqlite]
+
+    /// Opens a store in a fresh temporary directory, runs `body`, and closes it.
+    func withStore(_ body: (OpenedStore) async throws -> Void) async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try await open(directory.url)
+            do {
+                try await body(store)
+            } catch {
+                try await store.close()
+                throw error
+            }
+            try await store.close()
+        }
+    }
+}
+
+extension Logger {
+    /// A logger that drops everything below warnings, for tests.
+    static var testing: Logger {
+        var logger = Logger(label: "chatbot.storage.tests")
+        logger.logLevel = .warning
+        return logger
+    }
+}
