@@ -72,3 +72,43 @@ extension SQLiteDatabaseStore {
         try await access.perform { database in try await database.raw(SQLQueryString(sql)).run() }
     }
 }
+
+@Suite("SQLite full-text index")
+struct SQLiteFullTextIndexTests {
+    @Test("the FTS5 index stays in sync through inserts, updates and cascading deletes")
+    func indexIntegrity() async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try await SQLiteDatabaseStore.open(at: directory.appending("chatbot.sqlite"), logger: .testing)
+            let conversation = try await store.conversations.createConversation(title: "fts")
+            var message = MessageRecord.fixture(in: conversation.id, content: "original words")
+            try await store.conversations.appendMessage(message)
+            message.content = "replacement words"
+            try await store.conversations.updateMessage(message)
+            try await store.conversations.appendMessage(.fixture(in: conversation.id, content: "second message"))
+            // 'integrity-check' with rank 1 compares the index against the content table and throws
+            // (SQLITE_CORRUPT_VTAB) when they differ.
+            try await store.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")
+            let original = try await store.conversations.searchMessages("original", limit: 5)
+            #expect(original.isEmpty)
+            _ = try await store.conversations.deleteConversation(id: conversation.id)
+            try await store.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")
+            let rows = try await store.scalar("SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH 'words'", as: Int.self)
+            try await store.close()
+            #expect(rows == 0)
+        }
+    }
+
+    @Test(
+        "user text becomes quoted FTS5 terms",
+        arguments: [
+            ("hello world", #""hello" "world""#),
+            (#"foo"bar"#, #""foo""bar""#),
+            ("AND ( x", #""AND" "x""#),
+            ("  ", nil),
+            ("* ( )", nil),
+        ] as [(String, String?)]
+    )
+    func matchExpression(input: String, expected: String?) {
+        #expect(SQLiteDialectFeatures.ftsMatchExpression(for: input) == expected)
+    }
+}

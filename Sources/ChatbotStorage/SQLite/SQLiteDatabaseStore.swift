@@ -73,12 +73,13 @@ public final class SQLiteDatabaseStore: Sendable {
         let store = SQLiteDatabaseStore(url: url, connection: connection)
         do {
             try await store.configureConnection()
-            if validateSchema || autoMigrate { try await store.migrator.validate() }
             if autoMigrate {
-                let steps = try await store.migrator.up()
-                for step in steps {
+                // `up` validates first, so a newer or altered schema is refused here too.
+                for step in try await store.migrator.up() {
                     logger.info("Applied schema migration", metadata: ["version": "\(step.version)", "name": "\(step.name)"])
                 }
+            } else if validateSchema {
+                try await store.migrator.validate()
             }
         } catch {
             try? await store.close()
