@@ -30,14 +30,14 @@ let package = Package(
         // The thin executable: parses nothing itself, hands over to ChatbotCLI.
         .executableTarget(
             name: "chatbot",
-            dependencies: ["ChatbotCLI"],
+            dependencies: ["ChatbotCLI", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // One file per subcommand; builds the shared services once and maps errors to exit codes.
         .target(
             name: "ChatbotCLI",
             dependencies: [
-                "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotLocalStack",
+                "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotLocalStack", "ChatbotChat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,6 +78,15 @@ let package = Package(
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Conversations: one ask = history + provider fallback + accounting + cache, shared by CLI and server.
+        .target(
+            name: "ChatbotChat",
+            dependencies: [
+                "ChatbotCore", "ChatbotProviders",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

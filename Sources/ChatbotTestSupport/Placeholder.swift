@@ -1,1 +1,1 @@
-// placeholder
+// Keeps the target non-empty until its files land.

@@ -48,7 +48,13 @@ extension ProviderError {
             if afterResponseHead { return .connectionLost(endpoint, detail: "\(error)") }
             return .connectionFailed(endpoint, detail: "\(error)")
         }
-        if error is HTTPParserError {
+        if let error = error as? HTTPParserError {
+            // The connection closing inside a chunked body surfaces as a parser error.
+            if error == .invalidEOFState {
+                return afterResponseHead
+                    ? .connectionLost(endpoint)
+                    : .connectionFailed(endpoint, detail: "the server closed the connection without answering")
+            }
             return .malformedResponse(endpoint, detail: "invalid HTTP: \(error)")
         }
         // TLS failures arrive as NIOSSL errors, which this module does not otherwise need.

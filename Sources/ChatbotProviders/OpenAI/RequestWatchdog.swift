@@ -51,8 +51,11 @@ final class RequestWatchdog: Sendable {
     private func watch(failingWith error: ProviderError) async throws {
         while true {
             let current = state.withLock { $0.deadline }
-            if ContinuousClock.now >= current { throw error }
-            try await Task.sleep(until: current, clock: .continuous)
+            let now = ContinuousClock.now
+            if now >= current { throw error }
+            // The first touch can move the deadline earlier (from connect + idle to idle), so
+            // never sleep longer than one idle period without looking again.
+            try await Task.sleep(until: min(current, now + idle), clock: .continuous)
         }
     }
 }
