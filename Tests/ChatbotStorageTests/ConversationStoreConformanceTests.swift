@@ -108,6 +108,20 @@ struct ConversationStoreConformanceTests {
         }
     }
 
+    @Test("storing a message id twice is a conflict and keeps the first", arguments: StorageBackendFixture.all)
+    func duplicateMessageID(backend: StorageBackendFixture) async throws {
+        try await backend.withStore { store in
+            let conversation = try await store.conversations.createConversation(title: "dup")
+            let message = MessageRecord.fixture(in: conversation.id, content: "first")
+            try await store.conversations.appendMessage(message)
+            var duplicate = message
+            duplicate.content = "second"
+            let error = try await #require(throws: ChatbotError.self) { try await store.conversations.appendMessage(duplicate) }
+            #expect(error.kind == .conflict)
+            #expect(try await store.conversations.messages(conversationID: conversation.id) == [message])
+        }
+    }
+
     @Test("a streaming answer updated to interrupted keeps its partial text", arguments: StorageBackendFixture.all)
     func streamingUpdate(backend: StorageBackendFixture) async throws {
         try await backend.withStore { store in

@@ -44,6 +44,27 @@ struct SQLiteDatabaseStoreTests {
         }
     }
 
+    @Test("a write lock held by another process is a temporary error, and nothing is half-written")
+    func lockedDatabase() async throws {
+        try await TemporaryDirectory.with { directory in
+            let url = directory.appending("chatbot.sqlite")
+            let holder = try await SQLiteDatabaseStore.open(at: url, logger: .testing)
+            let waiter = try await SQLiteDatabaseStore.open(at: url, logger: .testing)
+            try await waiter.execute("PRAGMA busy_timeout = 50")
+            try await holder.execute("BEGIN IMMEDIATE")
+            let error = await #expect(throws: ChatbotError.self) {
+                try await waiter.conversations.createConversation(title: "blocked")
+            }
+            try await holder.execute("ROLLBACK")
+            let afterwards = try await waiter.conversations.createConversation(title: "free again")
+            let count = try await waiter.conversations.listConversations(limit: 10, offset: 0)
+            try await holder.close()
+            try await waiter.close()
+            #expect(error?.kind == .temporary)
+            #expect(count == [afterwards])
+        }
+    }
+
     @Test("a directory that cannot be created is an unavailable error")
     func unwritableLocation() async throws {
         try await TemporaryDirectory.with { directory in

@@ -13,10 +13,15 @@ struct SQLDatabaseAccess: Sendable {
     let gate: SerialExecutionGate?
 
     /// Runs `body` with exclusive use of the connection (when it is shared).
+    /// Driver errors a user can act on come out as ``ChatbotError``s.
     func perform<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        guard let gate else { return try await body(database) }
         let database = self.database
-        return try await gate.withExclusiveAccess { try await body(database) }
+        do {
+            guard let gate else { return try await body(database) }
+            return try await gate.withExclusiveAccess { try await body(database) }
+        } catch {
+            throw features.translate(error)
+        }
     }
 
     /// Runs `body` inside one transaction: committed when it returns, rolled back when it throws.

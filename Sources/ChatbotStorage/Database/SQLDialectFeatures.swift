@@ -20,4 +20,8 @@ protocol SQLDialectFeatures: Sendable {
     /// ``RecordColumns/message`` plus a `snippet` column, best match first.
     /// Returns `nil` when the user's text contains nothing searchable.
     func messageSearchQuery(_ userQuery: String, limit: Int) -> SQLQueryString?
+
+    /// Turns a driver error a user can act on (a lock held by another process, a duplicate id)
+    /// into a ``ChatbotError``; returns other errors unchanged.
+    func translate(_ error: any Error) -> any Error
 }

@@ -1,5 +1,7 @@
+import ChatbotCore
 import Foundation
 import SQLKit
+import SQLiteNIO
 
 /// SQLite: FTS5 (external-content table `messages_fts`, ranked with `bm25`) and the embedded
 /// migrations in ``SQLiteMigrations``.
@@ -21,6 +23,22 @@ struct SQLiteDialectFeatures: SQLDialectFeatures {
             ORDER BY bm25(messages_fts), m.seq \
             LIMIT \(bind: max(0, limit))
             """
+    }
+
+    func translate(_ error: any Error) -> any Error {
+        guard let sqliteError = error as? SQLiteError else { return error }
+        switch sqliteError.reason {
+        case .busy, .busyTimeout, .busyInSnapshot, .busyInRecovery, .locked:
+            return ChatbotError(
+                .temporary,
+                "the database is busy: another chatbot process holds its lock",
+                hint: "try again in a moment"
+            )
+        case .constraintUniqueFailed, .constraintPrimaryKeyFailed:
+            return ChatbotError(.conflict, "a record with this id is already stored (\(sqliteError.message))")
+        default:
+            return error
+        }
     }
 
     /// Turns free text into an FTS5 query that cannot be a syntax error: every whitespace-separated

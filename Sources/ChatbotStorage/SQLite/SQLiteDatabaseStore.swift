@@ -16,7 +16,7 @@ import SQLiteNIO
 /// Opening creates the file (mode 0600) and its directory when missing, sets the connection
 /// pragmas, refuses a database newer than this binary, and, with `autoMigrate`, applies pending
 /// migrations. Nothing else runs at open, to keep `chatbot ask` fast.
-public final class SQLiteDatabaseStore: Sendable {
+public final class SQLiteDatabaseStore: DatabaseStore {
     /// The database file.
     public let url: URL
     /// Conversations, messages, usage accounting and the response cache.
