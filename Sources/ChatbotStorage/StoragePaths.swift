@@ -30,7 +30,8 @@ public struct StoragePaths: Sendable, Hashable {
             self.dataDirectory = Self.expandingTilde(custom, homeDirectory: homeDirectory)
         } else if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
             // The XDG spec says relative values are invalid and must be ignored.
-            self.dataDirectory = URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("chatbot", isDirectory: true)
+            self.dataDirectory = URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent(
+                "chatbot", isDirectory: true)
         } else {
             self.dataDirectory = homeDirectory.appendingPathComponent(".local/share/chatbot", isDirectory: true)
         }
@@ -44,7 +45,9 @@ public struct StoragePaths: Sendable, Hashable {
 
     private static func expandingTilde(_ path: String, homeDirectory: URL) -> URL {
         if path == "~" { return homeDirectory }
-        if path.hasPrefix("~/") { return homeDirectory.appendingPathComponent(String(path.dropFirst(2)), isDirectory: true) }
+        if path.hasPrefix("~/") {
+            return homeDirectory.appendingPathComponent(String(path.dropFirst(2)), isDirectory: true)
+        }
         return URL(fileURLWithPath: path, isDirectory: true)
     }
 }

@@ -6,34 +6,47 @@ import Testing
 /// Usage totals, the response cache, cascading deletes and concurrency, for every backend.
 @Suite("ConversationStore conformance: accounting, cache, integrity")
 struct ConversationStoreAccountingTests {
-    @Test("usage totals group assistant messages per provider and model within [from, to)", arguments: StorageBackendFixture.all)
+    @Test(
+        "usage totals group assistant messages per provider and model within [from, to)",
+        arguments: StorageBackendFixture.all)
     func usageTotals(backend: StorageBackendFixture) async throws {
         try await backend.withStore { store in
             let conversation = try await store.conversations.createConversation(title: "usage")
             let start = Date(timeIntervalSince1970: 1_760_000_000)
             let end = start.addingTimeInterval(86_400)
             let messages: [MessageRecord] = [
-                .fixture(in: conversation.id, role: .assistant, content: "a", model: "small", provider: "local",
-                         promptTokens: 10, completionTokens: 5, cost: 0.5, at: start),  // inclusive lower bound
-                .fixture(in: conversation.id, role: .assistant, content: "b", model: "small", provider: "local",
-                         promptTokens: 20, completionTokens: 7, cost: nil, at: start.addingTimeInterval(60)),
-                .fixture(in: conversation.id, role: .assistant, content: "c", model: "large", provider: "openai",
-                         promptTokens: 100, completionTokens: 50, cost: 1.25, at: start.addingTimeInterval(120)),
+                .fixture(
+                    in: conversation.id, role: .assistant, content: "a", model: "small", provider: "local",
+                    promptTokens: 10, completionTokens: 5, cost: 0.5, at: start),  // inclusive lower bound
+                .fixture(
+                    in: conversation.id, role: .assistant, content: "b", model: "small", provider: "local",
+                    promptTokens: 20, completionTokens: 7, cost: nil, at: start.addingTimeInterval(60)),
+                .fixture(
+                    in: conversation.id, role: .assistant, content: "c", model: "large", provider: "openai",
+                    promptTokens: 100, completionTokens: 50, cost: 1.25, at: start.addingTimeInterval(120)),
                 // Excluded: user message, before the period, exactly at the (exclusive) upper bound.
-                .fixture(in: conversation.id, role: .user, content: "q", model: "small", provider: "local",
-                         promptTokens: 999, at: start.addingTimeInterval(30)),
-                .fixture(in: conversation.id, role: .assistant, content: "old", model: "small", provider: "local",
-                         promptTokens: 1000, completionTokens: 1000, cost: 9, at: start.addingTimeInterval(-1)),
-                .fixture(in: conversation.id, role: .assistant, content: "late", model: "small", provider: "local",
-                         promptTokens: 1000, completionTokens: 1000, cost: 9, at: end),
+                .fixture(
+                    in: conversation.id, role: .user, content: "q", model: "small", provider: "local",
+                    promptTokens: 999, at: start.addingTimeInterval(30)),
+                .fixture(
+                    in: conversation.id, role: .assistant, content: "old", model: "small", provider: "local",
+                    promptTokens: 1000, completionTokens: 1000, cost: 9, at: start.addingTimeInterval(-1)),
+                .fixture(
+                    in: conversation.id, role: .assistant, content: "late", model: "small", provider: "local",
+                    promptTokens: 1000, completionTokens: 1000, cost: 9, at: end),
             ]
             for message in messages { try await store.conversations.appendMessage(message) }
 
             let totals = try await store.conversations.usageTotals(from: start, to: end)
-            #expect(totals == [
-                UsageTotal(provider: "local", model: "small", messages: 2, promptTokens: 30, completionTokens: 12, cost: 0.5),
-                UsageTotal(provider: "openai", model: "large", messages: 1, promptTokens: 100, completionTokens: 50, cost: 1.25),
-            ])
+            #expect(
+                totals == [
+                    UsageTotal(
+                        provider: "local", model: "small", messages: 2, promptTokens: 30, completionTokens: 12,
+                        cost: 0.5),
+                    UsageTotal(
+                        provider: "openai", model: "large", messages: 1, promptTokens: 100, completionTokens: 50,
+                        cost: 1.25),
+                ])
             let unbounded = try await store.conversations.usageTotals(from: nil, to: nil)
             #expect(unbounded.first { $0.model == "small" }?.messages == 4)
             #expect(try await store.conversations.usageTotals(from: end, to: nil).map(\.messages) == [1])
@@ -47,7 +60,8 @@ struct ConversationStoreAccountingTests {
             #expect(try await store.conversations.cachedResponse(key: key) == nil)
             let first = CachedResponse(
                 key: key, provider: "local", model: "small", content: "first",
-                usage: ChatUsage(promptTokens: 3, completionTokens: 4), createdAt: Date(timeIntervalSince1970: 1_750_000_000)
+                usage: ChatUsage(promptTokens: 3, completionTokens: 4),
+                createdAt: Date(timeIntervalSince1970: 1_750_000_000)
             )
             try await store.conversations.storeCachedResponse(first)
             #expect(try await store.conversations.cachedResponse(key: key) == first)

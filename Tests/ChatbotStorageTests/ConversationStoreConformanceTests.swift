@@ -26,7 +26,10 @@ struct ConversationStoreConformanceTests {
             let latest = try #require(try await store.conversations.latestConversation())
             #expect(latest.id == first.id)
             #expect(latest.updatedAt == DatabaseTimestampFixture.rounded(later))
-            #expect(try await store.conversations.listConversations(limit: 10, offset: 0).map(\.id) == [first.id, second.id])
+            #expect(
+                try await store.conversations.listConversations(limit: 10, offset: 0).map(\.id) == [
+                    first.id, second.id,
+                ])
 
             #expect(try await store.conversations.deleteConversation(id: first.id))
             #expect(try await !store.conversations.deleteConversation(id: first.id))
@@ -35,7 +38,8 @@ struct ConversationStoreConformanceTests {
         }
     }
 
-    @Test("a unique prefix finds a conversation, an ambiguous one is a usage error", arguments: StorageBackendFixture.all)
+    @Test(
+        "a unique prefix finds a conversation, an ambiguous one is a usage error", arguments: StorageBackendFixture.all)
     func prefixLookup(backend: StorageBackendFixture) async throws {
         try await backend.withStore { store in
             var conversations: [Conversation] = []
@@ -67,7 +71,9 @@ struct ConversationStoreConformanceTests {
         }
     }
 
-    @Test("messages keep every field and come back oldest first, ties in insertion order", arguments: StorageBackendFixture.all)
+    @Test(
+        "messages keep every field and come back oldest first, ties in insertion order",
+        arguments: StorageBackendFixture.all)
     func messageRoundTripAndOrdering(backend: StorageBackendFixture) async throws {
         try await backend.withStore { store in
             let conversation = try await store.conversations.createConversation(title: "order")
@@ -88,7 +94,8 @@ struct ConversationStoreConformanceTests {
             for message in sameTime {
                 try await store.conversations.appendMessage(message)
             }
-            let early = MessageRecord.fixture(in: conversation.id, role: .system, content: "system", at: base.addingTimeInterval(-5))
+            let early = MessageRecord.fixture(
+                in: conversation.id, role: .system, content: "system", at: base.addingTimeInterval(-5))
             try await store.conversations.appendMessage(early)
 
             let stored = try await store.conversations.messages(conversationID: conversation.id)
@@ -116,7 +123,9 @@ struct ConversationStoreConformanceTests {
             try await store.conversations.appendMessage(message)
             var duplicate = message
             duplicate.content = "second"
-            let error = try await #require(throws: ChatbotError.self) { try await store.conversations.appendMessage(duplicate) }
+            let error = try await #require(throws: ChatbotError.self) {
+                try await store.conversations.appendMessage(duplicate)
+            }
             #expect(error.kind == .conflict)
             #expect(try await store.conversations.messages(conversationID: conversation.id) == [message])
         }
@@ -145,7 +154,9 @@ struct ConversationStoreConformanceTests {
 
             var missing = answer
             missing.id = "no-such-message"
-            let error = try await #require(throws: ChatbotError.self) { try await store.conversations.updateMessage(missing) }
+            let error = try await #require(throws: ChatbotError.self) {
+                try await store.conversations.updateMessage(missing)
+            }
             #expect(error.kind == .notFound)
         }
     }
@@ -154,7 +165,9 @@ struct ConversationStoreConformanceTests {
     func search(backend: StorageBackendFixture) async throws {
         try await backend.withStore { store in
             let conversation = try await store.conversations.createConversation(title: "search")
-            let once = MessageRecord.fixture(in: conversation.id, content: "a note about kubernetes and many other unrelated things in a long sentence")
+            let once = MessageRecord.fixture(
+                in: conversation.id,
+                content: "a note about kubernetes and many other unrelated things in a long sentence")
             let often = MessageRecord.fixture(in: conversation.id, content: "kubernetes kubernetes kubernetes")
             let none = MessageRecord.fixture(in: conversation.id, content: "nothing relevant here")
             for message in [once, often, none] { try await store.conversations.appendMessage(message) }
@@ -164,7 +177,10 @@ struct ConversationStoreConformanceTests {
             #expect(hits.first?.snippet.contains("[kubernetes]") == true)
             #expect(hits.first?.message == often)
             // Every word must match.
-            #expect(try await store.conversations.searchMessages("kubernetes note", limit: 10).map(\.message.id) == [once.id])
+            #expect(
+                try await store.conversations.searchMessages("kubernetes note", limit: 10).map(\.message.id) == [
+                    once.id
+                ])
             #expect(try await store.conversations.searchMessages("kubernetes", limit: 1).count == 1)
             #expect(try await store.conversations.searchMessages("absent", limit: 10).isEmpty)
         }
@@ -173,7 +189,10 @@ struct ConversationStoreConformanceTests {
     @Test(
         "hostile search strings never throw",
         arguments: StorageBackendFixture.all,
-        [#"foo"bar"#, "AND (", "NOT", "\"", "*", "a OR", "NEAR(a b", "col:foo", "'; DROP TABLE messages; --", "^", "", "   ", "(((", "foo*bar", "\u{0}"]
+        [
+            #"foo"bar"#, "AND (", "NOT", "\"", "*", "a OR", "NEAR(a b", "col:foo", "'; DROP TABLE messages; --", "^",
+            "", "   ", "(((", "foo*bar", "\u{0}",
+        ]
     )
     func hostileSearch(backend: StorageBackendFixture, query: String) async throws {
         try await backend.withStore { store in
@@ -192,7 +211,10 @@ struct ConversationStoreConformanceTests {
             let message = MessageRecord.fixture(in: conversation.id, content: "cats NOT dogs")
             try await store.conversations.appendMessage(message)
             // As FTS syntax "cats NOT dogs" would exclude this message; as words it matches.
-            #expect(try await store.conversations.searchMessages("cats NOT dogs", limit: 10).map(\.message.id) == [message.id])
+            #expect(
+                try await store.conversations.searchMessages("cats NOT dogs", limit: 10).map(\.message.id) == [
+                    message.id
+                ])
             #expect(try await store.conversations.searchMessages(#"foo"bar"#, limit: 10).isEmpty)
         }
     }

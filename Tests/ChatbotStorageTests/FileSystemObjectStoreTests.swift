@@ -53,7 +53,8 @@ struct FileSystemObjectStoreTests {
         "keys that are not SHA-256 hex are refused",
         arguments: [
             "../../etc/passwd", "", "abc", String(repeating: "A", count: 64), String(repeating: "g", count: 64),
-            "../" + String(repeating: "a", count: 61), String(repeating: "a", count: 65), "/" + String(repeating: "a", count: 63),
+            "../" + String(repeating: "a", count: 61), String(repeating: "a", count: 65),
+            "/" + String(repeating: "a", count: 63),
         ]
     )
     func rejectsInvalidKeys(key: String) async throws {

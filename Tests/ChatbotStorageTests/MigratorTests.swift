@@ -6,8 +6,11 @@ import Testing
 
 @Suite("Migrator (SQLite)")
 struct MigratorTests {
-    private static func open(_ directory: TemporaryDirectory, autoMigrate: Bool = false) async throws -> SQLiteDatabaseStore {
-        try await SQLiteDatabaseStore.open(at: directory.appending("chatbot.sqlite"), logger: .testing, autoMigrate: autoMigrate)
+    private static func open(_ directory: TemporaryDirectory, autoMigrate: Bool = false) async throws
+        -> SQLiteDatabaseStore
+    {
+        try await SQLiteDatabaseStore.open(
+            at: directory.appending("chatbot.sqlite"), logger: .testing, autoMigrate: autoMigrate)
     }
 
     @Test("status lists every migration as pending before and applied after up")
@@ -38,7 +41,8 @@ struct MigratorTests {
             let store = try await Self.open(directory)
             let planned = try await store.migrator.up(dryRun: true)
             let status = try await store.migrator.status()
-            let tables = try await store.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'conversations'", as: Int.self)
+            let tables = try await store.scalar(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name = 'conversations'", as: Int.self)
             try await store.close()
             #expect(planned.first?.statements == SQLiteMigrations.v1Initial.up)
             #expect(planned.allSatisfy { $0.direction == .up })
@@ -85,7 +89,8 @@ struct MigratorTests {
             #expect(try await migrator.status().currentVersion == 2)
             #expect(try await migrator.up().map(\.version) == [3])
             #expect(try await migrator.down(to: 1).map(\.version) == [3, 2])
-            let remaining = try await store.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'step%'", as: Int.self)
+            let remaining = try await store.scalar(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'step%'", as: Int.self)
             let outOfRange = try await #require(throws: ChatbotError.self) { try await migrator.up(to: 9) }
             try await store.close()
             #expect(remaining == 1)
@@ -100,7 +105,9 @@ struct MigratorTests {
             try await store.execute("UPDATE schema_migrations SET checksum = 'tampered' WHERE version = 1")
             try await store.close()
 
-            let error = try await #require(throws: ChatbotError.self) { try await Self.open(directory, autoMigrate: true) }
+            let error = try await #require(throws: ChatbotError.self) {
+                try await Self.open(directory, autoMigrate: true)
+            }
             #expect(error.kind == .conflict)
             #expect(error.message.contains("migration 1 "))
             #expect(error.message.contains("checksum"))
@@ -128,7 +135,9 @@ struct MigratorTests {
 
             let latest = SQLiteMigrations.all.count
             for autoMigrate in [true, false] {
-                let error = try await #require(throws: ChatbotError.self) { try await Self.open(directory, autoMigrate: autoMigrate) }
+                let error = try await #require(throws: ChatbotError.self) {
+                    try await Self.open(directory, autoMigrate: autoMigrate)
+                }
                 #expect(error.kind == .conflict)
                 #expect(error.message == "database schema is version 999 but this chatbot knows up to \(latest)")
                 #expect(error.hint == "upgrade chatbot")

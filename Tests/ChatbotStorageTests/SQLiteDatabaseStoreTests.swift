@@ -71,7 +71,8 @@ struct SQLiteDatabaseStoreTests {
             let blocker = directory.appending("file")
             try Data("x".utf8).write(to: blocker)
             let error = try await #require(throws: ChatbotError.self) {
-                try await SQLiteDatabaseStore.open(at: blocker.appendingPathComponent("db/chatbot.sqlite"), logger: .testing)
+                try await SQLiteDatabaseStore.open(
+                    at: blocker.appendingPathComponent("db/chatbot.sqlite"), logger: .testing)
             }
             #expect(error.kind == .unavailable)
         }
@@ -113,7 +114,8 @@ struct SQLiteFullTextIndexTests {
             #expect(original.isEmpty)
             _ = try await store.conversations.deleteConversation(id: conversation.id)
             try await store.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")
-            let rows = try await store.scalar("SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH 'words'", as: Int.self)
+            let rows = try await store.scalar(
+                "SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH 'words'", as: Int.self)
             try await store.close()
             #expect(rows == 0)
         }

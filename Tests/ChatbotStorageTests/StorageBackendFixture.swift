@@ -24,7 +24,8 @@ struct StorageBackendFixture: Sendable, CustomTestStringConvertible {
     }
 
     static let sqlite = StorageBackendFixture(name: "sqlite") { directory in
-        let store = try await SQLiteDatabaseStore.open(at: directory.appendingPathComponent("chatbot.sqlite"), logger: .testing)
+        let store = try await SQLiteDatabaseStore.open(
+            at: directory.appendingPathComponent("chatbot.sqlite"), logger: .testing)
         return OpenedStore(
             conversations: store.conversations,
             inspect: { sql in try await store.access.perform { try await $0.raw(sql).all() } },

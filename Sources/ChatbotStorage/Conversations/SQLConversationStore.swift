@@ -20,7 +20,8 @@ public struct SQLConversationStore: ConversationStore {
     /// (kept to the millisecond, as stored).
     public func createConversation(title: String) async throws -> Conversation {
         let now = DatabaseTimestamp.truncated(Date())
-        let conversation = Conversation(id: UUID().uuidString.lowercased(), title: title, createdAt: now, updatedAt: now)
+        let conversation = Conversation(
+            id: UUID().uuidString.lowercased(), title: title, createdAt: now, updatedAt: now)
         let millis = DatabaseTimestamp.milliseconds(now)
         try await access.perform { database in
             try await database.raw(

@@ -76,7 +76,9 @@ public struct Migrator: Sendable {
         var steps: [MigrationStep] = []
         for migration in pending {
             if !dryRun, try await !apply(migration) { continue }
-            steps.append(MigrationStep(version: migration.version, name: migration.name, direction: .up, statements: migration.up))
+            steps.append(
+                MigrationStep(
+                    version: migration.version, name: migration.name, direction: .up, statements: migration.up))
         }
         return steps
     }
@@ -95,7 +97,9 @@ public struct Migrator: Sendable {
         var steps: [MigrationStep] = []
         for migration in toUndo {
             if !dryRun, try await !revert(migration) { continue }
-            steps.append(MigrationStep(version: migration.version, name: migration.name, direction: .down, statements: migration.down))
+            steps.append(
+                MigrationStep(
+                    version: migration.version, name: migration.name, direction: .down, statements: migration.down))
         }
         return steps
     }

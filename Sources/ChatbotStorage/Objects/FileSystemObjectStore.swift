@@ -79,7 +79,8 @@ public struct FileSystemObjectStore: ObjectStore {
         var keys: [String] = []
         for first in try fileManager.contentsOfDirectory(atPath: root.path) where Self.isHexPrefix(first) {
             let firstURL = root.appendingPathComponent(first, isDirectory: true)
-            for second in (try? fileManager.contentsOfDirectory(atPath: firstURL.path)) ?? [] where Self.isHexPrefix(second) {
+            for second in (try? fileManager.contentsOfDirectory(atPath: firstURL.path)) ?? []
+            where Self.isHexPrefix(second) {
                 let secondURL = firstURL.appendingPathComponent(second, isDirectory: true)
                 for name in (try? fileManager.contentsOfDirectory(atPath: secondURL.path)) ?? [] {
                     if Self.isValidKey(name), name.hasPrefix(first + second) { keys.append(name) }
@@ -127,7 +128,10 @@ public struct FileSystemObjectStore: ObjectStore {
     private func writeAtomically(_ data: Data, to destination: URL) throws {
         let directory = destination.deletingLastPathComponent()
         let temporary = directory.appendingPathComponent(".tmp-\(UUID().uuidString)", isDirectory: false)
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        else {
             throw CocoaError(.fileWriteUnknown)
         }
         do {

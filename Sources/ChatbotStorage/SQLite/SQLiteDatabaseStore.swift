@@ -76,7 +76,8 @@ public final class SQLiteDatabaseStore: DatabaseStore {
             if autoMigrate {
                 // `up` validates first, so a newer or altered schema is refused here too.
                 for step in try await store.migrator.up() {
-                    logger.info("Applied schema migration", metadata: ["version": "\(step.version)", "name": "\(step.name)"])
+                    logger.info(
+                        "Applied schema migration", metadata: ["version": "\(step.version)", "name": "\(step.name)"])
                 }
             } else if validateSchema {
                 try await store.migrator.validate()
@@ -97,7 +98,10 @@ public final class SQLiteDatabaseStore: DatabaseStore {
     /// processes instead of failing; WAL is persistent, the others last for the connection.
     private func configureConnection() async throws {
         let database = access.database
-        for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
+        for pragma in [
+            "PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+            "PRAGMA foreign_keys = ON",
+        ] {
             try await database.raw(SQLQueryString(pragma)).run()
         }
     }
@@ -116,7 +120,8 @@ public final class SQLiteDatabaseStore: DatabaseStore {
                 )
             }
             if !fileManager.fileExists(atPath: url.path) {
-                guard fileManager.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                guard fileManager.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+                else {
                     throw CocoaError(.fileWriteUnknown)
                 }
             }
