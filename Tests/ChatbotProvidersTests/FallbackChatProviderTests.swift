@@ -122,7 +122,8 @@ struct FallbackChatProviderTests {
 
     @Test("falls back to the next candidate when one keeps failing with 500, and says who answered")
     func fallbackOnServerError() async throws {
-        try await FaultInjectingServer.withRunning(defaultBehaviour: .status(500, message: "down")) { broken, brokenURL in
+        try await FaultInjectingServer.withRunning(defaultBehaviour: .status(500, message: "down")) {
+            broken, brokenURL in
             try await FaultInjectingServer.withRunning { healthy, healthyURL in
                 healthy.enqueue(.stream(["From", " backup"]))
                 let sleeps = SleepRecorder()
@@ -181,7 +182,8 @@ struct FallbackChatProviderTests {
             rejecting.enqueue(.status(401, message: "bad key"))
             try await FaultInjectingServer.withRunning { healthy, healthyURL in
                 let outcome = try await run(
-                    [candidate(rejectingURL), candidate(healthyURL, provider: "backup")], policy: SleepRecorder().policy())
+                    [candidate(rejectingURL), candidate(healthyURL, provider: "backup")],
+                    policy: SleepRecorder().policy())
                 #expect(outcome.providerError?.statusCode == 401)
                 #expect(outcome.answeredBy.isEmpty)
                 #expect(healthy.requests.isEmpty)
@@ -216,7 +218,8 @@ struct FallbackChatProviderTests {
         let baseURL = try await FaultInjectingServer.unusedBaseURL()
         let calls = Mutex(0)
         let sleeps = SleepRecorder()
-        let outcome = try await run([candidate(baseURL, provider: "local")], policy: sleeps.policy(maxAttempts: 3)) { _ in
+        let outcome = try await run([candidate(baseURL, provider: "local")], policy: sleeps.policy(maxAttempts: 3)) {
+            _ in
             calls.withLock { $0 += 1 }
             return false
         }

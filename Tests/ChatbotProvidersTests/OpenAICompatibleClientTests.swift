@@ -1,7 +1,7 @@
-import Foundation
 import ChatbotCore
 import ChatbotProviders
 import ChatbotTestSupport
+import Foundation
 import Testing
 
 @Suite("OpenAICompatibleClient against FaultInjectingServer")
@@ -11,7 +11,8 @@ struct OpenAICompatibleClientTests {
     @Test("streams model, deltas, usage and finish reason, and sends the request OpenAI expects")
     func streaming() async throws {
         try await FaultInjectingServer.withRunning { server, baseURL in
-            server.enqueue(.stream(["Hel", "lo"], model: "served-model", usage: ChatUsage(promptTokens: 9, completionTokens: 2)))
+            server.enqueue(
+                .stream(["Hel", "lo"], model: "served-model", usage: ChatUsage(promptTokens: 9, completionTokens: 2)))
             let endpoint = Support.endpoint(baseURL, headers: ["X-Title": "chatbot tests"])
             let request = ChatRequest(
                 model: "asked-model",
@@ -49,7 +50,8 @@ struct OpenAICompatibleClientTests {
     func noKey() async throws {
         try await FaultInjectingServer.withRunning { server, baseURL in
             let outcome = try await Support.withClient { client in
-                await Support.collect(client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL + "/", apiKey: nil)))
+                await Support.collect(
+                    client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL + "/", apiKey: nil)))
             }
             #expect(outcome.text == "Hello, world")
             let sent = try #require(server.requests.first)
@@ -63,7 +65,10 @@ struct OpenAICompatibleClientTests {
     @Test("a non-streamed JSON answer yields the same events")
     func jsonAnswer() async throws {
         try await FaultInjectingServer.withRunning { server, baseURL in
-            server.enqueue(.json("Whole answer.", model: "json-model", usage: ChatUsage(promptTokens: 4, completionTokens: 3), finishReason: "length"))
+            server.enqueue(
+                .json(
+                    "Whole answer.", model: "json-model", usage: ChatUsage(promptTokens: 4, completionTokens: 3),
+                    finishReason: "length"))
             let outcome = try await Support.withClient { client in
                 await Support.collect(client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL)))
             }
@@ -100,7 +105,8 @@ struct OpenAICompatibleClientTests {
         try await FaultInjectingServer.withRunning { server, baseURL in
             server.enqueue(.status(500, message: "model failed to load"))
             let outcome = try await Support.withClient { client in
-                await Support.collect(client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL, name: "local")))
+                await Support.collect(
+                    client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL, name: "local")))
             }
             let error = try #require(outcome.providerError)
             #expect(error.kind == .httpStatus)
@@ -122,11 +128,15 @@ struct OpenAICompatibleClientTests {
             let inFuture = formatter.string(from: Date(timeIntervalSinceNow: 30))
             server.enqueue(.status(503, message: "busy", retryAfter: inFuture))
             try await Support.withClient { client in
-                let first = try #require(await Support.collect(client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL))).providerError)
+                let first = try #require(
+                    await Support.collect(client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL)))
+                        .providerError)
                 #expect(first.kind == .rateLimited)
                 #expect(first.retryAfter == .seconds(7))
                 #expect(first.providerMessage == "slow down")
-                let second = try #require(await Support.collect(client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL))).providerError)
+                let second = try #require(
+                    await Support.collect(client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL)))
+                        .providerError)
                 #expect(second.kind == .httpStatus)
                 let wait = try #require(second.retryAfter)
                 #expect(wait > .seconds(25) && wait <= .seconds(31))
@@ -157,6 +167,18 @@ struct OpenAICompatibleClientTests {
             let error = try #require(outcome.providerError)
             #expect(error.kind == .malformedResponse)
             #expect(!error.isRetryable)
+        }
+    }
+
+    @Test("a 200 body that is neither SSE nor JSON is a malformed response")
+    func notAnEventStream() async throws {
+        try await FaultInjectingServer.withRunning { server, baseURL in
+            server.enqueue(.status(200, body: "<html>captive portal</html>", contentType: "text/html"))
+            let outcome = try await Support.withClient { client in
+                await Support.collect(client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL)))
+            }
+            #expect(outcome.providerError?.kind == .malformedResponse)
+            #expect(outcome.events.isEmpty)
         }
     }
 
@@ -224,10 +246,12 @@ struct OpenAICompatibleClientTests {
             server.enqueue(.stream(Array(tokens.prefix(4)), chunkDelay: .milliseconds(100)))
             let timeouts = ProviderTimeouts(connect: .seconds(5), idle: .milliseconds(500), request: .milliseconds(800))
             try await Support.withClient(timeouts: timeouts) { client in
-                let long = await Support.collect(client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL)))
+                let long = await Support.collect(
+                    client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL)))
                 #expect(long.providerError?.kind == .requestTimeout)
                 #expect(!long.text.isEmpty)
-                let short = await Support.collect(client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL)))
+                let short = await Support.collect(
+                    client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL)))
                 #expect(short.error == nil)
                 #expect(short.text == String(repeating: "tick ", count: 4))
             }

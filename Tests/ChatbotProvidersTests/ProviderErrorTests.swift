@@ -32,14 +32,18 @@ struct ProviderErrorTests {
         #expect(error.kind == .rateLimited)
         #expect(error.statusCode == 429)
         #expect(error.retryAfter == .seconds(3))
-        #expect(error.description == "llama-server at http://127.0.0.1:8080/v1 answered 429 (rate limited): slow down; retry after 3 s")
+        #expect(
+            error.description
+                == "llama-server at http://127.0.0.1:8080/v1 answered 429 (rate limited): slow down; retry after 3 s")
     }
 
     @Test("the description names the provider, its URL, the status and the provider's message")
     func description() {
         let error = ProviderError.httpStatus(endpoint, status: 500, message: "model failed to load")
         #expect(error.description == "llama-server at http://127.0.0.1:8080/v1 answered 500: model failed to load")
-        #expect(ProviderError.idleTimeout(endpoint, after: .milliseconds(300)).description.hasSuffix("sent nothing for 300 ms"))
+        #expect(
+            ProviderError.idleTimeout(endpoint, after: .milliseconds(300)).description.hasSuffix(
+                "sent nothing for 300 ms"))
         #expect(!error.description.contains("\n"))
     }
 
@@ -50,7 +54,9 @@ struct ProviderErrorTests {
         #expect(ProviderError.httpStatus(endpoint, status: 503, message: nil).chatbotError.kind.exitCode == 75)
         #expect(ProviderError.idleTimeout(endpoint, after: .seconds(1)).chatbotError.kind.exitCode == 75)
         #expect(ProviderError.httpStatus(endpoint, status: 401, message: nil).chatbotError.kind.exitCode == 1)
-        #expect(ProviderError.httpStatus(endpoint, status: 401, message: nil).chatbotError.hint?.contains("API key") == true)
+        #expect(
+            ProviderError.httpStatus(endpoint, status: 401, message: nil).chatbotError.hint?.contains("API key") == true
+        )
         #expect(ProviderError.malformedResponse(endpoint, detail: "x").chatbotError.kind.exitCode == 1)
         #expect(ProviderError.invalidEndpoint(endpoint, detail: "x").chatbotError.kind.exitCode == 64)
         #expect(ProviderError.cancelled(endpoint).chatbotError.kind.exitCode == 130)

@@ -24,7 +24,9 @@ struct ResponseCacheKeyTests {
         var other = endpoint
         other.apiKey = "sk-2"
         other.baseURL += "/"
-        #expect(ResponseCacheKey(request: request, endpoint: other) == ResponseCacheKey(request: request, endpoint: endpoint))
+        #expect(
+            ResponseCacheKey(request: request, endpoint: other)
+                == ResponseCacheKey(request: request, endpoint: endpoint))
     }
 
     @Test("every field that decides the answer changes the key")

@@ -110,7 +110,9 @@ public struct FallbackChatProvider: Sendable {
             if failure.kind == .connectionRefused, !calledConnectionRefusedHook, let onConnectionRefused {
                 calledConnectionRefusedHook = true
                 if try await onConnectionRefused(candidate) {
-                    logger.info("retrying chat request after starting the server", metadata: ["model": "\(candidate.reference)"])
+                    logger.info(
+                        "retrying chat request after starting the server", metadata: ["model": "\(candidate.reference)"]
+                    )
                     attempt -= 1
                     continue
                 }

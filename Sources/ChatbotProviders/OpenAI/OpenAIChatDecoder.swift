@@ -10,6 +10,7 @@ struct OpenAIChatDecoder {
     private var reportedModel = false
     private var finishReason: String?
     private var sawFinishReason = false
+    private var sawEvent = false
     private(set) var isDone = false
 
     init(endpoint: ProviderEndpoint) {
@@ -19,6 +20,7 @@ struct OpenAIChatDecoder {
     /// The events carried by one SSE event of the stream.
     mutating func decode(_ event: SSEEvent) throws(ProviderError) -> [ChatStreamEvent] {
         guard !isDone else { return [] }
+        sawEvent = true
         let data = event.data.trimmingCharacters(in: .whitespaces)
         if data == "[DONE]" {
             isDone = true
@@ -41,6 +43,9 @@ struct OpenAIChatDecoder {
     mutating func finish() throws(ProviderError) -> [ChatStreamEvent] {
         guard !isDone else { return [] }
         isDone = true
+        guard sawEvent else {
+            throw .malformedResponse(endpoint, detail: "the response body holds no Server-Sent Events")
+        }
         guard sawFinishReason else {
             throw .connectionLost(endpoint, detail: "the stream ended without a finish reason or [DONE]")
         }
