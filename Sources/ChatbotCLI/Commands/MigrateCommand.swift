@@ -1,0 +1,150 @@
+import ArgumentParser
+import ChatbotCore
+import ChatbotStorage
+import Foundation
+
+/// `chatbot migrate status|up|down`.
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Show and change the database schema version.",
+        discussion: """
+            Migrations are versioned SQL embedded in the binary, each recorded with a SHA-256 checksum; \
+            an applied migration whose SQL changed is refused. The embedded SQLite store migrates itself \
+            on first use; a database newer than this binary is refused.
+            """,
+        subcommands: [Status.self, Up.self, Down.self],
+        defaultSubcommand: Status.self
+    )
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List migrations and whether each is applied.")
+
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let context = try await CommandContext.make(global)
+            let store = try await SQLiteDatabaseStore.open(
+                at: URL(fileURLWithPath: context.settings.databasePath), logger: context.logger,
+                autoMigrate: false, validateSchema: false)
+            let status: MigrationStatus
+            do {
+                status = try await store.migrator.status()
+                try await store.close()
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            if json {
+                try JSONOutput.print(StatusView(status, database: context.settings.databasePath))
+                return
+            }
+            StandardOutput.write("database: \(context.settings.databasePath) (sqlite)\n")
+            StandardOutput.write("schema version: \(status.currentVersion) of \(status.latestVersion)")
+            StandardOutput.write(status.pending.isEmpty ? " (up to date)\n" : " (\(status.pending.count) pending)\n")
+            var table = TextTable(columns: ["VERSION", "NAME", "STATE", "APPLIED"])
+            for entry in status.entries {
+                table.add([
+                    String(entry.version), entry.name, StatusView.state(entry),
+                    entry.appliedAt.map { $0.formatted(.iso8601) } ?? "-",
+                ])
+            }
+            StandardOutput.write(table.render())
+        }
+    }
+
+    struct Up: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply pending migrations.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("to"), help: "Stop at this version (default: the latest).") var version: Int?
+        @Flag(help: "Print the SQL without running it.") var dryRun = false
+
+        func run() async throws {
+            try await withMigrator(global) { migrator in
+                let steps = try await migrator.up(to: version, dryRun: dryRun)
+                report(steps, dryRun: dryRun, quiet: global.quiet, nothing: "already up to date")
+            }
+        }
+    }
+
+    struct Down: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revert migrations down to a version.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("to"), help: "Revert every migration above this version (0 reverts all).")
+        var version: Int
+        @Flag(help: "Print the SQL without running it.") var dryRun = false
+
+        func validate() throws {
+            guard version >= 0 else { throw ValidationError("--to must be 0 or more") }
+        }
+
+        func run() async throws {
+            try await withMigrator(global) { migrator in
+                let steps = try await migrator.down(to: version, dryRun: dryRun)
+                report(steps, dryRun: dryRun, quiet: global.quiet, nothing: "nothing to revert")
+            }
+        }
+    }
+
+    private static func withMigrator(_ global: GlobalOptions, _ body: (Migrator) async throws -> Void) async throws {
+        let context = try await CommandContext.make(global)
+        let store = try await SQLiteDatabaseStore.open(
+            at: URL(fileURLWithPath: context.settings.databasePath), logger: context.logger, autoMigrate: false)
+        do {
+            try await body(store.migrator)
+            try await store.close()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
+    private static func report(_ steps: [MigrationStep], dryRun: Bool, quiet: Bool, nothing: String) {
+        if steps.isEmpty {
+            if !quiet { StandardError.write("\(nothing)\n") }
+            return
+        }
+        for step in steps {
+            if dryRun {
+                StandardOutput.write("-- \(step.direction.rawValue) \(step.version) \(step.name)\n")
+                for statement in step.statements { StandardOutput.write(statement.trimmingCharacters(in: .whitespacesAndNewlines) + ";\n") }
+            } else if !quiet {
+                StandardError.write("\(step.direction == .up ? "applied" : "reverted") \(step.version) \(step.name)\n")
+            }
+        }
+    }
+}
+
+private struct StatusView: Encodable {
+    struct Entry: Encodable {
+        var version: Int
+        var name: String
+        var state: String
+        var applied_at: Date?
+    }
+    var backend = "sqlite"
+    var database: String
+    var current_version: Int
+    var latest_version: Int
+    var pending: Int
+    var migrations: [Entry]
+
+    init(_ status: MigrationStatus, database: String) {
+        self.database = database
+        current_version = status.currentVersion
+        latest_version = status.latestVersion
+        pending = status.pending.count
+        migrations = status.entries.map {
+            Entry(version: $0.version, name: $0.name, state: Self.state($0), applied_at: $0.appliedAt)
+        }
+    }
+
+    static func state(_ entry: MigrationStatus.Entry) -> String {
+        if !entry.isKnown { return "unknown (newer than this binary)" }
+        if entry.checksumMismatch { return "altered (checksum mismatch)" }
+        return entry.isApplied ? "applied" : "pending"
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// Options every subcommand accepts.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Read configuration from this YAML file.", valueName: "path"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Keep the database and objects in this directory.", valueName: "dir"))
+    var dataDir: String?
+
+    @Flag(name: .shortAndLong, help: "Log what chatbot is doing to stderr.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing but results and errors.")
+    var quiet = false
+}

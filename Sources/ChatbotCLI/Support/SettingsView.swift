@@ -1,0 +1,124 @@
+import ChatbotCore
+import Foundation
+
+/// The printable form of the settings: everything but secrets, which show only where they came from.
+struct SettingsView: Encodable {
+    struct Provider: Encodable {
+        var preset: String?
+        var base_url: String?
+        var api_key: String
+        var headers: [String: String]
+        var default_model: String?
+        var managed: Bool
+    }
+    struct Price: Encodable {
+        var input: Double
+        var output: Double
+    }
+    struct Local: Encodable {
+        var prefix: String
+        var state_dir: String
+        var chat_port: Int
+        var chat_model_file: String
+        var embeddings_port: Int
+        var speech_port: Int
+    }
+
+    var config_file: String
+    var data_dir: String
+    var model: String
+    var fallback: [String]
+    var cache: Bool
+    var retries: Int
+    var timeouts: [String: Double]
+    var aliases: [String: String]
+    var providers: [String: Provider]
+    var prices: [String: Price]
+    var local: Local
+
+    init(_ settings: ChatbotSettings) {
+        config_file = settings.configFile
+        data_dir = settings.dataDirectory
+        model = settings.defaultModel
+        fallback = settings.fallback
+        cache = settings.cacheResponses
+        retries = settings.maxAttempts - 1
+        timeouts = ["connect": settings.connectTimeout, "idle": settings.idleTimeout]
+        aliases = settings.aliases
+        providers = settings.providers.mapValues { provider in
+            Provider(
+                preset: provider.preset,
+                base_url: provider.isManagedLocal ? (provider.baseURL ?? settings.local.chatBaseURL) : provider.baseURL,
+                api_key: Self.redacted(provider),
+                headers: provider.headers.mapValues { Self.looksSecret($0) ? "<redacted>" : $0 },
+                default_model: provider.defaultModel,
+                managed: provider.isManagedLocal
+            )
+        }
+        prices = settings.prices.mapValues { Price(input: $0.inputPerMillion, output: $0.outputPerMillion) }
+        local = Local(
+            prefix: settings.local.prefix, state_dir: settings.local.stateDirectory, chat_port: settings.local.chatPort,
+            chat_model_file: settings.local.chatModelFile, embeddings_port: settings.local.embeddingsPort,
+            speech_port: settings.local.speechPort)
+    }
+
+    private static func redacted(_ provider: ProviderSettings) -> String {
+        guard provider.apiKey != nil else {
+            return provider.apiKeySource.map { "none (\($0))" } ?? "none"
+        }
+        return "<redacted> (from \(provider.apiKeySource ?? "config"))"
+    }
+
+    /// Header values that carry credentials (Authorization, *-Key, *Token*) are hidden too.
+    private static func looksSecret(_ value: String) -> Bool {
+        let lower = value.lowercased()
+        return lower.hasPrefix("bearer ") || lower.hasPrefix("basic ") || value.count >= 24
+    }
+
+    /// A YAML rendering for people.
+    var yaml: String {
+        var lines: [String] = []
+        func quote(_ text: String) -> String {
+            text.isEmpty || text.contains(where: { ":#{}[],&*?|<>=!%@`'\"".contains($0) }) || text.hasPrefix(" ")
+                ? "\"\(text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
+                : text
+        }
+        lines.append("# effective configuration; file: \(config_file)")
+        lines.append("data_dir: \(quote(data_dir))")
+        lines.append("model: \(quote(model))")
+        lines.append("fallback: [\(fallback.map(quote).joined(separator: ", "))]")
+        lines.append("cache: \(cache)")
+        lines.append("retries: \(retries)")
+        lines.append("timeouts:")
+        lines.append("  connect: \(timeouts["connect"] ?? 0)")
+        lines.append("  idle: \(timeouts["idle"] ?? 0)")
+        lines.append("aliases:")
+        for (name, target) in aliases.sorted(by: { $0.key < $1.key }) { lines.append("  \(quote(name)): \(quote(target))") }
+        lines.append("providers:")
+        for (name, provider) in providers.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(quote(name)):")
+            if let preset = provider.preset { lines.append("    preset: \(preset)") }
+            lines.append("    base_url: \(provider.base_url.map(quote) ?? "null")")
+            lines.append("    api_key: \(quote(provider.api_key))")
+            if let model = provider.default_model { lines.append("    default_model: \(quote(model))") }
+            if !provider.headers.isEmpty {
+                lines.append("    headers:")
+                for (key, value) in provider.headers.sorted(by: { $0.key < $1.key }) {
+                    lines.append("      - \(quote("\(key): \(value)"))")
+                }
+            }
+        }
+        lines.append("prices:" + (prices.isEmpty ? " {}" : ""))
+        for (model, price) in prices.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(quote(model)): {input: \(price.input), output: \(price.output)}")
+        }
+        lines.append("local:")
+        lines.append("  prefix: \(quote(local.prefix))")
+        lines.append("  state_dir: \(quote(local.state_dir))")
+        lines.append("  chat_port: \(local.chat_port)")
+        lines.append("  chat_model_file: \(quote(local.chat_model_file))")
+        lines.append("  embeddings_port: \(local.embeddings_port)")
+        lines.append("  speech_port: \(local.speech_port)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,102 @@
+import ChatbotCore
+import Foundation
+
+/// Loads the conversation an ask continues, commits the user message, and records the answer.
+struct ConversationRecorder: Sendable {
+    /// Earlier messages to send, oldest first (system prompt first when there is one).
+    let history: [ChatMessage]
+    private let store: (any ConversationStore)?
+    private let conversationID: String?
+    private let now: @Sendable () -> Date
+
+    /// Resolves the conversation and, when recording, commits the system and user messages.
+    static func start(
+        _ input: AskInput,
+        store: (any ConversationStore)?,
+        readStore: (any ConversationStore)?,
+        now: @escaping @Sendable () -> Date
+    ) async throws -> ConversationRecorder {
+        var conversation: Conversation?
+        var earlier: [MessageRecord] = []
+        switch input.conversation {
+        case .new:
+            break
+        case .latest, .id:
+            guard let readStore else {
+                throw ChatbotError(.usage, "continuing a conversation needs the history store")
+            }
+            if case .id(let id) = input.conversation {
+                conversation = try await readStore.conversation(matching: id)
+                if conversation == nil {
+                    throw ChatbotError(.notFound, "no conversation matches '\(id)'", hint: "see `chatbot history list`")
+                }
+            } else {
+                conversation = try await readStore.latestConversation()
+            }
+            if let conversation { earlier = try await readStore.messages(conversationID: conversation.id) }
+        }
+
+        var history: [ChatMessage] = []
+        let earlierSystem = earlier.last { $0.role == .system }?.content
+        if let system = input.system ?? earlierSystem { history.append(ChatMessage(role: .system, content: system)) }
+        for message in earlier where message.role != .system && !message.content.isEmpty {
+            // Keep what the user saw: complete and interrupted answers; drop failed fragments.
+            if message.role == .assistant && message.status == .failed { continue }
+            history.append(ChatMessage(role: message.role, content: message.content))
+        }
+
+        guard let store else {
+            return ConversationRecorder(history: history, store: nil, conversationID: conversation?.id, now: now)
+        }
+        let target: Conversation
+        if let conversation {
+            target = conversation
+        } else {
+            target = try await store.createConversation(title: Self.title(for: input.prompt))
+        }
+        if let system = input.system, system != earlierSystem {
+            try await store.appendMessage(
+                MessageRecord(id: newID(), conversationID: target.id, role: .system, content: system, createdAt: now()))
+        }
+        try await store.appendMessage(
+            MessageRecord(id: newID(), conversationID: target.id, role: .user, content: input.prompt, createdAt: now()))
+        return ConversationRecorder(history: history, store: store, conversationID: target.id, now: now)
+    }
+
+    /// Records the answer (when recording) and returns the outcome.
+    func finish(
+        answer: String,
+        reference: ModelReference,
+        usage: ChatUsage?,
+        cost: Double?,
+        latencyMs: Int,
+        cached: Bool,
+        status: MessageStatus,
+        error: String?,
+        fallbacks: [AskOutcome.FallbackNote]
+    ) async throws -> AskOutcome {
+        var messageID: String?
+        if let store, let conversationID {
+            let record = MessageRecord(
+                id: Self.newID(), conversationID: conversationID, role: .assistant, content: answer,
+                model: reference.model, provider: reference.provider, promptTokens: usage?.promptTokens,
+                completionTokens: usage?.completionTokens, cost: cost, latencyMs: latencyMs, status: status,
+                error: error, cached: cached, createdAt: now())
+            try await store.appendMessage(record)
+            messageID = record.id
+        }
+        return AskOutcome(
+            answer: answer, model: reference.model, provider: reference.provider, usage: usage, cost: cost,
+            conversationID: store == nil ? nil : conversationID, messageID: messageID, latencyMs: latencyMs,
+            cached: cached, status: status, fallbacks: fallbacks)
+    }
+
+    private static func newID() -> String { UUID().uuidString.lowercased() }
+
+    /// The first line of the prompt, shortened to 80 characters.
+    static func title(for prompt: String) -> String {
+        let line = prompt.split(whereSeparator: \.isNewline).first.map(String.init) ?? prompt
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return trimmed.count > 80 ? String(trimmed.prefix(79)) + "…" : trimmed
+    }
+}
