@@ -64,7 +64,7 @@ public struct AskOutcome: Sendable, Codable, Hashable {
         self.fallbacks = fallbacks
     }
 
-    /// Encodes `usage` with `total_tokens` too, and `null` for absent optionals, so the shape is stable.
+    /// Encodes `usage` with `totalTokens` too, and `null` for absent optionals, so the shape is stable.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(answer, forKey: .answer)
@@ -81,13 +81,13 @@ public struct AskOutcome: Sendable, Codable, Hashable {
     }
 
     private struct UsageJSON: Encodable {
-        var prompt_tokens: Int
-        var completion_tokens: Int
-        var total_tokens: Int
+        var promptTokens: Int
+        var completionTokens: Int
+        var totalTokens: Int
         init(_ usage: ChatUsage) {
-            prompt_tokens = usage.promptTokens
-            completion_tokens = usage.completionTokens
-            total_tokens = usage.totalTokens
+            promptTokens = usage.promptTokens
+            completionTokens = usage.completionTokens
+            totalTokens = usage.totalTokens
         }
     }
 }

@@ -43,12 +43,15 @@ public struct AskService: Sendable {
         onText: @escaping @Sendable (String) async -> Void
     ) async throws -> AskOutcome {
         let chain = try settings.modelChain(primary: input.model ?? settings.defaultModel)
-        let candidates = try chain.map { ChatCandidate(reference: $0, endpoint: try settings.endpoint(for: $0.provider)) }
+        let candidates = try chain.map {
+            ChatCandidate(reference: $0, endpoint: try settings.endpoint(for: $0.provider))
+        }
         guard let primary = candidates.first else {
             throw ChatbotError(.usage, "no model to ask")
         }
 
-        let recorder = try await ConversationRecorder.start(input, store: input.log ? store : nil, readStore: store, now: now)
+        let recorder = try await ConversationRecorder.start(
+            input, store: input.log ? store : nil, readStore: store, now: now)
         let request = ChatRequest(
             model: primary.reference.model,
             messages: recorder.history + [ChatMessage(role: .user, content: input.prompt)],
@@ -56,7 +59,8 @@ public struct AskService: Sendable {
             maxTokens: input.maxTokens
         )
 
-        let cacheKey = (input.useCache && request.isDeterministic && store != nil)
+        let cacheKey =
+            (input.useCache && request.isDeterministic && store != nil)
             ? ResponseCacheKey(request: request, endpoint: primary.endpoint).hex : nil
         if let cacheKey, let store, let hit = try await store.cachedResponse(key: cacheKey) {
             logger.debug("answered from the response cache", metadata: ["key": "\(cacheKey)"])
@@ -122,7 +126,9 @@ public struct AskService: Sendable {
 
     /// Runs `work` until it finishes or `interruption` fires (then `work` is cancelled).
     /// Returns the error `work` threw, ``RaceInterrupted``, or `nil` on success.
-    private static func race(_ interruption: Interruption?, _ work: @escaping @Sendable () async throws -> Void) async -> (any Error)? {
+    private static func race(_ interruption: Interruption?, _ work: @escaping @Sendable () async throws -> Void) async
+        -> (any Error)?
+    {
         await withTaskGroup(of: (any Error)?.self) { group in
             group.addTask {
                 do {

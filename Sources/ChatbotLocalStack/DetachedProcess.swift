@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Starts a program in its own session (so Ctrl-C in the terminal does not reach it), with
@@ -12,12 +12,14 @@ enum DetachedProcess {
     }
 
     #if canImport(Glibc)
-    /// glibc's POSIX_SPAWN_SETSID (spawn.h), hidden from Swift because it needs _GNU_SOURCE.
-    private static let posixSpawnSetSID: Int32 = 0x80
+        /// glibc's POSIX_SPAWN_SETSID (spawn.h), hidden from Swift because it needs _GNU_SOURCE.
+        private static let posixSpawnSetSID: Int32 = 0x80
     #endif
 
     /// Spawns `executable` and returns its pid.
-    static func spawn(executable: String, arguments: [String], logFile: String, environment: [String: String]) throws -> pid_t {
+    static func spawn(executable: String, arguments: [String], logFile: String, environment: [String: String]) throws
+        -> pid_t
+    {
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
@@ -29,9 +31,10 @@ enum DetachedProcess {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         #if canImport(Glibc)
-        posix_spawnattr_setflags(&attributes, Int16(posixSpawnSetSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+            posix_spawnattr_setflags(
+                &attributes, Int16(posixSpawnSetSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         #else
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         #endif
         var emptyMask = sigset_t()
         sigemptyset(&emptyMask)
@@ -42,9 +45,9 @@ enum DetachedProcess {
         posix_spawnattr_setsigdefault(&attributes, &defaults)
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
+        defer { for pointer in envp { free(pointer) } }
 
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &fileActions, &attributes, argv, envp)

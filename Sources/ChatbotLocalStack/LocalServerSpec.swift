@@ -34,7 +34,8 @@ public struct LocalServerSpec: Sendable, Hashable {
             executable = "\(prefix)/bin/llama-server"
             arguments = [
                 "-m", settings.chatModelFile, "--host", "127.0.0.1", "--port", String(port),
-                "-c", String(settings.chatContext), "--parallel", "2", "-n", "512", "--alias", LocalStackSettings.defaultChatModel,
+                "-c", String(settings.chatContext), "--parallel", "2", "-n", "512", "--alias",
+                LocalStackSettings.defaultChatModel,
             ]
             requiredFiles = [executable, settings.chatModelFile]
         case .embeddings:

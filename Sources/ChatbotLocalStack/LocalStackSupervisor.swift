@@ -3,9 +3,9 @@ import Foundation
 public import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Starts, health-checks and stops the managed local model servers.
@@ -65,14 +65,16 @@ public struct LocalStackSupervisor: Sendable {
         if HealthProbe.status(port: spec.port, path: spec.healthPath) == 200 { return false }
         if HealthProbe.status(port: spec.port, path: spec.healthPath) != nil {
             throw ChatbotError(
-                .unavailable, "port \(spec.port) is taken by another program that is not a healthy \(kind.rawValue) server",
+                .unavailable,
+                "port \(spec.port) is taken by another program that is not a healthy \(kind.rawValue) server",
                 hint: "stop it, or choose another port with local.\(kind.rawValue)_port in the config")
         }
         logger.info("starting local server", metadata: ["kind": "\(kind.rawValue)", "port": "\(spec.port)"])
         let pid: pid_t
         do {
             var environment = ProcessInfo.processInfo.environment
-            environment["OMP_NUM_THREADS"] = environment["OMP_NUM_THREADS"] ?? String(max(1, ProcessInfo.processInfo.activeProcessorCount))
+            environment["OMP_NUM_THREADS"] =
+                environment["OMP_NUM_THREADS"] ?? String(max(1, ProcessInfo.processInfo.activeProcessorCount))
             pid = try DetachedProcess.spawn(
                 executable: spec.executable, arguments: spec.arguments, logFile: spec.logFile, environment: environment)
         } catch {

@@ -53,7 +53,9 @@ struct AskCommand: AsyncParsableCommand {
     @Flag(help: "Do not record this exchange in the history.")
     var noLog = false
 
-    @Flag(inversion: .prefixedNo, help: "Use the response cache for deterministic requests (default: the config's cache).")
+    @Flag(
+        inversion: .prefixedNo, help: "Use the response cache for deterministic requests (default: the config's cache)."
+    )
     var cache: Bool?
 
     @Flag(help: "Print one JSON object: answer, model, provider, usage, cost, conversation_id, latency_ms, ….")
@@ -61,7 +63,9 @@ struct AskCommand: AsyncParsableCommand {
 
     func validate() throws {
         if continueLatest && conversation != nil { throw ValidationError("use either --continue or --conversation") }
-        if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2") }
+        if let temperature, !(0...2).contains(temperature) {
+            throw ValidationError("--temperature must be between 0 and 2")
+        }
         if let maxTokens, maxTokens <= 0 { throw ValidationError("--max-tokens must be positive") }
     }
 
@@ -75,8 +79,10 @@ struct AskCommand: AsyncParsableCommand {
 
         let store = needsStore ? try await context.openStore() : nil
         let timeouts = ProviderTimeouts(
-            connect: .milliseconds(Int(settings.connectTimeout * 1000)), idle: .milliseconds(Int(settings.idleTimeout * 1000)))
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: timeouts.httpClientConfiguration())
+            connect: .milliseconds(Int(settings.connectTimeout * 1000)),
+            idle: .milliseconds(Int(settings.idleTimeout * 1000)))
+        let httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: timeouts.httpClientConfiguration())
         let localStack = context.localStack
         let quiet = global.quiet
         let chat = FallbackChatProvider(
@@ -115,7 +121,9 @@ struct AskCommand: AsyncParsableCommand {
             try printOutcome(outcome, streamed: streaming)
         case .failure(let failure as AskFailure):
             if streaming {
-                if !failure.outcome.answer.isEmpty && !failure.outcome.answer.hasSuffix("\n") { StandardOutput.write("\n") }
+                if !failure.outcome.answer.isEmpty && !failure.outcome.answer.hasSuffix("\n") {
+                    StandardOutput.write("\n")
+                }
             } else if json {
                 try JSONOutput.print(failure.outcome)
             } else if !failure.outcome.answer.isEmpty {

@@ -18,7 +18,8 @@ struct ConfigCommand: AsyncParsableCommand {
     )
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the effective configuration (secrets redacted).")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the effective configuration (secrets redacted).")
 
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false

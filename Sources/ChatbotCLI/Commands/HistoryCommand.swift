@@ -25,14 +25,18 @@ struct HistoryCommand: AsyncParsableCommand {
                 if json { return try JSONOutput.print(conversations) }
                 var table = TextTable(columns: ["ID", "UPDATED", "TITLE"])
                 for conversation in conversations {
-                    table.add([String(conversation.id.prefix(8)), Self.format(conversation.updatedAt), conversation.title])
+                    table.add([
+                        String(conversation.id.prefix(8)), Self.format(conversation.updatedAt), conversation.title,
+                    ])
                 }
                 StandardOutput.write(table.render())
             }
         }
 
         static func format(_ date: Date) -> String {
-            date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
+            date.formatted(
+                .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
+                    .timeSeparator(.colon))
         }
     }
 
@@ -47,7 +51,9 @@ struct HistoryCommand: AsyncParsableCommand {
             try await withStore(global) { store in
                 let conversation = try await HistoryCommand.find(id, in: store)
                 let messages = try await store.messages(conversationID: conversation.id)
-                if json { return try JSONOutput.print(ConversationExport(conversation: conversation, messages: messages)) }
+                if json {
+                    return try JSONOutput.print(ConversationExport(conversation: conversation, messages: messages))
+                }
                 StandardOutput.write("conversation \(conversation.id)  \(conversation.title)\n")
                 for message in messages {
                     var header = "\n[\(message.role.rawValue)"
@@ -75,7 +81,9 @@ struct HistoryCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
-            if words.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("give words to search for") }
+            if words.joined().trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError("give words to search for")
+            }
         }
 
         func run() async throws {
@@ -84,7 +92,8 @@ struct HistoryCommand: AsyncParsableCommand {
                 if json { return try JSONOutput.print(hits) }
                 for hit in hits {
                     let snippet = hit.snippet.replacingOccurrences(of: "\n", with: " ")
-                    StandardOutput.write("\(hit.message.conversationID.prefix(8))  \(hit.message.role.rawValue)  \(snippet)\n")
+                    StandardOutput.write(
+                        "\(hit.message.conversationID.prefix(8))  \(hit.message.role.rawValue)  \(snippet)\n")
                 }
             }
         }
@@ -94,7 +103,8 @@ struct HistoryCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Export conversations with their messages as JSON.")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp("Conversation ids or prefixes (default: all).", valueName: "id")) var ids: [String] = []
+        @Argument(help: ArgumentHelp("Conversation ids or prefixes (default: all).", valueName: "id")) var ids:
+            [String] = []
 
         func run() async throws {
             try await withStore(global) { store in
@@ -112,7 +122,10 @@ struct HistoryCommand: AsyncParsableCommand {
                 }
                 var exports: [ConversationExport] = []
                 for conversation in conversations {
-                    exports.append(ConversationExport(conversation: conversation, messages: try await store.messages(conversationID: conversation.id)))
+                    exports.append(
+                        ConversationExport(
+                            conversation: conversation,
+                            messages: try await store.messages(conversationID: conversation.id)))
                 }
                 try JSONOutput.print(exports)
             }
@@ -126,7 +139,8 @@ struct HistoryCommand: AsyncParsableCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp("Start of the period (YYYY-MM-DD, inclusive).", valueName: "date")) var since: String?
+        @Option(help: ArgumentHelp("Start of the period (YYYY-MM-DD, inclusive).", valueName: "date")) var since:
+            String?
         @Option(help: ArgumentHelp("End of the period (YYYY-MM-DD, exclusive).", valueName: "date")) var until: String?
         @Option(help: "The last N days (instead of --since).") var days: Int?
         @Flag(help: "Print JSON.") var json = false
@@ -163,8 +177,10 @@ struct HistoryCommand: AsyncParsableCommand {
                     ])
                 }
                 table.add([
-                    "total", "", String(totals.map(\.messages).reduce(0, +)), String(totals.map(\.promptTokens).reduce(0, +)),
-                    String(totals.map(\.completionTokens).reduce(0, +)), String(format: "%.6f", totals.map(\.cost).reduce(0, +)),
+                    "total", "", String(totals.map(\.messages).reduce(0, +)),
+                    String(totals.map(\.promptTokens).reduce(0, +)),
+                    String(totals.map(\.completionTokens).reduce(0, +)),
+                    String(format: "%.6f", totals.map(\.cost).reduce(0, +)),
                 ])
                 StandardOutput.write(table.render())
             }

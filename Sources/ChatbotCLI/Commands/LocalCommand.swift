@@ -41,7 +41,8 @@ struct LocalCommand: AsyncParsableCommand {
             var table = TextTable(columns: ["SERVER", "STATE", "URL", "PID", "LOG"])
             for status in statuses {
                 table.add([
-                    status.kind.rawValue, status.state, status.baseURL, status.pid.map(String.init) ?? "-", status.logFile,
+                    status.kind.rawValue, status.state, status.baseURL, status.pid.map(String.init) ?? "-",
+                    status.logFile,
                 ])
             }
             StandardOutput.write(table.render())
@@ -60,7 +61,8 @@ struct LocalCommand: AsyncParsableCommand {
                 let started = try await context.localStack.ensureRunning(kind)
                 let status = try context.localStack.status(kind)
                 if !global.quiet {
-                    StandardError.write("\(kind.rawValue): \(started ? "started" : "already running") at \(status.baseURL)\n")
+                    StandardError.write(
+                        "\(kind.rawValue): \(started ? "started" : "already running") at \(status.baseURL)\n")
                 }
             }
         }

@@ -110,7 +110,9 @@ struct MigrateCommand: AsyncParsableCommand {
         for step in steps {
             if dryRun {
                 StandardOutput.write("-- \(step.direction.rawValue) \(step.version) \(step.name)\n")
-                for statement in step.statements { StandardOutput.write(statement.trimmingCharacters(in: .whitespacesAndNewlines) + ";\n") }
+                for statement in step.statements {
+                    StandardOutput.write(statement.trimmingCharacters(in: .whitespacesAndNewlines) + ";\n")
+                }
             } else if !quiet {
                 StandardError.write("\(step.direction == .up ? "applied" : "reverted") \(step.version) \(step.name)\n")
             }
@@ -123,22 +125,22 @@ private struct StatusView: Encodable {
         var version: Int
         var name: String
         var state: String
-        var applied_at: Date?
+        var appliedAt: Date?
     }
     var backend = "sqlite"
     var database: String
-    var current_version: Int
-    var latest_version: Int
+    var currentVersion: Int
+    var latestVersion: Int
     var pending: Int
     var migrations: [Entry]
 
     init(_ status: MigrationStatus, database: String) {
         self.database = database
-        current_version = status.currentVersion
-        latest_version = status.latestVersion
+        currentVersion = status.currentVersion
+        latestVersion = status.latestVersion
         pending = status.pending.count
         migrations = status.entries.map {
-            Entry(version: $0.version, name: $0.name, state: Self.state($0), applied_at: $0.appliedAt)
+            Entry(version: $0.version, name: $0.name, state: Self.state($0), appliedAt: $0.appliedAt)
         }
     }
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Turns the first Ctrl-C (SIGINT) into a call of `onInterrupt`; a second one exits at once with 130.
 final class InterruptHandler: Sendable {
@@ -24,8 +25,6 @@ final class InterruptHandler: Sendable {
         signal(SIGINT, SIG_DFL)
     }
 }
-
-import Synchronization
 
 /// How many times SIGINT arrived.
 private final class InterruptCount: Sendable {

@@ -1,11 +1,13 @@
 import Foundation
 
-/// Stable machine output for `--json`: sorted keys, ISO-8601 dates, one document per call.
+/// Stable machine output for `--json`: snake_case keys, sorted, ISO-8601 dates, one document per call.
 enum JSONOutput {
     static func encoder(pretty: Bool = true) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         return encoder
     }
 

@@ -39,10 +39,14 @@ struct PromptBuilder {
     /// Decodes text: UTF-8 (BOM stripped), UTF-16 with a BOM, else Windows-1252. Binary data is refused.
     static func text(from data: Data, source: String, limit: Int) throws -> String {
         guard data.count <= limit else {
-            throw ChatbotError(.usage, "\(source) is \(data.count / 1_048_576) MiB; the limit for text input is \(limit / 1_048_576) MiB")
+            throw ChatbotError(
+                .usage,
+                "\(source) is \(data.count / 1_048_576) MiB; the limit for text input is \(limit / 1_048_576) MiB")
         }
         let bytes = [UInt8](data)
-        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]), let text = String(data: data, encoding: .utf16) {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]),
+            let text = String(data: data, encoding: .utf16)
+        {
             return text
         }
         if bytes.contains(0) {

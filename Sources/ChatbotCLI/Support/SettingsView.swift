@@ -5,10 +5,10 @@ import Foundation
 struct SettingsView: Encodable {
     struct Provider: Encodable {
         var preset: String?
-        var base_url: String?
-        var api_key: String
+        var baseUrl: String?
+        var apiKey: String
         var headers: [String: String]
-        var default_model: String?
+        var defaultModel: String?
         var managed: Bool
     }
     struct Price: Encodable {
@@ -17,15 +17,15 @@ struct SettingsView: Encodable {
     }
     struct Local: Encodable {
         var prefix: String
-        var state_dir: String
-        var chat_port: Int
-        var chat_model_file: String
-        var embeddings_port: Int
-        var speech_port: Int
+        var stateDir: String
+        var chatPort: Int
+        var chatModelFile: String
+        var embeddingsPort: Int
+        var speechPort: Int
     }
 
-    var config_file: String
-    var data_dir: String
+    var configFile: String
+    var dataDir: String
     var model: String
     var fallback: [String]
     var cache: Bool
@@ -37,8 +37,8 @@ struct SettingsView: Encodable {
     var local: Local
 
     init(_ settings: ChatbotSettings) {
-        config_file = settings.configFile
-        data_dir = settings.dataDirectory
+        configFile = settings.configFile
+        dataDir = settings.dataDirectory
         model = settings.defaultModel
         fallback = settings.fallback
         cache = settings.cacheResponses
@@ -48,18 +48,18 @@ struct SettingsView: Encodable {
         providers = settings.providers.mapValues { provider in
             Provider(
                 preset: provider.preset,
-                base_url: provider.isManagedLocal ? (provider.baseURL ?? settings.local.chatBaseURL) : provider.baseURL,
-                api_key: Self.redacted(provider),
+                baseUrl: provider.isManagedLocal ? (provider.baseURL ?? settings.local.chatBaseURL) : provider.baseURL,
+                apiKey: Self.redacted(provider),
                 headers: provider.headers.mapValues { Self.looksSecret($0) ? "<redacted>" : $0 },
-                default_model: provider.defaultModel,
+                defaultModel: provider.defaultModel,
                 managed: provider.isManagedLocal
             )
         }
         prices = settings.prices.mapValues { Price(input: $0.inputPerMillion, output: $0.outputPerMillion) }
         local = Local(
-            prefix: settings.local.prefix, state_dir: settings.local.stateDirectory, chat_port: settings.local.chatPort,
-            chat_model_file: settings.local.chatModelFile, embeddings_port: settings.local.embeddingsPort,
-            speech_port: settings.local.speechPort)
+            prefix: settings.local.prefix, stateDir: settings.local.stateDirectory, chatPort: settings.local.chatPort,
+            chatModelFile: settings.local.chatModelFile, embeddingsPort: settings.local.embeddingsPort,
+            speechPort: settings.local.speechPort)
     }
 
     private static func redacted(_ provider: ProviderSettings) -> String {
@@ -83,8 +83,8 @@ struct SettingsView: Encodable {
                 ? "\"\(text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
                 : text
         }
-        lines.append("# effective configuration; file: \(config_file)")
-        lines.append("data_dir: \(quote(data_dir))")
+        lines.append("# effective configuration; file: \(configFile)")
+        lines.append("data_dir: \(quote(dataDir))")
         lines.append("model: \(quote(model))")
         lines.append("fallback: [\(fallback.map(quote).joined(separator: ", "))]")
         lines.append("cache: \(cache)")
@@ -93,14 +93,16 @@ struct SettingsView: Encodable {
         lines.append("  connect: \(timeouts["connect"] ?? 0)")
         lines.append("  idle: \(timeouts["idle"] ?? 0)")
         lines.append("aliases:")
-        for (name, target) in aliases.sorted(by: { $0.key < $1.key }) { lines.append("  \(quote(name)): \(quote(target))") }
+        for (name, target) in aliases.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(quote(name)): \(quote(target))")
+        }
         lines.append("providers:")
         for (name, provider) in providers.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(quote(name)):")
             if let preset = provider.preset { lines.append("    preset: \(preset)") }
-            lines.append("    base_url: \(provider.base_url.map(quote) ?? "null")")
-            lines.append("    api_key: \(quote(provider.api_key))")
-            if let model = provider.default_model { lines.append("    default_model: \(quote(model))") }
+            lines.append("    base_url: \(provider.baseUrl.map(quote) ?? "null")")
+            lines.append("    api_key: \(quote(provider.apiKey))")
+            if let model = provider.defaultModel { lines.append("    default_model: \(quote(model))") }
             if !provider.headers.isEmpty {
                 lines.append("    headers:")
                 for (key, value) in provider.headers.sorted(by: { $0.key < $1.key }) {
@@ -114,11 +116,11 @@ struct SettingsView: Encodable {
         }
         lines.append("local:")
         lines.append("  prefix: \(quote(local.prefix))")
-        lines.append("  state_dir: \(quote(local.state_dir))")
-        lines.append("  chat_port: \(local.chat_port)")
-        lines.append("  chat_model_file: \(quote(local.chat_model_file))")
-        lines.append("  embeddings_port: \(local.embeddings_port)")
-        lines.append("  speech_port: \(local.speech_port)")
+        lines.append("  state_dir: \(quote(local.stateDir))")
+        lines.append("  chat_port: \(local.chatPort)")
+        lines.append("  chat_model_file: \(quote(local.chatModelFile))")
+        lines.append("  embeddings_port: \(local.embeddingsPort)")
+        lines.append("  speech_port: \(local.speechPort)")
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Left-aligned columns for people (scripts use --json).
 struct TextTable {
     let columns: [String]
@@ -21,5 +23,3 @@ struct TextTable {
         }.joined(separator: "\n") + "\n"
     }
 }
-
-import Foundation

@@ -108,7 +108,9 @@ extension ChatbotSettings {
         } else {
             throw ChatbotError(
                 .usage, "provider '\(providerName)' has no base URL",
-                hint: "set providers.\(providerName).base_url in \(configFile) or CHATBOT_PROVIDERS_\(providerName.uppercased())_BASE_URL")
+                hint:
+                    "set providers.\(providerName).base_url in \(configFile) or CHATBOT_PROVIDERS_\(providerName.uppercased())_BASE_URL"
+            )
         }
         return ProviderEndpoint(
             name: providerName,

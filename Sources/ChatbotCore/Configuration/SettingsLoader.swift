@@ -84,7 +84,8 @@ public struct SettingsLoader: Sendable {
     private func makeReader(configFile path: String) async throws -> ConfigReader {
         var flagValues: [AbsoluteConfigKey: ConfigValue] = [:]
         for (key, value) in overrides {
-            flagValues[AbsoluteConfigKey(ConfigKey(key).components)] = ConfigValue(.string(value), isSecret: key.hasSuffix("api_key"))
+            flagValues[AbsoluteConfigKey(ConfigKey(key).components)] = ConfigValue(
+                .string(value), isSecret: key.hasSuffix("api_key"))
         }
         let environmentProvider = EnvironmentVariablesProvider(
             environmentVariables: environment,
@@ -141,7 +142,7 @@ public struct SettingsLoader: Sendable {
             preset: preset?.name,
             baseURL: reader.string(forKey: "base_url") ?? preset?.baseURL,
             apiKey: apiKey,
-            apiKeySource: apiKeySource ?? keyVariable.map { "\($0) (not set)" },
+            apiKeySource: apiKeySource ?? keyVariable.map { "\($0) is not set" },
             headers: headers,
             defaultModel: reader.string(forKey: "default_model") ?? preset?.defaultModel,
             isManagedLocal: isLocal
@@ -182,7 +183,8 @@ public struct SettingsLoader: Sendable {
                 let input = number(fields["input"]), let output = number(fields["output"])
             else {
                 throw ChatbotError(
-                    .usage, "price of '\(model)' in \(file) needs numeric 'input' and 'output' (USD per million tokens)")
+                    .usage, "price of '\(model)' in \(file) needs numeric 'input' and 'output' (USD per million tokens)"
+                )
             }
             result[model] = ModelPrice(inputPerMillion: input, outputPerMillion: output)
         }

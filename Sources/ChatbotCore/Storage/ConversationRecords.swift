@@ -113,7 +113,8 @@ public struct UsageTotal: Sendable, Hashable, Codable {
     public var cost: Double
 
     /// Creates a total.
-    public init(provider: String, model: String, messages: Int, promptTokens: Int, completionTokens: Int, cost: Double) {
+    public init(provider: String, model: String, messages: Int, promptTokens: Int, completionTokens: Int, cost: Double)
+    {
         self.provider = provider
         self.model = model
         self.messages = messages
