@@ -38,7 +38,8 @@ public struct SettingsLoader: Sendable {
     public func load() async throws -> ChatbotSettings {
         let path = configFilePath
         let yamlDocument = try readYAMLDocument(at: path)
-        let reader = try await makeReader(configFile: path)
+        // An empty or comments-only file holds no keys; the YAML file provider would reject it.
+        let reader = try await makeReader(configFile: path, readFile: yamlDocument?.isEmpty == false)
         let xdg = XDGDirectories(environment: environment)
 
         let dataDirectory = reader.string(forKey: "data_dir", default: "\(xdg.dataHome)/chatbot")
@@ -81,7 +82,7 @@ public struct SettingsLoader: Sendable {
         )
     }
 
-    private func makeReader(configFile path: String) async throws -> ConfigReader {
+    private func makeReader(configFile path: String, readFile: Bool) async throws -> ConfigReader {
         var flagValues: [AbsoluteConfigKey: ConfigValue] = [:]
         for (key, value) in overrides {
             flagValues[AbsoluteConfigKey(ConfigKey(key).components)] = ConfigValue(
@@ -91,23 +92,21 @@ public struct SettingsLoader: Sendable {
             environmentVariables: environment,
             secretsSpecifier: .dynamic { name, _ in name.hasSuffix("_API_KEY") || name.hasSuffix("_TOKEN") }
         ).prefixKeys(with: "chatbot")
-        let file: FileProvider<YAMLSnapshot>
+        var providers: [any ConfigProvider] = [InMemoryProvider(name: "flags", values: flagValues), environmentProvider]
+        guard readFile else { return ConfigReader(providers: providers) }
         do {
-            file = try await FileProvider<YAMLSnapshot>(
-                parsingOptions: .init(secretsSpecifier: .dynamic { key, _ in key.hasSuffix("api_key") }),
-                filePath: FilePath(path),
-                allowMissing: true
-            )
+            providers.append(
+                try await FileProvider<YAMLSnapshot>(
+                    parsingOptions: .init(secretsSpecifier: .dynamic { key, _ in key.hasSuffix("api_key") }),
+                    filePath: FilePath(path),
+                    allowMissing: true
+                ))
         } catch {
             throw ChatbotError(
                 .usage, "cannot read config file \(path): \(error)",
                 hint: "fix the YAML, or run `chatbot config init --force` to start from a fresh file")
         }
-        return ConfigReader(providers: [
-            InMemoryProvider(name: "flags", values: flagValues),
-            environmentProvider,
-            file,
-        ])
+        return ConfigReader(providers: providers)
     }
 
     private func provider(named name: String, reader: ConfigReader) throws -> ProviderSettings {
