@@ -24,7 +24,7 @@ struct PromptBuilder {
             parts.append("File: \((path as NSString).lastPathComponent)\n```\n\(text)\n```")
         }
         if readStandardInput {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
+            let data = try Self.readStandardInput(limit: maxAttachmentBytes + 1)
             if !data.isEmpty {
                 let text = try Self.text(from: data, source: "stdin", limit: maxAttachmentBytes)
                 if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { parts.append(text) }
@@ -34,6 +34,23 @@ struct PromptBuilder {
             throw ChatbotError(.usage, "no question given", hint: "chatbot ask \"your question\", or pipe text into it")
         }
         return parts.joined(separator: "\n\n")
+    }
+
+    /// Reads stdin to its end (at most `limit` bytes). A closed or unreadable stdin reads as empty.
+    static func readStandardInput(limit: Int) throws -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while data.count < limit {
+            let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+            if count > 0 {
+                data.append(contentsOf: buffer[0..<count])
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+        return data
     }
 
     /// Decodes text: UTF-8 (BOM stripped), UTF-16 with a BOM, else Windows-1252. Binary data is refused.
