@@ -133,6 +133,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ChatbotChatTests",
+            dependencies: [
+                "ChatbotChat", "ChatbotCore", "ChatbotStorage", "ChatbotProviders", "ChatbotTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ChatbotCLITests",
             dependencies: ["ChatbotCLI", "ChatbotTestSupport"],
             swiftSettings: swiftSettings
