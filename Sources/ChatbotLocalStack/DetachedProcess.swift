@@ -32,7 +32,9 @@ enum DetachedProcess {
             guard let directory = opendir("/proc/self/fd") else { return }
             defer { closedir(directory) }
             while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                    String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+                }
                 if let fd = Int32(name), fd > 2, fd != dirfd(directory) {
                     posix_spawn_file_actions_addclose(&fileActions, fd)
                 }

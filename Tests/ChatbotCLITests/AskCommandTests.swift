@@ -36,7 +36,9 @@ struct AskCommandTests {
             let result = try await sandbox.run("ask", "-m", "fake:m", "--json", "hi")
             #expect(result.exitCode == 0, "\(result)")
             let object = try result.jsonObject()
-            for key in ["answer", "model", "provider", "usage", "cost", "conversation_id", "latency_ms", "cached", "status"] {
+            for key in [
+                "answer", "model", "provider", "usage", "cost", "conversation_id", "latency_ms", "cached", "status",
+            ] {
                 #expect(object.keys.contains(key), "missing \(key)")
             }
             #expect(object["answer"] as? String == "Hello, world")
@@ -60,7 +62,8 @@ struct AskCommandTests {
             #expect(user.role == "user")
             #expect(user.content.contains("Translate to French"))
             #expect(user.content.contains("hello"))
-            #expect(user.content.range(of: "Translate to French")!.lowerBound < user.content.range(of: "hello")!.lowerBound)
+            #expect(
+                user.content.range(of: "Translate to French")!.lowerBound < user.content.range(of: "hello")!.lowerBound)
         }
     }
 
@@ -178,7 +181,8 @@ struct AskCommandTests {
 
     @Test("a primary that always answers 500 falls back after its retries")
     func fallbackFromServerErrors() async throws {
-        try await FaultInjectingServer.withRunning(defaultBehaviour: .status(500, message: "down")) { broken, brokenURL in
+        try await FaultInjectingServer.withRunning(defaultBehaviour: .status(500, message: "down")) {
+            broken, brokenURL in
             try await CLISandbox.withFake { sandbox, working in
                 try sandbox.writeConfig(
                     CLISandbox.fakeProviderYAML

@@ -51,8 +51,10 @@ struct AskOptionsTests {
             #expect(server.requests.last?.chatMessages.map(\.role) == ["system", "user"])
             #expect(server.requests.last?.chatMessages.first?.content == "Answer in haiku.")
 
-            let conversationID = try #require(
-                try await sandbox.run("history", "list", "--json").jsonArray().first as? [String: Any])["id"] as? String
+            let conversationID =
+                try #require(
+                    try await sandbox.run("history", "list", "--json").jsonArray().first as? [String: Any])["id"]
+                as? String
             let second = try await sandbox.run(
                 "ask", "-m", "fake:m", "--conversation", String(try #require(conversationID).prefix(8)), "Again")
             #expect(second.exitCode == 0, "\(second)")
@@ -81,7 +83,8 @@ struct AskOptionsTests {
             """
         try await CLISandbox.withFake(yaml) { sandbox, server in
             let environment = [
-                "CHATBOT_PROVIDERS_CORP_BASE_URL": try #require(sandbox.baseEnvironment["CHATBOT_PROVIDERS_FAKE_BASE_URL"]),
+                "CHATBOT_PROVIDERS_CORP_BASE_URL": try #require(
+                    sandbox.baseEnvironment["CHATBOT_PROVIDERS_FAKE_BASE_URL"]),
                 "CORP_KEY": "corp-secret-key",
             ]
             let result = try await sandbox.run("ask", "--json", "--max-tokens", "5", "hi", environment: environment)

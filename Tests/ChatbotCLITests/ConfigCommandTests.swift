@@ -28,7 +28,8 @@ struct ConfigCommandTests {
     @Test("show reflects the config file and the environment")
     func showsEffectiveValues() async throws {
         try await CLISandbox.with { sandbox in
-            try sandbox.writeConfig("model: from-yaml-file\nproviders:\n  corp: {base_url: \"https://corp.example/v1\"}\n")
+            try sandbox.writeConfig(
+                "model: from-yaml-file\nproviders:\n  corp: {base_url: \"https://corp.example/v1\"}\n")
             let fromFile = try await sandbox.run("config", "show")
             #expect(fromFile.exitCode == 0, "\(fromFile)")
             #expect(fromFile.stdout.contains("from-yaml-file"))

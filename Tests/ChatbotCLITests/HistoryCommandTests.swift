@@ -47,7 +47,9 @@ struct HistoryCommandTests {
             #expect(export.exitCode == 0, "\(export)")
             let exported = try #require(try export.jsonArray() as? [[String: Any]])
             #expect(exported.count == 2)
-            let contents = exported.flatMap { ($0["messages"] as? [[String: Any]]) ?? [] }.compactMap { $0["content"] as? String }
+            let contents = exported.flatMap { ($0["messages"] as? [[String: Any]]) ?? [] }.compactMap {
+                $0["content"] as? String
+            }
             #expect(Set(contents) == ["Where do pelicans nest?", "Answer one", "How tall is a giraffe?", "Answer two"])
         }
     }

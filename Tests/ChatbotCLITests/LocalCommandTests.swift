@@ -26,7 +26,8 @@ struct LocalCommandTests {
             #expect(chat["installed"] as? Bool == false)
             #expect(chat["healthy"] as? Bool == false)
 
-            let table = try await sandbox.run("local", "status", "chat", environment: ["CHATBOT_LOCAL_CHAT_PORT": String(port)])
+            let table = try await sandbox.run(
+                "local", "status", "chat", environment: ["CHATBOT_LOCAL_CHAT_PORT": String(port)])
             #expect(table.stdout.contains("not-installed"))
         }
     }
@@ -68,7 +69,8 @@ struct LocalCommandTests {
                 #expect(Self.isAlive(Int32(pid)))
 
                 // A second ask reuses the running server.
-                let again = try await sandbox.run("ask", "--max-tokens", "4", "--temperature", "0", "hi", timeout: .seconds(60))
+                let again = try await sandbox.run(
+                    "ask", "--max-tokens", "4", "--temperature", "0", "hi", timeout: .seconds(60))
                 #expect(again.exitCode == 0, "\(again)")
                 #expect(!again.stderr.contains("starting the local model server"))
 

@@ -11,7 +11,8 @@ struct AskServiceTests {
     func recordsExchange() async throws {
         let prices = ["fake:m": ModelPrice(inputPerMillion: 2, outputPerMillion: 4)]
         try await AskFixture.with(prices: prices) { fixture in
-            fixture.server.enqueue(.stream(["Hi", " there"], usage: ChatUsage(promptTokens: 1000, completionTokens: 500)))
+            fixture.server.enqueue(
+                .stream(["Hi", " there"], usage: ChatUsage(promptTokens: 1000, completionTokens: 500)))
             let collector = TextCollector()
             let outcome = try await fixture.service.ask(AskInput(prompt: "Hello?")) { await collector.append($0) }
             #expect(await collector.pieces == ["Hi", " there"])
@@ -36,7 +37,8 @@ struct AskServiceTests {
 
     @Test("a price given by model name alone applies too")
     func priceByModelName() async throws {
-        try await AskFixture.with(prices: ["m": ModelPrice(inputPerMillion: 1_000_000, outputPerMillion: 0)]) { fixture in
+        try await AskFixture.with(prices: ["m": ModelPrice(inputPerMillion: 1_000_000, outputPerMillion: 0)]) {
+            fixture in
             fixture.server.enqueue(.stream(["x"], usage: ChatUsage(promptTokens: 3, completionTokens: 9)))
             let outcome = try await fixture.service.ask(AskInput(prompt: "q")) { _ in }
             #expect(outcome.cost == 3)

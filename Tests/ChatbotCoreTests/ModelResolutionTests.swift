@@ -6,7 +6,8 @@ import Testing
 struct ModelResolutionTests {
     @Test("provider:model splits at the first colon only")
     func parsing() {
-        #expect(ModelReference(parsing: "ollama:llama3.2:1b") == ModelReference(provider: "ollama", model: "llama3.2:1b"))
+        #expect(
+            ModelReference(parsing: "ollama:llama3.2:1b") == ModelReference(provider: "ollama", model: "llama3.2:1b"))
         #expect(ModelReference(parsing: "plain") == nil)
         #expect(ModelReference(parsing: ":model") == nil)
         #expect(ModelReference(parsing: "provider:") == nil)
@@ -25,7 +26,8 @@ struct ModelResolutionTests {
                     """)
             #expect(try settings.resolveModel("fast") == ModelReference(provider: "openai", model: "gpt-4o"))
             #expect(try settings.resolveModel("quick") == ModelReference(provider: "openai", model: "gpt-4o"))
-            #expect(try settings.resolveModel("default-openai") == ModelReference(provider: "openai", model: "gpt-4o-mini"))
+            #expect(
+                try settings.resolveModel("default-openai") == ModelReference(provider: "openai", model: "gpt-4o-mini"))
         }
     }
 
@@ -43,7 +45,9 @@ struct ModelResolutionTests {
     func unknownNames() async throws {
         try await ConfigFixture.with { fixture in
             let settings = try await fixture.load()
-            let unknownProvider = try #require(throws: ChatbotError.self) { try settings.resolveModel("nosuchprovider:x") }
+            let unknownProvider = try #require(throws: ChatbotError.self) {
+                try settings.resolveModel("nosuchprovider:x")
+            }
             #expect(unknownProvider.kind == .usage)
             #expect(unknownProvider.message.contains("nosuchprovider"))
             #expect(unknownProvider.hint?.contains("openai") == true)

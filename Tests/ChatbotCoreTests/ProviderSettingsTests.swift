@@ -38,7 +38,9 @@ struct ProviderSettingsTests {
             #expect(try fromEnvironment.endpoint(for: "fake").baseURL == "http://127.0.0.1:4321/v1")
 
             // A preset's URL can be replaced from the environment alone.
-            let ollama = try await fixture.load(environment: ["CHATBOT_PROVIDERS_OLLAMA_BASE_URL": "http://gpu:11434/v1"])
+            let ollama = try await fixture.load(environment: [
+                "CHATBOT_PROVIDERS_OLLAMA_BASE_URL": "http://gpu:11434/v1"
+            ])
             #expect(try ollama.endpoint(for: "ollama").baseURL == "http://gpu:11434/v1")
         }
     }
@@ -114,7 +116,8 @@ struct ProviderSettingsTests {
             let headers = try settings.endpoint(for: "corp").headers
             #expect(headers == ["X-Title": "chatbot tests", "X-Trace": "a:b"])
 
-            try fixture.writeConfig("providers:\n  corp:\n    base_url: https://corp.example/v1\n    headers: [NoColon]\n")
+            try fixture.writeConfig(
+                "providers:\n  corp:\n    base_url: https://corp.example/v1\n    headers: [NoColon]\n")
             let error = try await #require(throws: ChatbotError.self) {
                 try await SettingsLoader(environment: fixture.environment()).load()
             }

@@ -9,7 +9,8 @@ struct SettingsLoaderTests {
         try await ConfigFixture.with { fixture in
             let settings = try await fixture.load()
             #expect(settings.defaultModel == "local")
-            #expect(try settings.resolveModel("local") == ModelReference(provider: "local", model: "SmolLM2-135M-Instruct"))
+            #expect(
+                try settings.resolveModel("local") == ModelReference(provider: "local", model: "SmolLM2-135M-Instruct"))
             #expect(settings.fallback.isEmpty)
             #expect(settings.cacheResponses == false)
             #expect(settings.maxAttempts == 3)

@@ -92,7 +92,9 @@ public struct SettingsLoader: Sendable {
             environmentVariables: environment,
             secretsSpecifier: .dynamic { name, _ in name.hasSuffix("_API_KEY") || name.hasSuffix("_TOKEN") }
         ).prefixKeys(with: "chatbot")
-        var providers: [any ConfigProvider] = [InMemoryProvider(name: "flags", values: flagValues), environmentProvider]
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "flags", values: flagValues), environmentProvider,
+        ]
         guard readFile else { return ConfigReader(providers: providers) }
         do {
             providers.append(
