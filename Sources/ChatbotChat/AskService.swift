@@ -34,9 +34,10 @@ public struct AskService: Sendable {
 
     /// Asks, calling `onText` with each piece of the answer as it arrives.
     ///
-    /// - Throws: ``ChatbotError`` (`.interrupted` after `interruption` fired, with the partial
-    ///   answer recorded) or ``ProviderError`` when no model answered or the answer broke off
-    ///   (partial answer recorded as failed). `partialOutcome` receives the outcome in both cases.
+    /// - Throws: ``AskFailure`` when the answer did not complete: its `error` is ``ChatbotError``
+    ///   `.interrupted` after `interruption` fired, or the ``ProviderError`` that ended it; its
+    ///   `outcome` is what was recorded (the partial answer, marked interrupted or failed).
+    ///   Errors before the provider is called (unknown model, store failures) are thrown as they are.
     public func ask(
         _ input: AskInput,
         interruption: Interruption? = nil,

@@ -92,7 +92,8 @@ struct AskCommand: AsyncParsableCommand {
             onConnectionRefused: { candidate in
                 guard candidate.endpoint.isManagedLocal else { return false }
                 if !quiet { StandardError.write("chatbot: starting the local model server…\n") }
-                return try await localStack.ensureRunning(.chat) || true
+                try await localStack.ensureRunning(.chat)
+                return true  // started now or by a concurrent run: try again at once
             }
         )
         let service = AskService(settings: settings, store: store?.conversations, chat: chat, logger: context.logger)
