@@ -91,6 +91,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // S3-compatible object store (AWS S3, MinIO, Ceph, R2) over async-http-client: SigV4 signing,
+        // multipart uploads, retries; no AWS SDK.
+        .target(
+            name: "ChatbotS3",
+            dependencies: [
+                "ChatbotCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Starts, health-checks and stops the managed local model servers.
         .target(
             name: "ChatbotLocalStack",
@@ -130,6 +144,17 @@ let package = Package(
         .testTarget(
             name: "ChatbotStorageTests",
             dependencies: ["ChatbotStorage"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotS3Tests",
+            dependencies: [
+                "ChatbotS3", "ChatbotCore", "ChatbotStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
