@@ -1,5 +1,6 @@
 import ChatbotCore
 import Foundation
+import Logging
 import SQLKit
 import Testing
 
@@ -133,5 +134,50 @@ struct SQLiteFullTextIndexTests {
     )
     func matchExpression(input: String, expected: String?) {
         #expect(SQLiteDialectFeatures.ftsMatchExpression(for: input) == expected)
+    }
+}
+
+@Suite("SQLite snapshots and transactions")
+struct SQLiteSnapshotTests {
+    @Test("a snapshot does not see rows committed after it started")
+    func snapshotIsolation() async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try await SQLiteDatabaseStore.open(
+                at: directory.url.appendingPathComponent("db.sqlite"), logger: Logger(label: "test"))
+            let writer = try await SQLiteDatabaseStore.open(
+                at: directory.url.appendingPathComponent("db.sqlite"), logger: Logger(label: "test"))
+            _ = try await store.conversations.createConversation(title: "before")
+            let counts = try await store.withSnapshot { database in
+                let first = try await database.raw("SELECT COUNT(*) AS n FROM conversations").first()?
+                    .decode(column: "n", as: Int.self)
+                _ = try await writer.conversations.createConversation(title: "during")
+                let second = try await database.raw("SELECT COUNT(*) AS n FROM conversations").first()?
+                    .decode(column: "n", as: Int.self)
+                return [first, second]
+            }
+            #expect(counts == [1, 1])
+            #expect(try await store.conversations.listConversations(limit: 10, offset: 0).count == 2)
+            try await writer.close()
+            try await store.close()
+        }
+    }
+
+    @Test("a transaction that throws leaves nothing behind")
+    func rollback() async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try await SQLiteDatabaseStore.open(
+                at: directory.url.appendingPathComponent("db.sqlite"), logger: Logger(label: "test"))
+            struct Abort: Error {}
+            await #expect(throws: Abort.self) {
+                try await store.withTransaction { database in
+                    try await database.raw(
+                        "INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('x', 't', 0, 0)"
+                    ).run()
+                    throw Abort()
+                }
+            }
+            #expect(try await store.conversations.listConversations(limit: 10, offset: 0).isEmpty)
+            try await store.close()
+        }
     }
 }

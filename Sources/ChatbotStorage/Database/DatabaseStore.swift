@@ -1,3 +1,5 @@
+public import SQLKit
+
 /// An open database with its repositories: what the CLI and the server hold, whichever backend
 /// is behind it.
 ///
@@ -12,4 +14,13 @@ public protocol DatabaseStore: Sendable {
     var migrator: Migrator { get }
     /// Releases the connection(s); the store must not be used afterwards.
     func close() async throws
+
+    /// Runs `body` in one read-only transaction that sees a consistent snapshot of every table
+    /// while other writers go on (SQLite: a WAL read transaction; PostgreSQL: REPEATABLE READ
+    /// READ ONLY). Used by backups.
+    func withSnapshot<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+
+    /// Runs `body` in one read-write transaction: committed when it returns, rolled back when it
+    /// throws. Used by restores and bulk imports.
+    func withTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 }

@@ -28,8 +28,21 @@ struct SQLDatabaseAccess: Sendable {
     func transaction<T: Sendable>(
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        let begin = features.beginTransactionSQL
-        return try await perform { database in
+        try await transaction(beginning: features.beginTransactionSQL, body)
+    }
+
+    /// Runs `body` inside one read-only transaction over a consistent snapshot.
+    func snapshot<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await transaction(beginning: features.beginSnapshotSQL, body)
+    }
+
+    private func transaction<T: Sendable>(
+        beginning begin: String,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await perform { database in
             try await database.withSession { session in
                 try await session.raw(SQLQueryString(begin)).run()
                 do {

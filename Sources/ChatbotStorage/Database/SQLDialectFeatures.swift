@@ -13,6 +13,11 @@ protocol SQLDialectFeatures: Sendable {
     /// `SQLITE_BUSY` on lock upgrade; PostgreSQL uses a plain `BEGIN`).
     var beginTransactionSQL: String { get }
 
+    /// Starts a read-only transaction over a consistent snapshot (SQLite: a deferred `BEGIN`,
+    /// whose first read pins a WAL snapshot; PostgreSQL: `BEGIN ISOLATION LEVEL REPEATABLE READ
+    /// READ ONLY`).
+    var beginSnapshotSQL: String { get }
+
     /// The versioned schema for this backend, oldest first.
     var migrations: [Migration] { get }
 

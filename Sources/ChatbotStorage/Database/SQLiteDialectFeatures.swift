@@ -9,6 +9,7 @@ struct SQLiteDialectFeatures: SQLDialectFeatures {
     var backend: DatabaseBackend { .sqlite }
 
     var beginTransactionSQL: String { "BEGIN IMMEDIATE" }
+    var beginSnapshotSQL: String { "BEGIN DEFERRED" }
 
     var migrations: [Migration] { SQLiteMigrations.all }
 

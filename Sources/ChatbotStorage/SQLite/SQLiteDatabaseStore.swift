@@ -1,7 +1,7 @@
 import ChatbotCore
 public import Foundation
 public import Logging
-import SQLKit
+public import SQLKit
 import SQLiteKit
 import SQLiteNIO
 
@@ -87,6 +87,20 @@ public final class SQLiteDatabaseStore: DatabaseStore {
             throw error
         }
         return store
+    }
+
+    /// Runs `body` in a read transaction over a consistent WAL snapshot.
+    public func withSnapshot<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await access.snapshot(body)
+    }
+
+    /// Runs `body` in one write transaction.
+    public func withTransaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await access.transaction(body)
     }
 
     /// Closes the connection. The store must not be used afterwards.
