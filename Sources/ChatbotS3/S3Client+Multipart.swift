@@ -34,12 +34,12 @@ extension S3Client {
     /// in one part is sent with a single PUT. On failure the multipart upload is aborted.
     /// - Returns: the entity tag of the stored object.
     @discardableResult
-    public func uploadMultipart(
+    public func uploadMultipart<Bytes: AsyncSequence>(
         _ key: String,
-        bytes: some AsyncSequence<ByteBuffer, any Error>,
+        bytes: Bytes,
         partSize: Int = 8 * 1024 * 1024,
         contentType: String? = nil
-    ) async throws -> String {
+    ) async throws -> String where Bytes.Element == ByteBuffer {
         let size = max(partSize, Self.minimumPartSize)
         var iterator = bytes.makeAsyncIterator()
         var pending = ByteBuffer()

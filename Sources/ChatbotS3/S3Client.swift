@@ -43,6 +43,10 @@ public struct S3Client: Sendable {
     }
 
     /// Creates a client; `httpClient` is owned by the caller (default: the shared client).
+    ///
+    /// The client retries by itself, so an `httpClient` with
+    /// `connectionPool.retryConnectionEstablishment = false` fails fast on an unreachable endpoint;
+    /// with async-http-client's default a refused connection is retried until ``requestTimeout``.
     public init(
         configuration: S3Configuration,
         credentials: S3Credentials,

@@ -1,0 +1,17 @@
+import ChatbotCore
+import ChatbotStorage
+import Foundation
+import Testing
+
+@Suite("ObjectStore conformance: FileSystemObjectStore")
+struct FileSystemObjectStoreConformanceTests {
+    @Test("the shared ObjectStore assertions hold for the filesystem store")
+    func conformance() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chatbot-s3-conformance-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try await ObjectStoreConformance.all {
+            FileSystemObjectStore(root: root.appendingPathComponent(UUID().uuidString, isDirectory: true))
+        }
+    }
+}
