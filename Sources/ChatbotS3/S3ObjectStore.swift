@@ -100,8 +100,9 @@ public struct S3ObjectStore: ObjectStore {
         }
     }
 
-    /// The user-facing form of an S3 failure.
-    static func chatbotError(_ error: S3Error, bucket: String) -> ChatbotError {
+    /// The user-facing form of an S3 failure: `.unavailable` when the server cannot be reached,
+    /// `.usage` for refused credentials or a missing bucket, `.temporary` for 5xx, else `.runtime`.
+    public static func chatbotError(_ error: S3Error, bucket: String) -> ChatbotError {
         switch (error.statusCode, error.code) {
         case (0, _):
             return ChatbotError(

@@ -1,5 +1,6 @@
 import Crypto
 import NIOCore
+import Synchronization
 
 /// A deterministic byte stream generated chunk by chunk (never held whole), optionally failing
 /// after some bytes: the input of the multipart upload tests.
@@ -12,6 +13,12 @@ struct GeneratedBytes: AsyncSequence, Sendable {
     var total: Int
     var chunkSize: Int
     var failAfter: Int?
+    /// Counts the bytes handed out so far (shared by every iterator).
+    var produced = ProducedBytes()
+
+    final class ProducedBytes: Sendable {
+        let count = Mutex(0)
+    }
 
     static func byte(at offset: Int) -> UInt8 {
         UInt8(truncatingIfNeeded: (offset &* 2_654_435_761) >> 13)
@@ -41,6 +48,7 @@ struct GeneratedBytes: AsyncSequence, Sendable {
             guard offset < sequence.total else { return nil }
             let end = Swift.min(sequence.total, offset + sequence.chunkSize)
             defer { offset = end }
+            sequence.produced.count.withLock { $0 += end - offset }
             return ByteBuffer(bytes: GeneratedBytes.bytes(in: offset..<end))
         }
     }
