@@ -188,7 +188,7 @@ _chatbot_ask() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q -c --continue --no-stream --no-log --cache --no-cache --json --version -h --help)
     repeating_options=(--file -f)
-    non_repeating_options=(--config --data-dir --system -s --model -m --conversation --temperature --max-tokens)
+    non_repeating_options=(--config --data-dir --database-url --system -s --model -m --conversation --temperature --max-tokens)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -197,6 +197,9 @@ _chatbot_ask() {
         return
         ;;
     '--data-dir')
+        return
+        ;;
+    '--database-url')
         return
         ;;
     '--file'|'-f')
@@ -247,7 +250,7 @@ _chatbot_history_list() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --limit -l)
+    non_repeating_options=(--config --data-dir --database-url --limit -l)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -256,6 +259,9 @@ _chatbot_history_list() {
         return
         ;;
     '--data-dir')
+        return
+        ;;
+    '--database-url')
         return
         ;;
     '--limit'|'-l')
@@ -268,7 +274,7 @@ _chatbot_history_show() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir)
+    non_repeating_options=(--config --data-dir --database-url)
     __chatbot_offer_flags_options 1
 
     # Offer option value completions
@@ -279,6 +285,9 @@ _chatbot_history_show() {
     '--data-dir')
         return
         ;;
+    '--database-url')
+        return
+        ;;
     esac
 }
 
@@ -286,7 +295,7 @@ _chatbot_history_search() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --limit -l)
+    non_repeating_options=(--config --data-dir --database-url --limit -l)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -295,6 +304,9 @@ _chatbot_history_search() {
         return
         ;;
     '--data-dir')
+        return
+        ;;
+    '--database-url')
         return
         ;;
     '--limit'|'-l')
@@ -307,7 +319,7 @@ _chatbot_history_export() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir)
+    non_repeating_options=(--config --data-dir --database-url)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -318,6 +330,9 @@ _chatbot_history_export() {
     '--data-dir')
         return
         ;;
+    '--database-url')
+        return
+        ;;
     esac
 }
 
@@ -325,7 +340,7 @@ _chatbot_history_usage() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --since --until --days)
+    non_repeating_options=(--config --data-dir --database-url --since --until --days)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -334,6 +349,9 @@ _chatbot_history_usage() {
         return
         ;;
     '--data-dir')
+        return
+        ;;
+    '--database-url')
         return
         ;;
     '--since')
@@ -375,7 +393,7 @@ _chatbot_migrate_status() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir)
+    non_repeating_options=(--config --data-dir --database-url)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -384,6 +402,9 @@ _chatbot_migrate_status() {
         return
         ;;
     '--data-dir')
+        return
+        ;;
+    '--database-url')
         return
         ;;
     esac
@@ -393,7 +414,7 @@ _chatbot_migrate_up() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --to)
+    non_repeating_options=(--config --data-dir --database-url --to)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -402,6 +423,9 @@ _chatbot_migrate_up() {
         return
         ;;
     '--data-dir')
+        return
+        ;;
+    '--database-url')
         return
         ;;
     '--to')
@@ -414,7 +438,7 @@ _chatbot_migrate_down() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --to)
+    non_repeating_options=(--config --data-dir --database-url --to)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -423,6 +447,9 @@ _chatbot_migrate_down() {
         return
         ;;
     '--data-dir')
+        return
+        ;;
+    '--database-url')
         return
         ;;
     '--to')
@@ -458,7 +485,7 @@ _chatbot_config_show() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir)
+    non_repeating_options=(--config --data-dir --database-url)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -467,6 +494,9 @@ _chatbot_config_show() {
         return
         ;;
     '--data-dir')
+        return
+        ;;
+    '--database-url')
         return
         ;;
     esac
@@ -476,7 +506,7 @@ _chatbot_config_path() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir)
+    non_repeating_options=(--config --data-dir --database-url)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -485,6 +515,9 @@ _chatbot_config_path() {
         return
         ;;
     '--data-dir')
+        return
+        ;;
+    '--database-url')
         return
         ;;
     esac
@@ -494,7 +527,7 @@ _chatbot_config_init() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --force --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir)
+    non_repeating_options=(--config --data-dir --database-url)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -503,6 +536,9 @@ _chatbot_config_init() {
         return
         ;;
     '--data-dir')
+        return
+        ;;
+    '--database-url')
         return
         ;;
     esac
@@ -535,7 +571,7 @@ _chatbot_local_status() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir)
+    non_repeating_options=(--config --data-dir --database-url)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -544,6 +580,9 @@ _chatbot_local_status() {
         return
         ;;
     '--data-dir')
+        return
+        ;;
+    '--database-url')
         return
         ;;
     esac
@@ -561,7 +600,7 @@ _chatbot_local_start() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir)
+    non_repeating_options=(--config --data-dir --database-url)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -570,6 +609,9 @@ _chatbot_local_start() {
         return
         ;;
     '--data-dir')
+        return
+        ;;
+    '--database-url')
         return
         ;;
     esac
@@ -587,7 +629,7 @@ _chatbot_local_stop() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir)
+    non_repeating_options=(--config --data-dir --database-url)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -596,6 +638,9 @@ _chatbot_local_stop() {
         return
         ;;
     '--data-dir')
+        return
+        ;;
+    '--database-url')
         return
         ;;
     esac

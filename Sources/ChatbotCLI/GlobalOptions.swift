@@ -8,6 +8,13 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Keep the database and objects in this directory.", valueName: "dir"))
     var dataDir: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Use this PostgreSQL database instead of the embedded SQLite store (postgres://user@host:port/db?sslmode=...).",
+            valueName: "url"))
+    var databaseURL: String?
+
     @Flag(name: .shortAndLong, help: "Log what chatbot is doing to stderr.")
     var verbose = false
 

@@ -6,7 +6,8 @@ import Testing
 
 @testable import ChatbotStorage
 
-/// A backend the conformance suites run against. PostgreSQL adds a second fixture here.
+/// A backend the conformance suites run against: SQLite always, PostgreSQL when `Scripts/test`
+/// started its servers (``PostgresTestServer``).
 struct StorageBackendFixture: Sendable, CustomTestStringConvertible {
     /// Shown in test names.
     let name: String
@@ -33,8 +34,24 @@ struct StorageBackendFixture: Sendable, CustomTestStringConvertible {
         )
     }
 
+    /// A fresh database on a PostgreSQL server, migrated by the migrator (as `chatbot migrate up`
+    /// would), dropped on close.
+    static func postgres(_ server: PostgresTestServer) -> StorageBackendFixture {
+        StorageBackendFixture(name: server.name) { _ in
+            let (store, database) = try await server.openMigratedStore()
+            return OpenedStore(
+                conversations: store.conversations,
+                inspect: { sql in try await store.access.perform { try await $0.raw(sql).all() } },
+                close: {
+                    try await store.close()
+                    try await server.dropDatabase(database)
+                }
+            )
+        }
+    }
+
     /// Every backend available in this run.
-    static let all: [StorageBackendFixture] = [.sqlite]
+    static let all: [StorageBackendFixture] = [.sqlite] + PostgresTestServer.all.map(postgres)
 
     /// Opens a store in a fresh temporary directory, runs `body`, and closes it.
     func withStore(_ body: (OpenedStore) async throws -> Void) async throws {

@@ -11,7 +11,8 @@ struct MigrateCommand: AsyncParsableCommand {
         discussion: """
             Migrations are versioned SQL embedded in the binary, each recorded with a SHA-256 checksum; \
             an applied migration whose SQL changed is refused. The embedded SQLite store migrates itself \
-            on first use; a database newer than this binary is refused.
+            on first use; PostgreSQL (--database-url) is migrated only by this command, under an advisory \
+            lock, so concurrent runs are safe. A database newer than this binary is refused.
             """,
         subcommands: [Status.self, Up.self, Down.self],
         defaultSubcommand: Status.self
@@ -25,9 +26,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try await CommandContext.make(global)
-            let store = try await SQLiteDatabaseStore.open(
-                at: URL(fileURLWithPath: context.settings.databasePath), logger: context.logger,
-                autoMigrate: false, validateSchema: false)
+            let store = try await context.openStoreForMigration(validateSchema: false)
             let status: MigrationStatus
             do {
                 status = try await store.migrator.status()
@@ -37,10 +36,11 @@ struct MigrateCommand: AsyncParsableCommand {
                 throw error
             }
             if json {
-                try JSONOutput.print(StatusView(status, database: context.settings.databasePath))
+                try JSONOutput.print(
+                    StatusView(status, database: context.databaseDescription, backend: store.backend.description))
                 return
             }
-            StandardOutput.write("database: \(context.settings.databasePath) (sqlite)\n")
+            StandardOutput.write("database: \(context.databaseDescription) (\(store.backend))\n")
             StandardOutput.write("schema version: \(status.currentVersion) of \(status.latestVersion)")
             StandardOutput.write(status.pending.isEmpty ? " (up to date)\n" : " (\(status.pending.count) pending)\n")
             var table = TextTable(columns: ["VERSION", "NAME", "STATE", "APPLIED"])
@@ -62,9 +62,14 @@ struct MigrateCommand: AsyncParsableCommand {
         @Flag(help: "Print the SQL without running it.") var dryRun = false
 
         func run() async throws {
-            try await withMigrator(global) { migrator in
-                let steps = try await migrator.up(to: version, dryRun: dryRun)
+            try await withMigrator(global) { store in
+                let steps = try await store.migrator.up(to: version, dryRun: dryRun)
                 report(steps, dryRun: dryRun, quiet: global.quiet, nothing: "already up to date")
+                if !dryRun, !steps.isEmpty, let postgres = store as? PostgresDatabaseStore,
+                    try await !postgres.vectorExtensionInstalled()
+                {
+                    StandardError.write("chatbot: warning: \(PostgresDatabaseStore.pgvectorMissingWarning)\n")
+                }
             }
         }
     }
@@ -82,19 +87,20 @@ struct MigrateCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await withMigrator(global) { migrator in
-                let steps = try await migrator.down(to: version, dryRun: dryRun)
+            try await withMigrator(global) { store in
+                let steps = try await store.migrator.down(to: version, dryRun: dryRun)
                 report(steps, dryRun: dryRun, quiet: global.quiet, nothing: "nothing to revert")
             }
         }
     }
 
-    private static func withMigrator(_ global: GlobalOptions, _ body: (Migrator) async throws -> Void) async throws {
+    private static func withMigrator(
+        _ global: GlobalOptions, _ body: (any DatabaseStore) async throws -> Void
+    ) async throws {
         let context = try await CommandContext.make(global)
-        let store = try await SQLiteDatabaseStore.open(
-            at: URL(fileURLWithPath: context.settings.databasePath), logger: context.logger, autoMigrate: false)
+        let store = try await context.openStoreForMigration(validateSchema: true)
         do {
-            try await body(store.migrator)
+            try await body(store)
             try await store.close()
         } catch {
             try? await store.close()
@@ -127,15 +133,16 @@ private struct StatusView: Encodable {
         var state: String
         var appliedAt: Date?
     }
-    var backend = "sqlite"
+    var backend: String
     var database: String
     var currentVersion: Int
     var latestVersion: Int
     var pending: Int
     var migrations: [Entry]
 
-    init(_ status: MigrationStatus, database: String) {
+    init(_ status: MigrationStatus, database: String, backend: String) {
         self.database = database
+        self.backend = backend
         currentVersion = status.currentVersion
         latestVersion = status.latestVersion
         pending = status.pending.count

@@ -15,6 +15,7 @@ struct CommandContext {
     static func make(_ options: GlobalOptions, overrides: [String: String] = [:]) async throws -> CommandContext {
         var values = overrides
         if let dataDir = options.dataDir { values["data_dir"] = dataDir }
+        if let databaseURL = options.databaseURL { values["database_url"] = databaseURL }
         let loader = SettingsLoader(overrides: values, configFile: options.config)
         let settings = try await loader.load()
         var logger = Logger(label: "chatbot")
@@ -22,10 +23,41 @@ struct CommandContext {
         return CommandContext(settings: settings, logger: logger, options: options)
     }
 
-    /// Opens the embedded store, migrating it on first use.
-    func openStore() async throws -> SQLiteDatabaseStore {
-        try await SQLiteDatabaseStore.open(
+    /// Opens the configured store: PostgreSQL when a database URL is set (which must already be
+    /// migrated by `chatbot migrate up`), otherwise the embedded SQLite store, migrating it on first use.
+    func openStore() async throws -> any DatabaseStore {
+        if let postgres = try postgresSettings {
+            return try await PostgresDatabaseStore.open(postgres, logger: logger, schemaCheck: .requireCurrent)
+        }
+        return try await SQLiteDatabaseStore.open(
             at: URL(fileURLWithPath: settings.databasePath), logger: logger, autoMigrate: true)
+    }
+
+    /// Opens the configured store for `chatbot migrate`: never migrates; with `validateSchema`,
+    /// refuses a newer or altered schema (`status` passes `false` to report them instead).
+    func openStoreForMigration(validateSchema: Bool) async throws -> any DatabaseStore {
+        if let postgres = try postgresSettings {
+            return try await PostgresDatabaseStore.open(
+                postgres, logger: logger, schemaCheck: validateSchema ? .refuseNewer : .none, maxConnections: 1)
+        }
+        return try await SQLiteDatabaseStore.open(
+            at: URL(fileURLWithPath: settings.databasePath), logger: logger, autoMigrate: false,
+            validateSchema: validateSchema)
+    }
+
+    /// The database in use, for people (a PostgreSQL URL without its password).
+    var databaseDescription: String {
+        guard let url = settings.databaseURL else { return settings.databasePath }
+        return (try? PostgresConnectionSettings(url: url, environment: settings.postgresEnvironment).redactedURL)
+            ?? "<invalid database URL>"
+    }
+
+    /// The PostgreSQL server of `database_url` (with the `PG*` variables), or `nil` for SQLite.
+    var postgresSettings: PostgresConnectionSettings? {
+        get throws {
+            guard let url = settings.databaseURL else { return nil }
+            return try PostgresConnectionSettings(url: url, environment: settings.postgresEnvironment)
+        }
     }
 
     /// The supervisor of the managed local servers.

@@ -26,6 +26,7 @@ struct SettingsView: Encodable {
 
     var configFile: String
     var dataDir: String
+    var databaseUrl: String?
     var model: String
     var fallback: [String]
     var cache: Bool
@@ -39,6 +40,7 @@ struct SettingsView: Encodable {
     init(_ settings: ChatbotSettings) {
         configFile = settings.configFile
         dataDir = settings.dataDirectory
+        databaseUrl = settings.databaseURL.map(Self.redactedDatabaseURL)
         model = settings.defaultModel
         fallback = settings.fallback
         cache = settings.cacheResponses
@@ -69,6 +71,18 @@ struct SettingsView: Encodable {
         return "<redacted> (from \(provider.apiKeySource ?? "config"))"
     }
 
+    /// A database URL without its password (an unparsable one is hidden whole).
+    private static func redactedDatabaseURL(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "<redacted>" }
+        if components.password != nil { components.password = "<redacted>" }
+        if let items = components.queryItems, items.contains(where: { $0.name == "password" }) {
+            components.queryItems = items.map {
+                $0.name == "password" ? URLQueryItem(name: "password", value: "<redacted>") : $0
+            }
+        }
+        return components.string ?? "<redacted>"
+    }
+
     /// Header values that carry credentials (Authorization, *-Key, *Token*) are hidden too.
     private static func looksSecret(_ value: String) -> Bool {
         let lower = value.lowercased()
@@ -85,6 +99,7 @@ struct SettingsView: Encodable {
         }
         lines.append("# effective configuration; file: \(configFile)")
         lines.append("data_dir: \(quote(dataDir))")
+        if let databaseUrl { lines.append("database_url: \(quote(databaseUrl))") }
         lines.append("model: \(quote(model))")
         lines.append("fallback: [\(fallback.map(quote).joined(separator: ", "))]")
         lines.append("cache: \(cache)")

@@ -26,6 +26,12 @@ public struct ChatbotSettings: Sendable {
     public var idleTimeout: Double
     /// The managed local model stack.
     public var local: LocalStackSettings
+    /// The PostgreSQL connection URL (`database_url`, `CHATBOT_DATABASE_URL`, `--database-url`);
+    /// `nil` for the embedded SQLite store. May hold a password: print it only redacted.
+    public var databaseURL: String?
+    /// The standard `PG*` variables (`PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`,
+    /// `PGSSLMODE`) from the environment, which fill what ``databaseURL`` leaves out.
+    public var postgresEnvironment: [String: String]
 
     /// Creates settings; ``SettingsLoader`` is the usual way.
     public init(
@@ -40,7 +46,9 @@ public struct ChatbotSettings: Sendable {
         maxAttempts: Int,
         connectTimeout: Double,
         idleTimeout: Double,
-        local: LocalStackSettings
+        local: LocalStackSettings,
+        databaseURL: String? = nil,
+        postgresEnvironment: [String: String] = [:]
     ) {
         self.configFile = configFile
         self.dataDirectory = dataDirectory
@@ -54,6 +62,8 @@ public struct ChatbotSettings: Sendable {
         self.connectTimeout = connectTimeout
         self.idleTimeout = idleTimeout
         self.local = local
+        self.databaseURL = databaseURL
+        self.postgresEnvironment = postgresEnvironment
     }
 
     /// The SQLite database of the embedded store.

@@ -78,19 +78,26 @@ public struct SettingsLoader: Sendable {
             maxAttempts: max(1, reader.int(forKey: "retries", default: 2) + 1),
             connectTimeout: reader.double(forKey: "timeouts.connect", default: 10),
             idleTimeout: reader.double(forKey: "timeouts.idle", default: 60),
-            local: local
+            local: local,
+            databaseURL: reader.string(forKey: "database_url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 },
+            postgresEnvironment: environment.filter { Self.postgresVariables.contains($0.key) }
         )
     }
+
+    /// The libpq environment variables a database URL may leave to the environment.
+    static let postgresVariables: Set<String> = ["PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSSLMODE"]
 
     private func makeReader(configFile path: String, readFile: Bool) async throws -> ConfigReader {
         var flagValues: [AbsoluteConfigKey: ConfigValue] = [:]
         for (key, value) in overrides {
             flagValues[AbsoluteConfigKey(ConfigKey(key).components)] = ConfigValue(
-                .string(value), isSecret: key.hasSuffix("api_key"))
+                .string(value), isSecret: key.hasSuffix("api_key") || key == "database_url")
         }
         let environmentProvider = EnvironmentVariablesProvider(
             environmentVariables: environment,
-            secretsSpecifier: .dynamic { name, _ in name.hasSuffix("_API_KEY") || name.hasSuffix("_TOKEN") }
+            secretsSpecifier: .dynamic { name, _ in
+                name.hasSuffix("_API_KEY") || name.hasSuffix("_TOKEN") || name == "CHATBOT_DATABASE_URL"
+            }
         ).prefixKeys(with: "chatbot")
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flagValues), environmentProvider,
@@ -99,7 +106,8 @@ public struct SettingsLoader: Sendable {
         do {
             providers.append(
                 try await FileProvider<YAMLSnapshot>(
-                    parsingOptions: .init(secretsSpecifier: .dynamic { key, _ in key.hasSuffix("api_key") }),
+                    parsingOptions: .init(
+                        secretsSpecifier: .dynamic { key, _ in key.hasSuffix("api_key") || key == "database_url" }),
                     filePath: FilePath(path),
                     allowMissing: true
                 ))

@@ -3,8 +3,8 @@ public import SQLKit
 /// An open database with its repositories: what the CLI and the server hold, whichever backend
 /// is behind it.
 ///
-/// ``SQLiteDatabaseStore`` is the embedded implementation; a PostgreSQL store will conform too, so
-/// callers typed as `any DatabaseStore` need no change when it arrives.
+/// ``SQLiteDatabaseStore`` is the embedded implementation, ``PostgresDatabaseStore`` the
+/// production one; callers are typed as `any DatabaseStore`.
 public protocol DatabaseStore: Sendable {
     /// The engine behind this store.
     var backend: DatabaseBackend { get }

@@ -18,6 +18,10 @@ protocol SQLDialectFeatures: Sendable {
     /// READ ONLY`).
     var beginSnapshotSQL: String { get }
 
+    /// Statements that take and release a lock held across a whole `migrate up`/`down`, run on
+    /// one session; `nil` when the backend needs none (SQLite's write lock suffices).
+    var migrationLockStatements: (lock: String, unlock: String)? { get }
+
     /// The versioned schema for this backend, oldest first.
     var migrations: [Migration] { get }
 

@@ -11,6 +11,8 @@ struct SQLiteDialectFeatures: SQLDialectFeatures {
     var beginTransactionSQL: String { "BEGIN IMMEDIATE" }
     var beginSnapshotSQL: String { "BEGIN DEFERRED" }
 
+    var migrationLockStatements: (lock: String, unlock: String)? { nil }
+
     var migrations: [Migration] { SQLiteMigrations.all }
 
     func messageSearchQuery(_ userQuery: String, limit: Int) -> SQLQueryString? {

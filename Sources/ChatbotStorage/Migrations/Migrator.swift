@@ -6,7 +6,8 @@ import SQLKit
 ///
 /// Applied migrations are recorded in `schema_migrations` (version, name, SHA-256 checksum of the
 /// `up` SQL, time applied). Each migration runs in its own transaction, which re-checks the record
-/// first, so two processes migrating at once apply each migration once.
+/// first, so two processes migrating at once apply each migration once; on PostgreSQL `up` and
+/// `down` also hold an advisory lock, so concurrent runs wait for each other.
 public struct Migrator: Sendable {
     private let access: SQLDatabaseAccess
 
@@ -71,16 +72,18 @@ public struct Migrator: Sendable {
                 "there is no schema version \(target); this chatbot knows versions 0 to \(latestVersion)"
             )
         }
-        let applied = Set(try await validatedRecords().map(\.version))
-        let pending = migrations.filter { $0.version <= target && !applied.contains($0.version) }
-        var steps: [MigrationStep] = []
-        for migration in pending {
-            if !dryRun, try await !apply(migration) { continue }
-            steps.append(
-                MigrationStep(
-                    version: migration.version, name: migration.name, direction: .up, statements: migration.up))
+        return try await withMigrationLock(dryRun: dryRun) { migrator in
+            let applied = Set(try await migrator.validatedRecords().map(\.version))
+            let pending = migrator.migrations.filter { $0.version <= target && !applied.contains($0.version) }
+            var steps: [MigrationStep] = []
+            for migration in pending {
+                if !dryRun, try await !migrator.apply(migration) { continue }
+                steps.append(
+                    MigrationStep(
+                        version: migration.version, name: migration.name, direction: .up, statements: migration.up))
+            }
+            return steps
         }
-        return steps
     }
 
     /// Undoes applied migrations newer than `target`, newest first, and returns what ran; with
@@ -92,16 +95,49 @@ public struct Migrator: Sendable {
         guard target >= 0 else {
             throw ChatbotError(.usage, "schema version \(target) is negative", hint: "use 0 to undo every migration")
         }
-        let applied = Set(try await validatedRecords().map(\.version))
-        let toUndo = migrations.reversed().filter { $0.version > target && applied.contains($0.version) }
-        var steps: [MigrationStep] = []
-        for migration in toUndo {
-            if !dryRun, try await !revert(migration) { continue }
-            steps.append(
-                MigrationStep(
-                    version: migration.version, name: migration.name, direction: .down, statements: migration.down))
+        return try await withMigrationLock(dryRun: dryRun) { migrator in
+            let applied = Set(try await migrator.validatedRecords().map(\.version))
+            let toUndo = migrator.migrations.reversed().filter { $0.version > target && applied.contains($0.version) }
+            var steps: [MigrationStep] = []
+            for migration in toUndo {
+                if !dryRun, try await !migrator.revert(migration) { continue }
+                steps.append(
+                    MigrationStep(
+                        version: migration.version, name: migration.name, direction: .down,
+                        statements: migration.down))
+            }
+            return steps
         }
-        return steps
+    }
+
+    /// Runs `body` holding the backend's cross-process migration lock (PostgreSQL: an advisory lock
+    /// on one session, which `body`'s migrator then uses), so concurrent `chatbot migrate` runs
+    /// apply each migration once and never interleave their DDL. SQLite needs none: each
+    /// migration's write transaction re-checks the record.
+    private func withMigrationLock(
+        dryRun: Bool,
+        _ body: @escaping @Sendable (Migrator) async throws -> [MigrationStep]
+    ) async throws -> [MigrationStep] {
+        guard !dryRun, let lock = access.features.migrationLockStatements else { return try await body(self) }
+        let features = access.features
+        let migrations = migrations
+        return try await access.perform { database in
+            try await database.withSession { session in
+                try await session.raw(SQLQueryString(lock.lock)).run()
+                let locked = Migrator(
+                    access: SQLDatabaseAccess(database: session, features: features, gate: nil),
+                    migrations: migrations)
+                do {
+                    let steps = try await body(locked)
+                    try await session.raw(SQLQueryString(lock.unlock)).run()
+                    return steps
+                } catch {
+                    // Closing the session would release it too; unlock so a pooled session is clean.
+                    _ = try? await session.raw(SQLQueryString(lock.unlock)).run()
+                    throw error
+                }
+            }
+        }
     }
 
     /// Refuses a database this binary must not touch: one with a schema newer than it knows, or

@@ -1,0 +1,84 @@
+/// The PostgreSQL schema, embedded in the binary: the same versions and names as
+/// ``SQLiteMigrations``, with PostgreSQL types. Never edit a released migration: add a new one.
+///
+/// Times are `BIGINT` milliseconds since 1970, `cached` is `BOOLEAN`; the repository binds Swift
+/// values, which the driver maps to these, so its SQL is the same on both backends.
+enum PostgresMigrations {
+    /// Every migration, oldest first.
+    static let all: [Migration] = [v1Initial]
+
+    /// Conversations, messages (with a generated `tsvector` column and GIN index), response
+    /// cache, and the pgvector extension when the server has it.
+    static let v1Initial = Migration(
+        version: 1,
+        name: "initial_schema",
+        up: [
+            """
+            CREATE TABLE conversations (
+                id TEXT NOT NULL PRIMARY KEY,
+                title TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX conversations_updated_at_idx ON conversations (updated_at)",
+            // `seq`: insertion order for messages with equal timestamps.
+            """
+            CREATE TABLE messages (
+                seq BIGSERIAL PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+                role TEXT NOT NULL,
+                content TEXT NOT NULL,
+                model TEXT,
+                provider TEXT,
+                prompt_tokens BIGINT,
+                completion_tokens BIGINT,
+                cost DOUBLE PRECISION,
+                latency_ms BIGINT,
+                status TEXT NOT NULL,
+                error TEXT,
+                cached BOOLEAN NOT NULL DEFAULT FALSE,
+                created_at BIGINT NOT NULL,
+                content_tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', content)) STORED
+            )
+            """,
+            "CREATE INDEX messages_conversation_idx ON messages (conversation_id, created_at, seq)",
+            "CREATE INDEX messages_created_at_idx ON messages (created_at)",
+            "CREATE INDEX messages_content_tsv_idx ON messages USING GIN (content_tsv)",
+            """
+            CREATE TABLE response_cache (
+                key TEXT NOT NULL PRIMARY KEY,
+                provider TEXT NOT NULL,
+                model TEXT NOT NULL,
+                content TEXT NOT NULL,
+                prompt_tokens BIGINT,
+                completion_tokens BIGINT,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            // pgvector when the server has it (and we may create it); vector search falls back to an
+            // exact scan otherwise. The same SQL (and checksum) on every server.
+            """
+            DO $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') THEN
+                    CREATE EXTENSION IF NOT EXISTS vector;
+                END IF;
+            EXCEPTION WHEN insufficient_privilege THEN
+                RAISE NOTICE 'pgvector is available but this role may not create it';
+            END
+            $$
+            """,
+        ],
+        down: [
+            "DROP TABLE response_cache",
+            "DROP INDEX messages_content_tsv_idx",
+            "DROP INDEX messages_created_at_idx",
+            "DROP INDEX messages_conversation_idx",
+            "DROP TABLE messages",
+            "DROP INDEX conversations_updated_at_idx",
+            "DROP TABLE conversations",
+        ]
+    )
+}
