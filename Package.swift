@@ -113,6 +113,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `chatbot-s3-bench upload|download`: one S3Client transfer, timed; used by Scripts/bench/s3-transfer.
+        .executableTarget(
+            name: "ChatbotS3Bench",
+            dependencies: ["ChatbotS3", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/chatbot-s3-bench",
+            swiftSettings: swiftSettings
+        ),
         // Starts, health-checks and stops the managed local model servers.
         .target(
             name: "ChatbotLocalStack",

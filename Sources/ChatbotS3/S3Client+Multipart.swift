@@ -7,22 +7,24 @@ extension S3Client {
     /// The smallest part S3 accepts (except the last): 5 MiB.
     public static let minimumPartSize = 5 * 1024 * 1024
 
-    /// Uploads the file at `fileURL` to `key` in parts of `partSize` bytes, reading one part at a time.
+    /// Uploads the file at `fileURL` to `key` in parts of `partSize` bytes, `concurrency` parts at a
+    /// time, reading a part only when an upload slot is free.
     ///
-    /// Content that fits in one part is sent with a single PUT. On failure the multipart upload is
-    /// aborted so no orphaned parts are left.
+    /// Memory stays bounded at about `concurrency + 1` parts. Content that fits in one part is sent
+    /// with a single PUT. On failure the multipart upload is aborted so no orphaned parts are left.
     /// - Returns: the entity tag of the stored object.
     @discardableResult
     public func uploadMultipart(
         _ key: String,
         fileAt fileURL: URL,
         partSize: Int = 8 * 1024 * 1024,
+        concurrency: Int = 4,
         contentType: String? = nil
     ) async throws -> String {
         let handle = try FileHandle(forReadingFrom: fileURL)
         defer { try? handle.close() }
         let size = max(partSize, Self.minimumPartSize)
-        return try await uploadParts(key, partSize: size, contentType: contentType) {
+        return try await uploadParts(key, partSize: size, concurrency: concurrency, contentType: contentType) {
             guard let data = try handle.read(upToCount: size), !data.isEmpty else { return nil }
             return ByteBuffer(bytes: data)
         }
@@ -30,7 +32,8 @@ extension S3Client {
 
     /// Uploads `bytes` to `key` in parts of `partSize` bytes (at least 5 MiB) while they arrive.
     ///
-    /// Memory stays bounded: at most two parts plus one chunk of `bytes` are held. Content that fits
+    /// Memory stays bounded: at most `concurrency` parts on the wire, one part of look-ahead and one
+    /// chunk of `bytes` are held (with `concurrency` 1: two parts and a chunk). Content that fits
     /// in one part is sent with a single PUT. On failure the multipart upload is aborted.
     /// - Returns: the entity tag of the stored object.
     @discardableResult
@@ -38,13 +41,14 @@ extension S3Client {
         _ key: String,
         bytes: Bytes,
         partSize: Int = 8 * 1024 * 1024,
+        concurrency: Int = 4,
         contentType: String? = nil
     ) async throws -> String where Bytes.Element == ByteBuffer {
         let size = max(partSize, Self.minimumPartSize)
         var iterator = bytes.makeAsyncIterator()
         var pending = ByteBuffer()
         var finished = false
-        return try await uploadParts(key, partSize: size, contentType: contentType) {
+        return try await uploadParts(key, partSize: size, concurrency: concurrency, contentType: contentType) {
             while !finished, pending.readableBytes < size {
                 if var chunk = try await iterator.next() {
                     pending.writeBuffer(&chunk)
@@ -61,27 +65,47 @@ extension S3Client {
         }
     }
 
-    /// Reads parts with `nextPart` (one look-ahead) and uploads them: one PUT when there is a single
-    /// part, else create / upload part… / complete, aborting on any error.
+    /// Reads parts with `nextPart` and uploads them: one PUT when there is a single part, else
+    /// create / upload part… (up to `concurrency` at a time) / complete, aborting on any error.
+    ///
+    /// A part is read only once an upload slot is free, so at most `concurrency` parts are on the
+    /// wire and one more is held in look-ahead.
     private func uploadParts(
         _ key: String,
         partSize: Int,
+        concurrency: Int,
         contentType: String?,
         nextPart: () async throws -> ByteBuffer?
     ) async throws -> String {
         let first = try await nextPart() ?? ByteBuffer()
-        guard var upcoming = try await nextPart() else {
+        guard let second = try await nextPart() else {
             return try await putObject(key, body: first, contentType: contentType)
         }
         let uploadID = try await createMultipartUpload(key, contentType: contentType)
         do {
-            var eTags = [try await uploadPart(key, uploadID: uploadID, number: 1, body: first)]
-            while true {
-                let current = upcoming
-                let following = try await nextPart()
-                eTags.append(try await uploadPart(key, uploadID: uploadID, number: eTags.count + 1, body: current))
-                guard let following else { break }
-                upcoming = following
+            let width = max(concurrency, 1)
+            let eTags = try await withThrowingTaskGroup(of: (number: Int, eTag: String).self) { group in
+                var eTags: [(number: Int, eTag: String)] = []
+                var next: ByteBuffer? = first
+                var lookAhead: ByteBuffer? = second
+                var number = 0
+                var running = 0
+                while let part = next {
+                    number += 1
+                    let partNumber = number
+                    group.addTask {
+                        (partNumber, try await self.uploadPart(key, uploadID: uploadID, number: partNumber, body: part))
+                    }
+                    running += 1
+                    if running == width, let done = try await group.next() {
+                        eTags.append(done)
+                        running -= 1
+                    }
+                    next = lookAhead
+                    lookAhead = next == nil ? nil : try await nextPart()
+                }
+                for try await done in group { eTags.append(done) }
+                return eTags.sorted { $0.number < $1.number }.map(\.eTag)
             }
             return try await completeMultipartUpload(key, uploadID: uploadID, eTags: eTags)
         } catch {

@@ -1,5 +1,5 @@
 public import AsyncHTTPClient
-public import ChatbotCore
+import ChatbotCore
 public import Foundation
 public import Logging
 public import NIOCore

@@ -92,7 +92,7 @@ struct S3ClientRetryTests {
         let probe: @Sendable () -> Int = { produced.count.withLock { $0 } }
         try await ScriptedHTTPServer.with(replies: replies, probe: probe) { server in
             let client = try Self.client(port: server.port, attempts: 1)
-            let eTag = try await client.uploadMultipart("big", bytes: bytes, partSize: part)
+            let eTag = try await client.uploadMultipart("big", bytes: bytes, partSize: part, concurrency: 1)
             #expect(eTag == "x-4")
             let received = server.received
             #expect(received.count == 6)
