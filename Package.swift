@@ -41,6 +41,7 @@ let package = Package(
             name: "ChatbotCLI",
             dependencies: [
                 "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotLocalStack", "ChatbotChat",
+                "ChatbotBackup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -120,6 +121,25 @@ let package = Package(
             path: "Sources/chatbot-s3-bench",
             swiftSettings: swiftSettings
         ),
+        // zstd (libzstd-dev) for backups; wrapped by ChatbotBackup, never exposed.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        // `chatbot backup`: portable, checksummed, zstd-compressed, optionally encrypted archives of
+        // the database and the object store, restorable into any backend.
+        .target(
+            name: "ChatbotBackup",
+            dependencies: [
+                "ChatbotCore", "ChatbotStorage", "CZstd",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Starts, health-checks and stops the managed local model servers.
         .target(
             name: "ChatbotLocalStack",
@@ -175,6 +195,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotBackupTests",
+            dependencies: [
+                "ChatbotBackup", "ChatbotCore", "ChatbotStorage",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

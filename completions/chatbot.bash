@@ -173,13 +173,13 @@ _chatbot() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    ask|history|migrate|config|local|help)
+    ask|history|migrate|backup|config|local|help)
         # Offer subcommand argument completions
         "_chatbot_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'ask history migrate config local help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'ask history migrate backup config local help' -- "${cur}"))
         ;;
     esac
 }
@@ -453,6 +453,167 @@ _chatbot_migrate_down() {
         return
         ;;
     '--to')
+        return
+        ;;
+    esac
+}
+
+_chatbot_backup() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __chatbot_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|verify|list|prune|restore)
+        # Offer subcommand argument completions
+        "_chatbot_backup_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create verify list prune restore' -- "${cur}"))
+        ;;
+    esac
+}
+
+_chatbot_backup_create() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --key-file --passphrase-file --to --level)
+    __chatbot_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    '--passphrase-file')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--level')
+        return
+        ;;
+    esac
+}
+
+_chatbot_backup_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --key-file --passphrase-file)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    '--passphrase-file')
+        return
+        ;;
+    esac
+}
+
+_chatbot_backup_list() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    esac
+}
+
+_chatbot_backup_prune() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --dry-run --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --keep-last --keep-daily --keep-weekly)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--keep-last')
+        return
+        ;;
+    '--keep-daily')
+        return
+        ;;
+    '--keep-weekly')
+        return
+        ;;
+    esac
+}
+
+_chatbot_backup_restore() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --force --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --key-file --passphrase-file)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    '--passphrase-file')
         return
         ;;
     esac

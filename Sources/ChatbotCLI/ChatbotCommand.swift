@@ -25,6 +25,7 @@ public struct ChatbotCommand: AsyncParsableCommand {
             AskCommand.self,
             HistoryCommand.self,
             MigrateCommand.self,
+            BackupCommand.self,
             ConfigCommand.self,
             LocalCommand.self,
         ]

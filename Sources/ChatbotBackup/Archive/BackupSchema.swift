@@ -1,0 +1,108 @@
+public import ChatbotCore
+
+/// The tables a backup dumps, per schema version: names, columns and their portable types, and the
+/// key rows are paged and ordered by. The one place that knows the schema's shape; a new migration
+/// that adds or changes a table adds an entry here (a test checks every known version has one).
+///
+/// Not dumped: `schema_migrations` (restore migrates the target itself) and `messages_fts`
+/// (an index the insert triggers rebuild).
+public struct BackupSchema: Sendable, Hashable {
+    /// The portable type of a column.
+    public enum ColumnType: String, Sendable, Hashable {
+        /// 64-bit integer.
+        case int64
+        /// 64-bit floating point.
+        case double
+        /// UTF-8 text.
+        case text
+        /// Boolean (`INTEGER` 0/1 on SQLite, `BOOLEAN` on PostgreSQL).
+        case bool
+    }
+
+    /// One column.
+    public struct Column: Sendable, Hashable {
+        /// The column name.
+        public var name: String
+        /// Its portable type.
+        public var type: ColumnType
+        /// Whether it may be NULL.
+        public var nullable: Bool
+    }
+
+    /// One table.
+    public struct Table: Sendable, Hashable {
+        /// The table name.
+        public var name: String
+        /// Its columns, in file order.
+        public var columns: [Column]
+        /// The unique column rows are ordered and paged by.
+        public var key: String
+        /// Whether ``key`` is an integer sequence the database generates (reset after a restore).
+        public var keyIsSequence: Bool
+    }
+
+    /// The schema version described.
+    public var version: Int
+    /// The tables in dependency order (parents first): restore inserts in this order.
+    public var tables: [Table]
+
+    /// The description of schema `version`.
+    ///
+    /// - Throws: ``ChatbotError`` (`.conflict`) for a version this binary cannot back up or restore.
+    public static func forVersion(_ version: Int) throws -> BackupSchema {
+        guard let schema = known.first(where: { $0.version == version }) else {
+            throw ChatbotError(
+                .conflict,
+                "this chatbot cannot back up or restore schema version \(version)",
+                hint: "use the chatbot version that wrote the database or the backup"
+            )
+        }
+        return schema
+    }
+
+    /// Every schema version this binary can dump and restore.
+    public static let known: [BackupSchema] = [version1]
+
+    private static func column(_ name: String, _ type: ColumnType, nullable: Bool = false) -> Column {
+        Column(name: name, type: type, nullable: nullable)
+    }
+
+    static let version1 = BackupSchema(
+        version: 1,
+        tables: [
+            Table(
+                name: "conversations",
+                columns: [
+                    column("id", .text), column("title", .text), column("created_at", .int64),
+                    column("updated_at", .int64),
+                ],
+                key: "id",
+                keyIsSequence: false
+            ),
+            Table(
+                name: "messages",
+                columns: [
+                    column("seq", .int64), column("id", .text), column("conversation_id", .text),
+                    column("role", .text), column("content", .text), column("model", .text, nullable: true),
+                    column("provider", .text, nullable: true), column("prompt_tokens", .int64, nullable: true),
+                    column("completion_tokens", .int64, nullable: true), column("cost", .double, nullable: true),
+                    column("latency_ms", .int64, nullable: true), column("status", .text),
+                    column("error", .text, nullable: true), column("cached", .bool), column("created_at", .int64),
+                ],
+                key: "seq",
+                keyIsSequence: true
+            ),
+            Table(
+                name: "response_cache",
+                columns: [
+                    column("key", .text), column("provider", .text), column("model", .text), column("content", .text),
+                    column("prompt_tokens", .int64, nullable: true),
+                    column("completion_tokens", .int64, nullable: true),
+                    column("created_at", .int64),
+                ],
+                key: "key",
+                keyIsSequence: false
+            ),
+        ]
+    )
+}

@@ -1,0 +1,25 @@
+public import Foundation
+
+/// Where backups are published and found: a local directory now, an S3 prefix later.
+///
+/// A backup is always written to a local staging directory first; ``publish(staging:name:)``
+/// makes it visible in one step (a rename locally; for S3, an upload with the manifest last, so a
+/// listing never shows a backup without its data). Listing and pruning go through the same seam.
+public protocol BackupDestination: Sendable {
+    /// Where this is, for messages and reports.
+    var location: String { get }
+    /// Takes the destination's exclusive lock (exit 75 when held elsewhere).
+    func lock() throws -> BackupDirectoryLock
+    /// A fresh, empty staging directory for the backup `name`.
+    func makeStagingDirectory(name: String) throws -> URL
+    /// Makes the staged backup visible as `name` and returns its final location.
+    func publish(staging: URL, name: String) throws -> String
+    /// Drops a staging directory after a failure.
+    func discard(staging: URL)
+    /// The complete backups present, newest first.
+    func list() throws -> [BackupSummary]
+    /// Deletes the backup `name`.
+    func remove(name: String) throws
+    /// Deletes staging directories left by killed runs (call with the lock held).
+    func removeAbandonedStaging() throws -> [String]
+}

@@ -1,0 +1,173 @@
+public import ChatbotCore
+public import ChatbotStorage
+import Crypto
+public import Foundation
+import SQLKit
+
+/// Takes a backup: every table dumped inside one database snapshot, then every object, then the
+/// manifest; written to a staging directory and published only when complete.
+///
+/// ```swift
+/// let creator = BackupCreator(database: store, objects: objectStore)
+/// let report = try await creator.create(in: LocalBackupDirectory(url: dir), options: options)
+/// ```
+///
+/// Objects are content-addressed and never change, so copying them after the snapshot is safe:
+/// every object a dumped row can refer to was stored before the row. An object that disappears
+/// between listing and copying fails the backup.
+public struct BackupCreator: Sendable {
+    private let database: any DatabaseStore
+    private let objects: any ObjectStore
+    private let clock: @Sendable () -> Date
+
+    /// Creates a creator over a database and an object store.
+    public init(
+        database: any DatabaseStore, objects: any ObjectStore, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.database = database
+        self.objects = objects
+        self.clock = clock
+    }
+
+    /// Writes a backup into `destination` and returns what was written.
+    ///
+    /// - Throws: ``ChatbotError``: (`.temporary`) another backup holds the destination's lock;
+    ///   (`.conflict`) a schema this binary cannot dump; (`.runtime`) I/O and database failures.
+    ///   Nothing is published on failure.
+    public func create(
+        in destination: some BackupDestination,
+        options: BackupCreateOptions,
+        progress: (@Sendable (BackupProgress) -> Void)? = nil
+    ) async throws -> BackupReport {
+        let started = ContinuousClock.now
+        let lock = try destination.lock()
+        defer { withExtendedLifetime(lock) {} }
+        let startDate = clock()
+        var name = BackupTime.name(startDate)
+        if try destination.list().contains(where: { $0.name == name }) { name += "-\(UUID().uuidString.prefix(8))" }
+        let staging = try destination.makeStagingDirectory(name: name)
+        do {
+            let report = try await write(
+                into: staging, name: name, createdAt: startDate, options: options, progress: progress)
+            let path = try destination.publish(staging: staging, name: name)
+            var final = report
+            final.path = path
+            final.durationSeconds = Self.seconds(ContinuousClock.now - started)
+            return final
+        } catch {
+            destination.discard(staging: staging)
+            throw error
+        }
+    }
+
+    private func write(
+        into staging: URL,
+        name: String,
+        createdAt: Date,
+        options: BackupCreateOptions,
+        progress: (@Sendable (BackupProgress) -> Void)?
+    ) async throws -> BackupReport {
+        let level = Int32(clamping: options.compressionLevel)
+        var cipher: BackupCipher?
+        var encryption: BackupManifest.Encryption?
+        if let key = options.key { (cipher, encryption) = try BackupCipher.create(with: key) }
+        let fileCipher = cipher
+
+        // 1. Every table inside one snapshot.
+        let (schemaVersion, tables) = try await database.withSnapshot { sql in
+            let version =
+                try await sql.raw("SELECT MAX(version) AS version FROM schema_migrations").first()?
+                .decode(column: "version", as: Int?.self) ?? 0
+            let schema = try BackupSchema.forVersion(version)
+            var entries: [BackupManifest.TableEntry] = []
+            for table in schema.tables {
+                entries.append(
+                    try await Self.dump(
+                        table, from: sql, into: staging, level: level, cipher: fileCipher, progress: progress))
+            }
+            return (version, entries)
+        }
+
+        // 2. The objects (immutable and content-addressed: safe to copy after the snapshot).
+        var objectEntries: [BackupManifest.ObjectEntry] = []
+        let keys = try await objects.list().sorted()
+        for (index, key) in keys.enumerated() {
+            guard let content = try await objects.get(key) else {
+                throw ChatbotError(.runtime, "object \(key) disappeared while it was being backed up")
+            }
+            guard Hex.string(SHA256.hash(data: content)) == key else {
+                throw ChatbotError(
+                    .runtime, "object \(key) in the object store does not match its key (damaged store)")
+            }
+            let path = "objects/\(key.prefix(2))/\(key).zst"
+            let writer = try ArchiveFileWriter(directory: staging, path: path, level: level, cipher: fileCipher)
+            try writer.write(content)
+            let stored = try writer.finish()
+            objectEntries.append(.init(key: key, file: path, sha256: stored.sha256, bytes: stored.bytes))
+            progress?(BackupProgress(item: "objects", done: index + 1, total: keys.count))
+        }
+
+        // 3. The manifest, then its signature.
+        let manifest = BackupManifest(
+            formatVersion: BackupManifest.currentFormatVersion, createdAt: BackupTime.string(createdAt),
+            chatbotVersion: options.chatbotVersion, backend: database.backend.description, schemaVersion: schemaVersion,
+            compressionLevel: Int(level), tables: tables, objects: objectEntries, encryption: encryption)
+        let manifestBytes = try BackupArchive.encoder.encode(manifest)
+        let signature =
+            cipher.map { "hmac-sha256 \($0.authenticate(manifest: manifestBytes))\n" }
+            ?? "sha256 \(Hex.string(SHA256.hash(data: manifestBytes)))\n"
+        try Self.writeSynchronized(manifestBytes, to: staging.appendingPathComponent(BackupArchive.manifestName))
+        try Self.writeSynchronized(
+            Data(signature.utf8), to: staging.appendingPathComponent(BackupArchive.signatureName))
+
+        return BackupReport(
+            path: staging.path, name: name,
+            bytes: manifest.dataBytes + Int64(manifestBytes.count + signature.utf8.count),
+            rows: Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0.rows) }), objects: objectEntries.count,
+            schemaVersion: schemaVersion, encrypted: cipher != nil, durationSeconds: 0)
+    }
+
+    private static func dump(
+        _ table: BackupSchema.Table,
+        from sql: any SQLDatabase,
+        into staging: URL,
+        level: Int32,
+        cipher: BackupCipher?,
+        progress: (@Sendable (BackupProgress) -> Void)?
+    ) async throws -> BackupManifest.TableEntry {
+        let path = "tables/\(table.name).ndjson.zst"
+        let writer = try ArchiveFileWriter(directory: staging, path: path, level: level, cipher: cipher)
+        var buffer = Data()
+        var written = 0
+        let rows = try await TableRows.dump(table, from: sql) { values in
+            buffer.append(contentsOf: TableRows.line(values, table: table).utf8)
+            written += 1
+            if buffer.count >= 256 << 10 {
+                try writer.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+                progress?(BackupProgress(item: table.name, done: written, total: nil))
+            }
+        }
+        try writer.write(buffer)
+        let stored = try writer.finish()
+        progress?(BackupProgress(item: table.name, done: rows, total: rows))
+        return BackupManifest.TableEntry(
+            name: table.name, rows: rows, file: path, sha256: stored.sha256, bytes: stored.bytes)
+    }
+
+    private static func writeSynchronized(_ data: Data, to url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        else {
+            throw ChatbotError(.runtime, "cannot create \(url.path)")
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

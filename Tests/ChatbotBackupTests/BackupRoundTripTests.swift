@@ -1,0 +1,126 @@
+import ChatbotCore
+import ChatbotStorage
+import Foundation
+import SQLKit
+import Testing
+
+@testable import ChatbotBackup
+
+@Suite("backup create, verify and restore")
+struct BackupRoundTripTests {
+    @Test("SQLite → backup → fresh SQLite + filesystem objects: every row, type and object identical")
+    func roundTrip() async throws {
+        try await withTemporaryDirectory { root in
+            let source = try await StoreFixture.open(in: root.appendingPathComponent("source"))
+            try await source.populate()
+            let archive = try await backUp(source, into: root.appendingPathComponent("backups"))
+            let verification = try archive.verify()
+            #expect(verification.rows == ["conversations": 5, "messages": 150, "response_cache": 3])
+            #expect(verification.objects == 4)
+
+            let target = try await StoreFixture.open(in: root.appendingPathComponent("target"))
+            let report = try await BackupRestorer(database: target.store, objects: target.objects).restore(archive)
+            #expect(report.rows["messages"] == 150)
+
+            #expect(try await target.tableContents() == source.tableContents())
+            #expect(try await target.objectContents() == source.objectContents())
+            let sourceConversations = try await source.store.conversations.listConversations(limit: 100, offset: 0)
+            #expect(
+                try await target.store.conversations.listConversations(limit: 100, offset: 0) == sourceConversations)
+            for conversation in sourceConversations {
+                #expect(
+                    try await target.store.conversations.messages(conversationID: conversation.id)
+                        == source.store.conversations.messages(conversationID: conversation.id))
+            }
+            #expect(try await target.store.conversations.cachedResponse(key: "key-1") != nil)
+
+            // Full-text search works after the restore (the FTS index is rebuilt by the triggers).
+            let hits = try await target.store.conversations.searchMessages("jumping fox", limit: 100)
+            #expect(hits.count == 25)
+            #expect(
+                hits.count == (try await source.store.conversations.searchMessages("jumping fox", limit: 100).count))
+
+            // New messages get keys after the restored ones.
+            let conversation = try #require(sourceConversations.first)
+            try await target.store.conversations.appendMessage(
+                .init(id: "new", conversationID: conversation.id, role: .user, content: "after", createdAt: Date()))
+            let seq = try await target.store.withSnapshot { sql in
+                try await sql.raw("SELECT seq FROM messages WHERE id = 'new'").first()?.decode(
+                    column: "seq", as: Int.self)
+            }
+            #expect(seq == 151)
+            try await source.close()
+            try await target.close()
+        }
+    }
+
+    @Test("an empty store backs up and restores")
+    func emptyStore() async throws {
+        try await withTemporaryDirectory { root in
+            let source = try await StoreFixture.open(in: root.appendingPathComponent("source"))
+            let archive = try await backUp(source, into: root.appendingPathComponent("backups"))
+            #expect(try archive.verify().rows.values.allSatisfy { $0 == 0 })
+            let target = try await StoreFixture.open(in: root.appendingPathComponent("target"))
+            _ = try await BackupRestorer(database: target.store, objects: target.objects).restore(archive)
+            #expect(try await target.tableContents() == source.tableContents())
+            try await source.close()
+            try await target.close()
+        }
+    }
+
+    @Test("a non-empty target is refused; --force replaces its rows and objects")
+    func nonEmptyTarget() async throws {
+        try await withTemporaryDirectory { root in
+            let source = try await StoreFixture.open(in: root.appendingPathComponent("source"))
+            try await source.populate(conversations: 2, messagesEach: 4)
+            let archive = try await backUp(source, into: root.appendingPathComponent("backups"))
+
+            let target = try await StoreFixture.open(in: root.appendingPathComponent("target"))
+            let other = try await target.store.conversations.createConversation(title: "already here")
+            try await target.store.conversations.appendMessage(
+                .init(id: "x", conversationID: other.id, role: .user, content: "keep me", createdAt: Date()))
+            let stray = try await target.objects.put(Data("stray".utf8))
+            let before = try await target.tableContents()
+
+            let restorer = BackupRestorer(database: target.store, objects: target.objects)
+            await #expect(throws: ChatbotError.self) { try await restorer.restore(archive) }
+            #expect(try await target.tableContents() == before)
+
+            _ = try await restorer.restore(archive, replace: true)
+            #expect(try await target.tableContents() == source.tableContents())
+            #expect(try await target.objects.exists(stray) == false)
+            #expect(try await target.objectContents() == source.objectContents())
+            #expect(try await target.store.conversations.searchMessages("keep", limit: 10).isEmpty)
+            try await source.close()
+            try await target.close()
+        }
+    }
+
+    @Test("the backup schema matches the tables the migrations create, for every known version")
+    func schemaMatchesMigrations() async throws {
+        try await withTemporaryDirectory { root in
+            let fixture = try await StoreFixture.open(in: root)
+            #expect(BackupSchema.known.map(\.version).contains(fixture.store.migrator.latestVersion))
+            let schema = try BackupSchema.forVersion(fixture.store.migrator.latestVersion)
+            for table in schema.tables {
+                let columns = try await fixture.store.withSnapshot { sql in
+                    try await sql.raw(
+                        "SELECT name, \"notnull\" AS required FROM pragma_table_info(\(bind: table.name))"
+                    )
+                    .all().map {
+                        (
+                            try $0.decode(column: "name", as: String.self),
+                            try $0.decode(column: "required", as: Int.self)
+                        )
+                    }
+                }
+                #expect(columns.map(\.0) == table.columns.map(\.name), "\(table.name)")
+                // seq is INTEGER PRIMARY KEY (never NULL although not declared NOT NULL).
+                #expect(
+                    columns.map { $0.1 == 0 && $0.0 != table.key } == table.columns.map(\.nullable),
+                    "\(table.name)")
+            }
+            try await fixture.close()
+        }
+    }
+}
