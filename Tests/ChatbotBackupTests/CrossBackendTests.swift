@@ -1,0 +1,93 @@
+import ChatbotCore
+import Foundation
+import Logging
+import SQLKit
+import Testing
+
+@testable import ChatbotBackup
+@testable import ChatbotStorage
+
+/// The PostgreSQL server of this run (`Scripts/test` starts one), if any.
+private let postgresURL: String? = ["CHATBOT_TEST_POSTGRES_URL", "CHATBOT_TEST_POSTGRES15_URL"]
+    .compactMap { ProcessInfo.processInfo.environment[$0] }.first { !$0.isEmpty }
+
+@Suite(
+    "backups across backends", .enabled(if: postgresURL != nil, "needs CHATBOT_TEST_POSTGRES_URL or …POSTGRES15_URL"))
+struct CrossBackendTests {
+    /// Creates a fresh, migrated database on the test server, runs `body` with a store on it,
+    /// and drops it.
+    private static func withPostgres(_ body: (PostgresDatabaseStore) async throws -> Void) async throws {
+        let server = try PostgresConnectionSettings(url: try #require(postgresURL))
+        let admin = try await PostgresDatabaseStore.open(server, logger: Logger(label: "test"), schemaCheck: .none)
+        let name = "chatbot_backup_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await admin.access.perform { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+        var settings = server
+        settings.database = name
+        do {
+            let migrating = try await PostgresDatabaseStore.open(
+                settings, logger: Logger(label: "test"), schemaCheck: .refuseNewer)
+            try await migrating.migrator.up()
+            try await migrating.close()
+            let store = try await PostgresDatabaseStore.open(settings, logger: Logger(label: "test"))
+            do {
+                try await body(store)
+                try await store.close()
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        } catch {
+            try? await admin.access.perform {
+                try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run()
+            }
+            try? await admin.close()
+            throw error
+        }
+        try await admin.access.perform {
+            try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run()
+        }
+        try await admin.close()
+    }
+
+    @Test("SQLite → backup → PostgreSQL → backup → SQLite: identical rows and types, search and new inserts work")
+    func sqliteToPostgresAndBack() async throws {
+        try await withTemporaryDirectory { root in
+            let source = try await StoreFixture.open(in: root.appendingPathComponent("source"))
+            try await source.populate(conversations: 3, messagesEach: 20)
+            let archive = try await backUp(source, into: root.appendingPathComponent("backups"))
+
+            try await Self.withPostgres { postgres in
+                let objects = FileSystemObjectStore(root: root.appendingPathComponent("pg-objects"))
+                let restored = try await BackupRestorer(database: postgres, objects: objects).restore(archive)
+                #expect(restored.rows["messages"] == 60)
+
+                let conversations = try await source.store.conversations.listConversations(limit: 100, offset: 0)
+                #expect(try await postgres.conversations.listConversations(limit: 100, offset: 0) == conversations)
+                for conversation in conversations {
+                    #expect(
+                        try await postgres.conversations.messages(conversationID: conversation.id)
+                            == source.store.conversations.messages(conversationID: conversation.id))
+                }
+                #expect(try await postgres.conversations.cachedResponse(key: "key-2") != nil)
+                #expect(try await !postgres.conversations.searchMessages("jumping fox", limit: 100).isEmpty)
+                // And back: a PostgreSQL snapshot restores into SQLite with every value and type intact.
+                let fromPostgres = try await BackupCreator(database: postgres, objects: objects).create(
+                    in: LocalBackupDirectory(url: root.appendingPathComponent("pg-backups")),
+                    options: BackupCreateOptions(chatbotVersion: "test"))
+                let pgArchive = try BackupArchive(at: URL(fileURLWithPath: fromPostgres.path), key: nil)
+                #expect(pgArchive.manifest.backend == "postgres")
+                let target = try await StoreFixture.open(in: root.appendingPathComponent("target"))
+                _ = try await BackupRestorer(database: target.store, objects: target.objects).restore(pgArchive)
+                #expect(try await target.tableContents() == source.tableContents())
+
+                // The sequence was moved past the restored keys: a new message can be stored.
+                let first = try #require(conversations.first)
+                try await postgres.conversations.appendMessage(
+                    .init(id: "after-restore", conversationID: first.id, role: .user, content: "x", createdAt: Date()))
+                #expect(try await target.objectContents() == source.objectContents())
+                try await target.close()
+            }
+            try await source.close()
+        }
+    }
+}
