@@ -19,6 +19,8 @@ struct PostgresDialectFeatures: SQLDialectFeatures {
         ("SELECT pg_advisory_lock(\(Self.migrationLockKey))", "SELECT pg_advisory_unlock(\(Self.migrationLockKey))")
     }
 
+    var migrationTransactionLockSQL: String? { "SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))" }
+
     var migrations: [Migration] { PostgresMigrations.all }
 
     func messageSearchQuery(_ userQuery: String, limit: Int) -> SQLQueryString? {
@@ -70,7 +72,9 @@ struct PostgresDialectFeatures: SQLDialectFeatures {
                     .unavailable, "PostgreSQL: \(message)",
                     hint: "create it (createdb NAME) or fix the database name in the database URL")
             default:
-                return nil
+                // Server messages are safe to show; PSQLError's own description hides them.
+                let detail = error.serverInfo?[.detail].map { " (\($0))" } ?? ""
+                return ChatbotError(.runtime, "PostgreSQL error \(state): \(message)\(detail)")
             }
         }
         switch error.code {

@@ -22,6 +22,10 @@ protocol SQLDialectFeatures: Sendable {
     /// one session; `nil` when the backend needs none (SQLite's write lock suffices).
     var migrationLockStatements: (lock: String, unlock: String)? { get }
 
+    /// Takes the same lock for the rest of the current transaction (used to create the
+    /// bookkeeping table); `nil` when the backend needs none.
+    var migrationTransactionLockSQL: String? { get }
+
     /// The versioned schema for this backend, oldest first.
     var migrations: [Migration] { get }
 

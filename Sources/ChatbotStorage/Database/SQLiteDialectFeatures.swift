@@ -12,6 +12,7 @@ struct SQLiteDialectFeatures: SQLDialectFeatures {
     var beginSnapshotSQL: String { "BEGIN DEFERRED" }
 
     var migrationLockStatements: (lock: String, unlock: String)? { nil }
+    var migrationTransactionLockSQL: String? { nil }
 
     var migrations: [Migration] { SQLiteMigrations.all }
 

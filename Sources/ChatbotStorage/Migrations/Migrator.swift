@@ -166,8 +166,17 @@ public struct Migrator: Sendable {
         """
 
     private func appliedRecords() async throws -> [AppliedRecord] {
-        try await access.perform { database in
-            try await database.raw(Self.createBookkeepingSQL).run()
+        let transactionLock = access.features.migrationTransactionLockSQL
+        if let transactionLock {
+            // Concurrent `CREATE TABLE IF NOT EXISTS` race in PostgreSQL's catalog (a unique
+            // violation on pg_type): create the table under the migration lock.
+            try await access.transaction { database in
+                try await database.raw(SQLQueryString(transactionLock)).run()
+                try await database.raw(Self.createBookkeepingSQL).run()
+            }
+        }
+        return try await access.perform { database in
+            if transactionLock == nil { try await database.raw(Self.createBookkeepingSQL).run() }
             return try await database.raw(
                 "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version"
             ).all().map { row in
