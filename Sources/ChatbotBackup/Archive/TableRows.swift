@@ -54,17 +54,16 @@ enum TableRows {
         return value
     }
 
-    /// One row as an NDJSON line (object keyed by column name, `\n`-terminated).
-    static func line(_ values: [BackupValue], table: BackupSchema.Table) -> String {
-        var line = "{"
+    /// Appends one row as an NDJSON line (object keyed by column name, `\n`-terminated) to `line`.
+    static func appendLine(_ values: [BackupValue], table: BackupSchema.Table, to line: inout [UInt8]) {
+        line.append(UInt8(ascii: "{"))
         for (index, column) in table.columns.enumerated() {
-            if index > 0 { line += "," }
+            if index > 0 { line.append(UInt8(ascii: ",")) }
             BackupValue.appendQuoted(column.name, to: &line)
-            line += ":"
+            line.append(UInt8(ascii: ":"))
             values[index].appendJSON(to: &line)
         }
-        line += "}\n"
-        return line
+        line.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
     }
 
     /// Parses an NDJSON line back into values in column order, checking types.

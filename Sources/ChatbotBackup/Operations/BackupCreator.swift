@@ -137,18 +137,19 @@ public struct BackupCreator: Sendable {
     ) async throws -> BackupManifest.TableEntry {
         let path = "tables/\(table.name).ndjson.zst"
         let writer = try ArchiveFileWriter(directory: staging, path: path, level: level, cipher: cipher)
-        var buffer = Data()
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(300 << 10)
         var written = 0
         let rows = try await TableRows.dump(table, from: sql) { values in
-            buffer.append(contentsOf: TableRows.line(values, table: table).utf8)
+            TableRows.appendLine(values, table: table, to: &buffer)
             written += 1
             if buffer.count >= 256 << 10 {
-                try writer.write(buffer)
+                try writer.write(Data(buffer))
                 buffer.removeAll(keepingCapacity: true)
                 progress?(BackupProgress(item: table.name, done: written, total: nil))
             }
         }
-        try writer.write(buffer)
+        try writer.write(Data(buffer))
         let stored = try writer.finish()
         progress?(BackupProgress(item: table.name, done: rows, total: rows))
         return BackupManifest.TableEntry(
