@@ -56,6 +56,11 @@ struct PostgresConnectionSettingsTests {
         #expect(query.host == "/var/run/postgresql")
         #expect(query.unixSocketPath == "/var/run/postgresql/.s.PGSQL.5432")
         #expect(query.database == "chatbot")
+        let shown = query.redactedURL
+        let reparsed = try PostgresConnectionSettings(url: shown)
+        #expect(reparsed.host == "/var/run/postgresql")
+        #expect(reparsed.port == 5432)
+        #expect(reparsed.database == "chatbot")
 
         let encoded = try PostgresConnectionSettings(url: "postgres://bot@%2Ftmp%2Fpg:5433/chatbot")
         #expect(encoded.host == "/tmp/pg")

@@ -186,6 +186,22 @@ struct PostgresDatabaseStoreTests {
         #expect(flag == server.hasPgvector)
     }
 
+    @Test(
+        "a unix-socket URL reaches the server",
+        .enabled(if: ProcessInfo.processInfo.environment["CHATBOT_TEST_POSTGRES_SOCKET_URL"] != nil))
+    func unixSocket() async throws {
+        let url = try #require(ProcessInfo.processInfo.environment["CHATBOT_TEST_POSTGRES_SOCKET_URL"])
+        let settings = try PostgresConnectionSettings(url: url)
+        #expect(settings.isUnixSocket)
+        let store = try await PostgresDatabaseStore.open(settings, logger: .testing, schemaCheck: .none)
+        let address = try await store.access.perform { sql in
+            try await sql.raw("SELECT COALESCE(inet_client_addr()::text, 'local') AS address").first()?
+                .decode(column: "address", as: String.self)
+        }
+        try await store.close()
+        #expect(address == "local")
+    }
+
     @Test("a server that is not there is unavailable, with a hint")
     func connectionRefused() async throws {
         let settings = PostgresConnectionSettings(host: "127.0.0.1", port: 1, sslMode: .disable)

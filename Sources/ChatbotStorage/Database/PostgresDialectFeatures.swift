@@ -78,7 +78,11 @@ struct PostgresDialectFeatures: SQLDialectFeatures {
             }
         }
         switch error.code {
-        case .connectionError, .serverClosedConnection, .poolClosed, .sslUnsupported, .failedToAddSSLHandler:
+        case .sslUnsupported:
+            return ChatbotError(
+                .unavailable, "the PostgreSQL server does not accept TLS connections",
+                hint: "use sslmode=prefer or sslmode=disable in the database URL, or enable ssl on the server")
+        case .connectionError, .serverClosedConnection, .poolClosed, .failedToAddSSLHandler:
             let underlying = error.underlying.map { String(describing: $0) } ?? error.code.description
             return Self.unavailable(underlying)
         default:

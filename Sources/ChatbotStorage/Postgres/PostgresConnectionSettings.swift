@@ -73,10 +73,11 @@ public struct PostgresConnectionSettings: Sendable, Hashable, CustomStringConver
         var query: [URLQueryItem] = []
         if isUnixSocket {
             query.append(URLQueryItem(name: "host", value: host))
+            query.append(URLQueryItem(name: "port", value: String(port)))
         } else {
             components.host = host
+            components.port = port
         }
-        components.port = port
         components.path = "/" + database
         query.append(URLQueryItem(name: "sslmode", value: sslMode.rawValue))
         components.queryItems = query

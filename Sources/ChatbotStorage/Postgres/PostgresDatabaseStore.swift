@@ -81,18 +81,19 @@ public final class PostgresDatabaseStore: DatabaseStore {
         maxConnections: Int = 4
     ) async throws -> PostgresDatabaseStore {
         let configuration = try makeConfiguration(settings)
+        let poolLogger = poolLogger(logger)
         let group = MultiThreadedEventLoopGroup.singleton
         let pool = EventLoopGroupConnectionPool(
             source: PostgresConnectionSource(sqlConfiguration: configuration),
             maxConnectionsPerEventLoop: max(1, maxConnections),
             requestTimeout: .seconds(10),
             pruneInterval: .seconds(60),
-            logger: logger,
+            logger: poolLogger,
             on: group
         )
         let features = DatabaseBackend.postgres.features
         let access = SQLDatabaseAccess(
-            database: pool.database(logger: logger).sql(queryLogLevel: .trace), features: features, gate: nil)
+            database: pool.database(logger: poolLogger).sql(queryLogLevel: .trace), features: features, gate: nil)
         do {
             let vector = try await vectorExtensionInstalled(access)
             let store = PostgresDatabaseStore(
@@ -155,6 +156,14 @@ public final class PostgresDatabaseStore: DatabaseStore {
                 )
             }
         }
+    }
+
+    /// The pool logs every failed connection attempt as an error; the caller gets the same
+    /// failure as a ``ChatbotError``, so pool and driver logs show only when debugging (`-v`).
+    private static func poolLogger(_ logger: Logger) -> Logger {
+        var poolLogger = logger
+        if logger.logLevel > .debug { poolLogger.logLevel = .critical }
+        return poolLogger
     }
 
     /// postgres-nio's configuration for `settings`: TCP with the TLS mode, or a unix socket.
