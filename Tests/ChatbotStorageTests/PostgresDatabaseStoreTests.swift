@@ -179,8 +179,11 @@ struct PostgresDatabaseStoreTests {
     func pgvectorDetection(server: PostgresTestServer) async throws {
         let (store, database) = try await server.openMigratedStore()
         let installed = try await store.vectorExtensionInstalled()
-        let flag = store.supportsVectorIndex
         try await store.close()
+        // Read at open: a store opened after the migration reports it.
+        let reopened = try await PostgresDatabaseStore.open(database, logger: .testing)
+        let flag = reopened.supportsVectorIndex
+        try await reopened.close()
         try await server.dropDatabase(database)
         #expect(installed == server.hasPgvector)
         #expect(flag == server.hasPgvector)

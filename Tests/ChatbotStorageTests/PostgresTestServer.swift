@@ -65,10 +65,17 @@ struct PostgresTestServer: Sendable, CustomStringConvertible {
     func openMigratedStore() async throws -> (store: PostgresDatabaseStore, database: PostgresConnectionSettings) {
         let database = try await createDatabase()
         do {
-            let migrating = try await PostgresDatabaseStore.open(database, logger: .testing, schemaCheck: .refuseNewer)
-            try await migrating.migrator.up()
-            try await migrating.close()
-            return (try await PostgresDatabaseStore.open(database, logger: .testing), database)
+            // One pool for migrating and using keeps the many parallel fixtures light; reopening
+            // with `.requireCurrent` is covered by PostgresDatabaseStoreTests.
+            let store = try await PostgresDatabaseStore.open(
+                database, logger: .testing, schemaCheck: .refuseNewer, maxConnections: 2)
+            do {
+                try await store.migrator.up()
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            return (store, database)
         } catch {
             try? await dropDatabase(database)
             throw error
