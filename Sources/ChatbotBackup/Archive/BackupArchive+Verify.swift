@@ -1,4 +1,4 @@
-public import ChatbotCore
+import ChatbotCore
 import Crypto
 import Foundation
 
@@ -10,14 +10,13 @@ extension BackupArchive {
     /// - Throws: ``ChatbotError`` (`.runtime`) naming the first problem found.
     public func verify(progress: (@Sendable (BackupProgress) -> Void)? = nil) throws -> BackupVerification {
         let schema = try schema()
-        let decoder = JSONDecoder()
         var rows: [String: Int] = [:]
         for (entry, table) in zip(manifest.tables, schema.tables) {
             var splitter = LineSplitter()
             var count = 0
             try reader(path: entry.file, sha256: entry.sha256, bytes: entry.bytes).readAll { chunk in
                 try splitter.feed(chunk) { line in
-                    _ = try TableRows.parse(line, table: table, decoder: decoder)
+                    _ = try TableRows.parse(line, table: table)
                     count += 1
                 }
                 progress?(BackupProgress(item: table.name, done: count, total: entry.rows))

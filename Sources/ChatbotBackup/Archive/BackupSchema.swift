@@ -1,4 +1,4 @@
-public import ChatbotCore
+import ChatbotCore
 
 /// The tables a backup dumps, per schema version: names, columns and their portable types, and the
 /// key rows are paged and ordered by. The one place that knows the schema's shape; a new migration

@@ -1,27 +1,12 @@
 import Foundation
 
 /// One typed cell of a dumped row, portable between SQLite and PostgreSQL.
-enum BackupValue: Sendable, Hashable, Decodable {
+enum BackupValue: Sendable, Hashable {
     case null
     case int(Int64)
     case double(Double)
     case text(String)
     case bool(Bool)
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .int(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .double(value)
-        } else {
-            self = .text(try container.decode(String.self))
-        }
-    }
 
     /// Appends this value as JSON (UTF-8) to `line`.
     func appendJSON(to line: inout [UInt8]) {

@@ -6,7 +6,7 @@ import SQLKit
 enum TableRows {
     /// Rows per SELECT page and per INSERT statement.
     static let pageSize = 1000
-    static let insertBatch = 100
+    static let insertBatch = 500
 
     /// Reads every row of `table` in key order, a page at a time, calling `row` for each.
     static func dump(
@@ -67,10 +67,10 @@ enum TableRows {
     }
 
     /// Parses an NDJSON line back into values in column order, checking types.
-    static func parse(_ line: Data, table: BackupSchema.Table, decoder: JSONDecoder) throws -> [BackupValue] {
+    static func parse(_ line: Data, table: BackupSchema.Table) throws -> [BackupValue] {
         let object: [String: BackupValue]
         do {
-            object = try decoder.decode([String: BackupValue].self, from: line)
+            object = try RowParser.parse(line)
         } catch {
             throw ChatbotError(.runtime, "a row of \(table.name) is not valid JSON")
         }

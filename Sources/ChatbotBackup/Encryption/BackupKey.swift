@@ -1,5 +1,5 @@
-public import ChatbotCore
-public import Foundation
+import ChatbotCore
+import Foundation
 
 /// The secret a backup is encrypted with: a 32-byte key, or a passphrase stretched with scrypt.
 ///

@@ -110,13 +110,12 @@ public struct BackupRestorer: Sendable {
         progress: (@Sendable (BackupProgress) -> Void)?
     ) async throws -> Int {
         let reader = try archive.reader(path: entry.file, sha256: entry.sha256, bytes: entry.bytes)
-        let decoder = JSONDecoder()
         var splitter = LineSplitter()
         var batch: [[BackupValue]] = []
         var count = 0
         while let chunk = try reader.next() {
             var parsed: [[BackupValue]] = []
-            try splitter.feed(chunk) { parsed.append(try TableRows.parse($0, table: table, decoder: decoder)) }
+            try splitter.feed(chunk) { parsed.append(try TableRows.parse($0, table: table)) }
             batch.append(contentsOf: parsed)
             while batch.count >= TableRows.insertBatch {
                 try await TableRows.insert(Array(batch.prefix(TableRows.insertBatch)), into: table, database: sql)
