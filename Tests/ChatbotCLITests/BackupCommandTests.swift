@@ -113,4 +113,14 @@ struct BackupCommandTests {
             #expect(damaged.stderr.contains("messages.ndjson.zst"))
         }
     }
+
+    @Test("a URL destination is a usage error (64) until S3 destinations exist; nothing is created")
+    func urlDestination() async throws {
+        try await CLISandbox.with { sandbox in
+            let result = try await sandbox.run("backup", "create", "--to", "s3://bucket/prefix")
+            #expect(result.exitCode == 64, "\(result)")
+            #expect(result.stderr.contains("local directory"))
+            #expect(!FileManager.default.fileExists(atPath: "s3:"))
+        }
+    }
 }

@@ -13,7 +13,7 @@ extension BackupCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let backups = try LocalBackupDirectory(url: URL(fileURLWithPath: directory, isDirectory: true)).list()
+            let backups = try LocalBackupDirectory(url: try BackupCommand.localDirectory(directory)).list()
             if json { return try JSONOutput.print(backups) }
             var table = TextTable(columns: ["NAME", "CREATED", "SIZE", "SCHEMA", "ROWS", "OBJECTS", "ENCRYPTED"])
             for backup in backups {
@@ -58,7 +58,7 @@ extension BackupCommand {
         }
 
         func run() async throws {
-            let destination = LocalBackupDirectory(url: URL(fileURLWithPath: directory, isDirectory: true))
+            let destination = LocalBackupDirectory(url: try BackupCommand.localDirectory(directory))
             let lock = try destination.lock()
             defer { withExtendedLifetime(lock) {} }
             let policy = BackupRetention(keepLast: keepLast, keepDaily: keepDaily, keepWeekly: keepWeekly)

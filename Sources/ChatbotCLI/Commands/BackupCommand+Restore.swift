@@ -15,7 +15,7 @@ extension BackupCommand {
         @Flag(help: "Print a JSON report.") var json = false
 
         func run() async throws {
-            let archive = try BackupArchive(at: URL(fileURLWithPath: path, isDirectory: true), key: try key.load())
+            let archive = try BackupArchive(at: try BackupCommand.localDirectory(path), key: try key.load())
             let result = try archive.verify(progress: BackupCommand.progressReporter(quiet: global.quiet))
             if json { return try JSONOutput.print(result) }
             StandardOutput.write(
@@ -44,7 +44,7 @@ extension BackupCommand {
 
         func run() async throws {
             let context = try await CommandContext.make(global)
-            let archive = try BackupArchive(at: URL(fileURLWithPath: path, isDirectory: true), key: try key.load())
+            let archive = try BackupArchive(at: try BackupCommand.localDirectory(path), key: try key.load())
             let report = try await BackupCommand.withStores(context) { database, objects in
                 try await BackupRestorer(database: database, objects: objects).restore(
                     archive, replace: force, progress: BackupCommand.progressReporter(quiet: global.quiet))

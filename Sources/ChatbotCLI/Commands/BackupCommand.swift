@@ -81,6 +81,16 @@ struct BackupCommand: AsyncParsableCommand {
         }
     }
 
+    /// Refuses URLs where a local directory is expected (S3 destinations are not implemented yet).
+    static func localDirectory(_ path: String) throws -> URL {
+        if path.contains("://") {
+            throw ChatbotError(
+                .usage, "'\(path)' is a URL, but backups go to a local directory for now",
+                hint: "write to a directory, then copy it with `aws s3 sync` if it must live in S3")
+        }
+        return URL(fileURLWithPath: path, isDirectory: true)
+    }
+
     /// A size for people.
     static func size(_ bytes: Int64) -> String {
         ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)
