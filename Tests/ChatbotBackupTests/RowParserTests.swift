@@ -27,7 +27,7 @@ struct RowParserTests {
             var line: [UInt8] = []
             TableRows.appendLine(values, table: table, to: &line)
             #expect(line.last == UInt8(ascii: "\n"))
-            let parsed = try TableRows.parse(Data(line.dropLast()), table: table)
+            let parsed = try line.dropLast().withUnsafeBytes { try TableRows.parse($0, table: table) }
             #expect(parsed == values)
             // What we write is standard JSON.
             #expect((try? JSONSerialization.jsonObject(with: Data(line.dropLast()))) != nil)

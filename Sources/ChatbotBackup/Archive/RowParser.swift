@@ -12,18 +12,36 @@ struct RowParser {
 
     /// The object's members by name.
     static func parse(_ line: Data) throws -> [String: BackupValue] {
+        var members: [String: BackupValue] = [:]
         try line.withUnsafeBytes { raw in
             var parser = RowParser(bytes: raw.bindMemory(to: UInt8.self))
-            return try parser.object()
+            try parser.object { key, value in
+                guard let name = String(validating: key, as: UTF8.self) else { throw Malformed() }
+                members[name] = value
+            }
         }
+        return members
+    }
+
+    /// The values of the members named `names` (UTF-8), in that order; `nil` for a missing one.
+    /// Other members are ignored. Members in the order of `names` are matched without a search.
+    static func parse(_ line: UnsafeRawBufferPointer, names: [[UInt8]]) throws -> [BackupValue?] {
+        var values = [BackupValue?](repeating: nil, count: names.count)
+        var ordinal = 0
+        var parser = RowParser(bytes: line.bindMemory(to: UInt8.self))
+        try parser.object { key, value in
+            let index = ordinal < names.count && names[ordinal] == key ? ordinal : names.firstIndex(of: key)
+            if let index { values[index] = value }
+            ordinal += 1
+        }
+        return values
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
-    private mutating func object() throws -> [String: BackupValue] {
-        var members: [String: BackupValue] = [:]
+    private mutating func object(_ member: ([UInt8], BackupValue) throws -> Void) throws {
         skipWhitespace()
         try expect(UInt8(ascii: "{"))
         skipWhitespace()
@@ -32,11 +50,11 @@ struct RowParser {
         } else {
             while true {
                 skipWhitespace()
-                let name = try string()
+                let name = try stringBytes()
                 skipWhitespace()
                 try expect(UInt8(ascii: ":"))
                 skipWhitespace()
-                members[name] = try value()
+                try member(name, try value())
                 skipWhitespace()
                 let next = try take()
                 if next == UInt8(ascii: "}") { break }
@@ -45,12 +63,13 @@ struct RowParser {
         }
         skipWhitespace()
         guard position == bytes.count else { throw Malformed() }
-        return members
     }
 
     private mutating func value() throws -> BackupValue {
         switch peek() {
-        case UInt8(ascii: "\""): return .text(try string())
+        case UInt8(ascii: "\""):
+            guard let text = String(validating: try stringBytes(), as: UTF8.self) else { throw Malformed() }
+            return .text(text)
         case UInt8(ascii: "t"):
             try literal("true")
             return .bool(true)
@@ -87,7 +106,8 @@ struct RowParser {
         return .double(value)
     }
 
-    private mutating func string() throws -> String {
+    /// A string literal's content as UTF-8 (not yet validated).
+    private mutating func stringBytes() throws -> [UInt8] {
         try expect(UInt8(ascii: "\""))
         var utf8: [UInt8] = []
         let start = position
@@ -101,8 +121,7 @@ struct RowParser {
             let byte = try take()
             switch byte {
             case UInt8(ascii: "\""):
-                guard let text = String(validating: utf8, as: UTF8.self) else { throw Malformed() }
-                return text
+                return utf8
             case UInt8(ascii: "\\"):
                 let escape = try take()
                 switch escape {

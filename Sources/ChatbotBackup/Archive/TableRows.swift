@@ -66,19 +66,28 @@ enum TableRows {
         line.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
     }
 
+    /// The column names of `table` as UTF-8, for ``parse(_:table:names:)``.
+    static func names(_ table: BackupSchema.Table) -> [[UInt8]] {
+        table.columns.map { Array($0.name.utf8) }
+    }
+
     /// Parses an NDJSON line back into values in column order, checking types.
-    static func parse(_ line: Data, table: BackupSchema.Table) throws -> [BackupValue] {
-        let object: [String: BackupValue]
+    static func parse(_ line: UnsafeRawBufferPointer, table: BackupSchema.Table, names: [[UInt8]]? = nil) throws
+        -> [BackupValue]
+    {
+        let values: [BackupValue?]
         do {
-            object = try RowParser.parse(line)
+            values = try RowParser.parse(line, names: names ?? Self.names(table))
         } catch {
             throw ChatbotError(.runtime, "a row of \(table.name) is not valid JSON")
         }
-        return try table.columns.map { column in
-            let value = object[column.name] ?? .null
-            switch (column.type, value) {
+        return try zip(table.columns, values).map { column, value in
+            switch (column.type, value ?? .null) {
             case (_, .null) where column.nullable: return .null
-            case (.int64, .int), (.double, .double), (.text, .text), (.bool, .bool): return value
+            case (.int64, .int(let integer)): return .int(integer)
+            case (.double, .double(let double)): return .double(double)
+            case (.text, .text(let text)): return .text(text)
+            case (.bool, .bool(let bool)): return .bool(bool)
             case (.double, .int(let integer)): return .double(Double(integer))
             default:
                 throw ChatbotError(.runtime, "a row of \(table.name) has a bad value for \(column.name)")

@@ -32,7 +32,7 @@ public struct BackupRestorer: Sendable {
         progress: (@Sendable (BackupProgress) -> Void)? = nil
     ) async throws -> BackupRestoreReport {
         let started = ContinuousClock.now
-        _ = try archive.verify(progress: progress)
+        _ = try archive.verify(parsingRows: false, progress: progress)
         let schema = try archive.schema()
         let migrator = database.migrator
         guard schema.version <= migrator.latestVersion else {
@@ -111,11 +111,12 @@ public struct BackupRestorer: Sendable {
     ) async throws -> Int {
         let reader = try archive.reader(path: entry.file, sha256: entry.sha256, bytes: entry.bytes)
         var splitter = LineSplitter()
+        let names = TableRows.names(table)
         var batch: [[BackupValue]] = []
         var count = 0
         while let chunk = try reader.next() {
             var parsed: [[BackupValue]] = []
-            try splitter.feed(chunk) { parsed.append(try TableRows.parse($0, table: table)) }
+            try splitter.feed(chunk) { parsed.append(try TableRows.parse($0, table: table, names: names)) }
             batch.append(contentsOf: parsed)
             while batch.count >= TableRows.insertBatch {
                 try await TableRows.insert(Array(batch.prefix(TableRows.insertBatch)), into: table, database: sql)
