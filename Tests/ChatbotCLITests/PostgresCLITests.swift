@@ -104,24 +104,32 @@ struct PostgresCLIServer: Sendable, CustomStringConvertible {
     /// Creates a database, runs `body` with its URL, and drops it.
     func withDatabase<T: Sendable>(_ body: (String) async throws -> T) async throws -> T {
         let name = "chatbot_cli_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try psql("CREATE DATABASE \(name)")
+        try await psql("CREATE DATABASE \(name)")
         do {
             let result = try await body(try url(database: name))
-            try psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            try await psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
             return result
         } catch {
-            try? psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            try? await psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
             throw error
         }
     }
 
-    private func psql(_ sql: String) throws {
+    /// Runs `psql -c sql` without blocking a concurrency thread (there are only as many as cores).
+    private func psql(_ sql: String) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", try url(database: "postgres"), "-c", sql]
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CLITestError("psql failed: \(sql)") }
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        guard status == 0 else { throw CLITestError("psql failed: \(sql)") }
     }
 }
