@@ -80,7 +80,7 @@ struct BackupConcurrencyTests {
         try await withTemporaryDirectory { root in
             let source = try await StoreFixture.open(in: root.appendingPathComponent("source"))
             let destination = LocalBackupDirectory(url: root.appendingPathComponent("backups"))
-            let lock = try destination.lock()
+            let lock = try await destination.lock()
             let error = await #expect(throws: ChatbotError.self) {
                 try await BackupCreator(database: source.store, objects: source.objects).create(
                     in: destination, options: BackupCreateOptions(chatbotVersion: "test"))
@@ -88,7 +88,7 @@ struct BackupConcurrencyTests {
             #expect(error?.kind == .temporary)
             #expect(error?.kind.exitCode == 75)
             withExtendedLifetime(lock) {}
-            #expect(try destination.list().isEmpty)
+            #expect(try await destination.list().isEmpty)
             try await source.close()
         }
     }

@@ -12,17 +12,17 @@ struct LocalBackupDirectoryTests {
             let directory = LocalBackupDirectory(url: root.appendingPathComponent("backups"))
             let archive = try await backUp(source, into: directory.url)
             // What a run killed after writing its manifest would leave behind.
-            let staging = try directory.makeStagingDirectory(name: "chatbot-backup-20990101T000000Z")
+            let staging = try await directory.makeStagingDirectory(name: "chatbot-backup-20990101T000000Z")
             for file in ["manifest.json", "manifest.sig"] {
                 try FileManager.default.copyItem(
                     at: archive.directory.appendingPathComponent(file), to: staging.appendingPathComponent(file))
             }
-            #expect(try directory.list().map(\.location) == [archive.directory.path])
-            let lock = try directory.lock()
-            #expect(try directory.removeAbandonedStaging() == [".partial-chatbot-backup-20990101T000000Z"])
+            #expect(try await directory.list().map(\.location) == [archive.directory.path])
+            let lock = try await directory.lock()
+            #expect(try await directory.removeAbandonedStaging() == [".partial-chatbot-backup-20990101T000000Z"])
             withExtendedLifetime(lock) {}
             #expect(!FileManager.default.fileExists(atPath: staging.path))
-            #expect(try directory.list().count == 1)
+            #expect(try await directory.list().count == 1)
             try await source.close()
         }
     }
@@ -38,8 +38,8 @@ struct LocalBackupDirectoryTests {
             let second = try await creator.create(in: directory, options: BackupCreateOptions(chatbotVersion: "t"))
             #expect(first.name == "chatbot-backup-20260101T120000Z")
             #expect(second.name != first.name && second.name.hasPrefix(first.name))
-            #expect(Set(try directory.list().map(\.name)) == [first.name, second.name])
-            #expect(throws: ChatbotError.self) { try directory.remove(name: "../source") }
+            #expect(Set(try await directory.list().map(\.name)) == [first.name, second.name])
+            await #expect(throws: ChatbotError.self) { try await directory.remove(name: "../source") }
             try await source.close()
         }
     }

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// Where backups are published and found: a local directory now, an S3 prefix later.
+/// Where backups are published and found: a local directory now, an S3 prefix later (hence async).
 ///
 /// A backup is always written to a local staging directory first; ``publish(staging:name:)``
 /// makes it visible in one step (a rename locally; for S3, an upload with the manifest last, so a
@@ -9,17 +9,17 @@ public protocol BackupDestination: Sendable {
     /// Where this is, for messages and reports.
     var location: String { get }
     /// Takes the destination's exclusive lock (exit 75 when held elsewhere).
-    func lock() throws -> BackupDirectoryLock
+    func lock() async throws -> BackupDirectoryLock
     /// A fresh, empty staging directory for the backup `name`.
-    func makeStagingDirectory(name: String) throws -> URL
+    func makeStagingDirectory(name: String) async throws -> URL
     /// Makes the staged backup visible as `name` and returns its final location.
-    func publish(staging: URL, name: String) throws -> String
+    func publish(staging: URL, name: String) async throws -> String
     /// Drops a staging directory after a failure.
     func discard(staging: URL)
     /// The complete backups present, newest first.
-    func list() throws -> [BackupSummary]
+    func list() async throws -> [BackupSummary]
     /// Deletes the backup `name`.
-    func remove(name: String) throws
+    func remove(name: String) async throws
     /// Deletes staging directories left by killed runs (call with the lock held).
-    func removeAbandonedStaging() throws -> [String]
+    func removeAbandonedStaging() async throws -> [String]
 }

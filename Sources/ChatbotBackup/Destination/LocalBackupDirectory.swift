@@ -20,13 +20,13 @@ public struct LocalBackupDirectory: BackupDestination {
     static let stagingPrefix = ".partial-"
 
     /// Creates the directory if needed and takes its lock.
-    public func lock() throws -> BackupDirectoryLock {
+    public func lock() async throws -> BackupDirectoryLock {
         try createDirectory()
         return try BackupDirectoryLock(directory: url)
     }
 
     /// Creates `.partial-<name>/`, replacing one a killed run left.
-    public func makeStagingDirectory(name: String) throws -> URL {
+    public func makeStagingDirectory(name: String) async throws -> URL {
         try createDirectory()
         let staging = url.appendingPathComponent(Self.stagingPrefix + name, isDirectory: true)
         try? FileManager.default.removeItem(at: staging)
@@ -36,7 +36,7 @@ public struct LocalBackupDirectory: BackupDestination {
     }
 
     /// Renames the staging directory to `name` and flushes the directory entry.
-    public func publish(staging: URL, name: String) throws -> String {
+    public func publish(staging: URL, name: String) async throws -> String {
         let final = url.appendingPathComponent(name, isDirectory: true)
         guard !FileManager.default.fileExists(atPath: final.path) else {
             throw ChatbotError(.conflict, "a backup named \(name) already exists in \(url.path)")
@@ -58,7 +58,7 @@ public struct LocalBackupDirectory: BackupDestination {
     }
 
     /// Every subdirectory with a readable manifest, newest first. Others are skipped.
-    public func list() throws -> [BackupSummary] {
+    public func list() async throws -> [BackupSummary] {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw ChatbotError(.notFound, "there is no backup directory \(url.path)")
         }
@@ -75,7 +75,7 @@ public struct LocalBackupDirectory: BackupDestination {
     }
 
     /// Deletes the backup `name` (a plain name inside the directory, nothing else).
-    public func remove(name: String) throws {
+    public func remove(name: String) async throws {
         guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
             throw ChatbotError(.usage, "'\(name)' is not a backup name")
         }
@@ -83,7 +83,7 @@ public struct LocalBackupDirectory: BackupDestination {
     }
 
     /// Deletes every `.partial-*` directory (only safe with the lock held).
-    public func removeAbandonedStaging() throws -> [String] {
+    public func removeAbandonedStaging() async throws -> [String] {
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
         let names = try FileManager.default.contentsOfDirectory(atPath: url.path)
         var removed: [String] = []

@@ -40,16 +40,18 @@ public struct BackupCreator: Sendable {
         progress: (@Sendable (BackupProgress) -> Void)? = nil
     ) async throws -> BackupReport {
         let started = ContinuousClock.now
-        let lock = try destination.lock()
+        let lock = try await destination.lock()
         defer { withExtendedLifetime(lock) {} }
         let startDate = clock()
         var name = BackupTime.name(startDate)
-        if try destination.list().contains(where: { $0.name == name }) { name += "-\(UUID().uuidString.prefix(8))" }
-        let staging = try destination.makeStagingDirectory(name: name)
+        if try await destination.list().contains(where: { $0.name == name }) {
+            name += "-\(UUID().uuidString.prefix(8))"
+        }
+        let staging = try await destination.makeStagingDirectory(name: name)
         do {
             let report = try await write(
                 into: staging, name: name, createdAt: startDate, options: options, progress: progress)
-            let path = try destination.publish(staging: staging, name: name)
+            let path = try await destination.publish(staging: staging, name: name)
             var final = report
             final.path = path
             final.durationSeconds = Self.seconds(ContinuousClock.now - started)

@@ -13,7 +13,7 @@ extension BackupCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let backups = try LocalBackupDirectory(url: try BackupCommand.localDirectory(directory)).list()
+            let backups = try await LocalBackupDirectory(url: try BackupCommand.localDirectory(directory)).list()
             if json { return try JSONOutput.print(backups) }
             var table = TextTable(columns: ["NAME", "CREATED", "SIZE", "SCHEMA", "ROWS", "OBJECTS", "ENCRYPTED"])
             for backup in backups {
@@ -59,14 +59,14 @@ extension BackupCommand {
 
         func run() async throws {
             let destination = LocalBackupDirectory(url: try BackupCommand.localDirectory(directory))
-            let lock = try destination.lock()
+            let lock = try await destination.lock()
             defer { withExtendedLifetime(lock) {} }
             let policy = BackupRetention(keepLast: keepLast, keepDaily: keepDaily, keepWeekly: keepWeekly)
-            let (keep, delete) = policy.apply(to: try destination.list(), now: Date())
+            let (keep, delete) = policy.apply(to: try await destination.list(), now: Date())
             var abandoned: [String] = []
             if !dryRun {
-                for backup in delete { try destination.remove(name: backup.name) }
-                abandoned = try destination.removeAbandonedStaging()
+                for backup in delete { try await destination.remove(name: backup.name) }
+                abandoned = try await destination.removeAbandonedStaging()
             }
             if json {
                 return try JSONOutput.print(
