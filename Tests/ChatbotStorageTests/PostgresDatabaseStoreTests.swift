@@ -205,6 +205,39 @@ struct PostgresDatabaseStoreTests {
         #expect(address == "local")
     }
 
+    @Test("a lock timeout and a serialization failure are temporary errors", arguments: PostgresTestServer.all)
+    func temporaryErrors(server: PostgresTestServer) async throws {
+        let (store, database) = try await server.openMigratedStore()
+        let conversation = try await store.conversations.createConversation(title: "locked")
+        let id = conversation.id
+        let (lockError, serializationError) = try await store.access.database.withSession { holder in
+            // A row lock held by another session: waiting past lock_timeout fails with 55P03.
+            try await holder.raw("BEGIN").run()
+            try await holder.raw("UPDATE conversations SET title = 'held' WHERE id = \(bind: id)").run()
+            let lockError = await #expect(throws: ChatbotError.self) {
+                try await store.withTransaction { sql in
+                    try await sql.raw("SET LOCAL lock_timeout = '100ms'").run()
+                    try await sql.raw("UPDATE conversations SET title = 'waiting' WHERE id = \(bind: id)").run()
+                }
+            }
+            // A REPEATABLE READ transaction updating a row committed after its snapshot: 40001.
+            let serializationError = await #expect(throws: ChatbotError.self) {
+                try await store.withTransaction { sql in
+                    try await sql.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run()
+                    _ = try await sql.raw("SELECT title FROM conversations WHERE id = \(bind: id)").all()
+                    try await holder.raw("COMMIT").run()
+                    try await sql.raw("UPDATE conversations SET title = 'stale' WHERE id = \(bind: id)").run()
+                }
+            }
+            return (lockError, serializationError)
+        }
+        try await store.close()
+        try await server.dropDatabase(database)
+        #expect(lockError?.kind == .temporary)
+        #expect(serializationError?.kind == .temporary)
+        #expect(serializationError?.kind.exitCode == 75)
+    }
+
     @Test("a server that is not there is unavailable, with a hint")
     func connectionRefused() async throws {
         let settings = PostgresConnectionSettings(host: "127.0.0.1", port: 1, sslMode: .disable)
