@@ -261,15 +261,15 @@ struct OpenAICompatibleClientTests {
     @Test("nothing listening is connection refused, reported at once")
     func connectionRefused() async throws {
         let baseURL = try await FaultInjectingServer.unusedBaseURL()
-        let clock = ContinuousClock()
-        let start = clock.now
-        let outcome = try await Support.withClient { client in
+        // A connect timeout far longer than any test run: if the HTTP client retried the refused
+        // connection internally, the error would be a connect timeout (or the test would hang),
+        // not connectionRefused.
+        let timeouts = ProviderTimeouts(connect: .seconds(600), idle: .seconds(600))
+        let outcome = try await Support.withClient(timeouts: timeouts) { client in
             await Support.collect(client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL)))
         }
         #expect(outcome.providerError?.kind == .connectionRefused)
         #expect(outcome.providerError?.chatbotError.kind == .unavailable)
-        // Well under the 5 s connect timeout: the HTTP client must not retry internally.
-        #expect(clock.now - start < .seconds(4))
     }
 
     @Test("a base URL that is not HTTP is a configuration error")
@@ -302,10 +302,9 @@ struct OpenAICompatibleClientTests {
                     var deltas = firstDelta.stream.makeAsyncIterator()
                     await deltas.next()
                     group.cancelAll()
-                    let clock = ContinuousClock()
-                    let start = clock.now
+                    // Without cancellation reaching the request, the stall would end in an idle
+                    // timeout (kind .idleTimeout), which the child task's expectation rejects.
                     try await group.waitForAll()
-                    #expect(clock.now - start < .seconds(10))
                 }
             }
         }
