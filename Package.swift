@@ -140,6 +140,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Backups under an S3 prefix (kept apart so ChatbotBackup does not pull in the HTTP stack).
+        .target(
+            name: "ChatbotBackupS3",
+            dependencies: [
+                "ChatbotBackup", "ChatbotCore", "ChatbotS3",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Starts, health-checks and stops the managed local model servers.
         .target(
             name: "ChatbotLocalStack",
@@ -203,8 +212,9 @@ let package = Package(
         .testTarget(
             name: "ChatbotBackupTests",
             dependencies: [
-                "ChatbotBackup", "ChatbotCore", "ChatbotStorage",
+                "ChatbotBackup", "ChatbotBackupS3", "ChatbotS3", "ChatbotCore", "ChatbotStorage",
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// What `manifest.json` at the top of a backup says: what the backup holds and how to check it.
 ///
 /// Every stored file is listed with its SHA-256 and size, so `backup verify` can check the whole
@@ -68,6 +70,11 @@ public struct BackupManifest: Codable, Sendable, Hashable {
     public var objects: [ObjectEntry]
     /// Encryption parameters, when encrypted.
     public var encryption: Encryption?
+
+    /// Parses the bytes of a `manifest.json` (without checking them: see ``BackupArchive``).
+    public static func decoded(from data: Data) throws -> BackupManifest {
+        try BackupArchive.decoder.decode(BackupManifest.self, from: data)
+    }
 
     /// The format this binary writes and reads.
     public static let currentFormatVersion = 1

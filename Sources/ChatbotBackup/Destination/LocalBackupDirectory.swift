@@ -106,7 +106,8 @@ public struct LocalBackupDirectory: BackupDestination {
 }
 
 extension BackupSummary {
-    init(_ manifest: BackupManifest, name: String, location: String) {
+    /// The summary of a backup with this manifest.
+    public init(_ manifest: BackupManifest, name: String, location: String) {
         self.init(
             name: name,
             location: location,
