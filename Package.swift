@@ -41,7 +41,7 @@ let package = Package(
             name: "ChatbotCLI",
             dependencies: [
                 "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotLocalStack", "ChatbotChat",
-                "ChatbotBackup",
+                "ChatbotBackup", "ChatbotBackupS3", "ChatbotS3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -13,7 +13,8 @@ extension BackupCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let backups = try await LocalBackupDirectory(url: try BackupCommand.localDirectory(directory)).list()
+            let context = try await CommandContext.make(global)
+            let backups = try await BackupCommand.destination(directory, logger: context.logger).list()
             if json { return try JSONOutput.print(backups) }
             var table = TextTable(columns: ["NAME", "CREATED", "SIZE", "SCHEMA", "ROWS", "OBJECTS", "ENCRYPTED"])
             for backup in backups {
@@ -58,7 +59,8 @@ extension BackupCommand {
         }
 
         func run() async throws {
-            let destination = LocalBackupDirectory(url: try BackupCommand.localDirectory(directory))
+            let context = try await CommandContext.make(global)
+            let destination = try BackupCommand.destination(directory, logger: context.logger)
             let lock = try await destination.lock()
             defer { withExtendedLifetime(lock) {} }
             let policy = BackupRetention(keepLast: keepLast, keepDaily: keepDaily, keepWeekly: keepWeekly)

@@ -29,7 +29,7 @@ extension BackupCommand {
             let context = try await CommandContext.make(global)
             let options = BackupCreateOptions(
                 compressionLevel: level, key: try key.load(), chatbotVersion: ChatbotCommand.version)
-            let destination = LocalBackupDirectory(url: try BackupCommand.localDirectory(destination))
+            let destination = try BackupCommand.destination(destination, logger: context.logger)
             let report = try await BackupCommand.withStores(context) { database, objects in
                 try await BackupCreator(database: database, objects: objects).create(
                     in: destination, options: options, progress: BackupCommand.progressReporter(quiet: global.quiet))

@@ -15,8 +15,10 @@ extension BackupCommand {
         @Flag(help: "Print a JSON report.") var json = false
 
         func run() async throws {
-            let archive = try BackupArchive(at: try BackupCommand.localDirectory(path), key: try key.load())
-            let result = try archive.verify(progress: BackupCommand.progressReporter(quiet: global.quiet))
+            let context = try await CommandContext.make(global)
+            let result = try await BackupCommand.withArchive(at: path, key: try key.load(), logger: context.logger) {
+                try $0.verify(progress: BackupCommand.progressReporter(quiet: global.quiet))
+            }
             if json { return try JSONOutput.print(result) }
             StandardOutput.write(
                 "ok: \(result.path): schema \(result.schemaVersion), \(result.rows.values.reduce(0, +)) rows, "
@@ -44,10 +46,12 @@ extension BackupCommand {
 
         func run() async throws {
             let context = try await CommandContext.make(global)
-            let archive = try BackupArchive(at: try BackupCommand.localDirectory(path), key: try key.load())
-            let report = try await BackupCommand.withStores(context) { database, objects in
-                try await BackupRestorer(database: database, objects: objects).restore(
-                    archive, replace: force, progress: BackupCommand.progressReporter(quiet: global.quiet))
+            let report = try await BackupCommand.withArchive(at: path, key: try key.load(), logger: context.logger) {
+                archive in
+                try await BackupCommand.withStores(context) { database, objects in
+                    try await BackupRestorer(database: database, objects: objects).restore(
+                        archive, replace: force, progress: BackupCommand.progressReporter(quiet: global.quiet))
+                }
             }
             if json { return try JSONOutput.print(report) }
             if !global.quiet {
