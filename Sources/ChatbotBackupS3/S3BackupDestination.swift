@@ -16,11 +16,21 @@ public struct S3BackupDestination: BackupDestination {
     public let client: S3Client
     /// Where the local lock file lives.
     public let lockDirectory: URL
+    /// How old (by the time in its name) an upload without a manifest must be before
+    /// ``removeAbandonedStaging()`` deletes it: the lock is per host, so a younger one may still be
+    /// uploading from another host.
+    public let abandonedAfter: TimeInterval
+    private let clock: @Sendable () -> Date
 
     /// Creates a destination; `lockDirectory` is created when missing.
-    public init(client: S3Client, lockDirectory: URL) {
+    public init(
+        client: S3Client, lockDirectory: URL, abandonedAfter: TimeInterval = 24 * 3600,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.client = client
         self.lockDirectory = lockDirectory
+        self.abandonedAfter = abandonedAfter
+        self.clock = clock
     }
 
     /// `s3://bucket/prefix`.
@@ -88,9 +98,14 @@ public struct S3BackupDestination: BackupDestination {
         }
     }
 
-    /// Deletes the objects of uploads that never got their manifest.
+    /// Deletes the objects of uploads that never got their manifest and are older than
+    /// ``abandonedAfter`` (by the time in their name; a name without one is left alone).
     public func removeAbandonedStaging() async throws -> [String] {
-        let abandoned = try await groups().filter { !$0.value }.map(\.key).sorted()
+        let cutoff = clock().addingTimeInterval(-abandonedAfter)
+        let abandoned = try await groups().filter { name, complete in
+            guard !complete, let started = Self.date(inName: name) else { return false }
+            return started < cutoff
+        }.map(\.key).sorted()
         for name in abandoned { try await remove(name: name) }
         return abandoned
     }
@@ -130,6 +145,20 @@ public struct S3BackupDestination: BackupDestination {
             groups[name] = (groups[name] ?? false) || parts[1] == "manifest.json"
         }
         return groups
+    }
+
+    /// The UTC time in `chatbot-backup-20260102T030405Z…`.
+    static func date(inName name: String) -> Date? {
+        let digits = Array(name.dropFirst("chatbot-backup-".count).prefix(16))
+        guard digits.count == 16, digits[8] == "T", digits[15] == "Z",
+            let year = Int(String(digits[0..<4])), let month = Int(String(digits[4..<6])),
+            let day = Int(String(digits[6..<8])), let hour = Int(String(digits[9..<11])),
+            let minute = Int(String(digits[11..<13])), let second = Int(String(digits[13..<15]))
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        return calendar.date(
+            from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
     }
 
     private static func relativeFiles(in directory: URL) throws -> [String] {

@@ -53,8 +53,10 @@ struct S3BackupDestinationTests {
                 in: destination, options: BackupCreateOptions(key: key, chatbotVersion: "test"))
             #expect(report.path == "\(destination.location)/\(report.name)")
 
-            // A run killed while uploading: data but no manifest.
-            _ = try await client.putObject("chatbot-backup-20990101T000000Z/tables/messages.ndjson.zst", body: .init())
+            // Runs killed while uploading: data but no manifest, one long ago, one maybe still going.
+            _ = try await client.putObject("chatbot-backup-20000101T000000Z/tables/messages.ndjson.zst", body: .init())
+            let recent = "chatbot-backup-20990101T000000Z"
+            _ = try await client.putObject("\(recent)/tables/messages.ndjson.zst", body: .init())
             let listed = try await destination.list()
             #expect(listed.map(\.name) == [report.name])
             #expect(listed.first?.encrypted == true)
@@ -67,8 +69,9 @@ struct S3BackupDestinationTests {
             #expect(try await target.tableContents() == source.tableContents())
             #expect(try await target.objectContents() == source.objectContents())
 
-            #expect(try await destination.removeAbandonedStaging() == ["chatbot-backup-20990101T000000Z"])
+            #expect(try await destination.removeAbandonedStaging() == ["chatbot-backup-20000101T000000Z"])
             try await destination.remove(name: report.name)
+            try await destination.remove(name: recent)
             #expect(try await client.listAllObjects().isEmpty)
             try await target.close()
         }
