@@ -90,4 +90,70 @@ struct CrossBackendTests {
             try await source.close()
         }
     }
+
+    @Test("a PostgreSQL backup taken while a writer appends restores to a consistent snapshot")
+    func postgresWritesContinue() async throws {
+        try await withTemporaryDirectory { root in
+            try await Self.withPostgres { postgres in
+                let objects = FileSystemObjectStore(root: root.appendingPathComponent("pg-objects"))
+                for index in 0..<20 {
+                    let conversation = try await postgres.conversations.createConversation(title: "seed \(index)")
+                    for number in 0..<50 {
+                        try await postgres.conversations.appendMessage(
+                            .init(
+                                id: UUID().uuidString, conversationID: conversation.id, role: .user,
+                                content: "seed message \(number)", createdAt: Date()))
+                    }
+                }
+                let archive = try await withThrowingTaskGroup(of: BackupArchive?.self) { group in
+                    group.addTask {
+                        // Whole conversations in one transaction each, until cancelled.
+                        while !Task.isCancelled {
+                            try await postgres.withTransaction { sql in
+                                let id = UUID().uuidString
+                                try await sql.raw(
+                                    "INSERT INTO conversations VALUES (\(bind: id), 'during', 1, 2)"
+                                ).run()
+                                for number in 0..<3 {
+                                    try await sql.raw(
+                                        """
+                                        INSERT INTO messages (id, conversation_id, role, content, status, cached, created_at) \
+                                        VALUES (\(bind: UUID().uuidString), \(bind: id), 'user', \(bind: "during \(number)"), \
+                                        'complete', FALSE, 3)
+                                        """
+                                    ).run()
+                                }
+                            }
+                        }
+                        return nil
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: .milliseconds(50))
+                        let report = try await BackupCreator(database: postgres, objects: objects).create(
+                            in: LocalBackupDirectory(url: root.appendingPathComponent("pg-backups")),
+                            options: BackupCreateOptions(chatbotVersion: "test"))
+                        return try BackupArchive(at: URL(fileURLWithPath: report.path), key: nil)
+                    }
+                    var archive: BackupArchive?
+                    while let result = try await group.next() {
+                        if let result {
+                            archive = result
+                            group.cancelAll()
+                        }
+                    }
+                    return try #require(archive)
+                }
+                let rows = Dictionary(uniqueKeysWithValues: archive.manifest.tables.map { ($0.name, $0.rows) })
+                let conversations = try #require(rows["conversations"])
+                #expect(conversations > 20)
+                // Whole transactions only: every conversation written during the backup has its 3 messages.
+                #expect(rows["messages"] == 1000 + (conversations - 20) * 3)
+                let target = try await StoreFixture.open(in: root.appendingPathComponent("target"))
+                let restored = try await BackupRestorer(database: target.store, objects: target.objects).restore(
+                    archive)
+                #expect(restored.rows == rows)
+                try await target.close()
+            }
+        }
+    }
 }
