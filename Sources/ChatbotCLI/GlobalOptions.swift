@@ -15,6 +15,13 @@ struct GlobalOptions: ParsableArguments {
             valueName: "url"))
     var databaseURL: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Keep objects in this S3-compatible bucket instead of the data directory (s3://bucket/prefix?endpoint=...&region=...).",
+            valueName: "url"))
+    var objectStore: String?
+
     @Flag(name: .shortAndLong, help: "Log what chatbot is doing to stderr.")
     var verbose = false
 

@@ -68,18 +68,26 @@ struct BackupCommand: AsyncParsableCommand {
         }
     }
 
-    /// Opens the configured database and object store, runs `body`, and closes the database.
+    /// Opens the configured database and object store (filesystem or S3), runs `body`, and closes both.
     static func withStores<T>(
         _ context: CommandContext, _ body: (any DatabaseStore, any ObjectStore) async throws -> T
     ) async throws -> T {
-        let store: any DatabaseStore = try await context.openStore()
-        let objects = FileSystemObjectStore(root: URL(fileURLWithPath: context.settings.objectsDirectory))
+        let objects = try context.openObjectStore()
+        let store: any DatabaseStore
         do {
-            let result = try await body(store, objects)
+            store = try await context.openStore()
+        } catch {
+            await objects.close()
+            throw error
+        }
+        do {
+            let result = try await body(store, objects.store)
             try await store.close()
+            await objects.close()
             return result
         } catch {
             try? await store.close()
+            await objects.close()
             throw error
         }
     }

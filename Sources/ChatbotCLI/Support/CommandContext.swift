@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import ChatbotCore
 import ChatbotLocalStack
+import ChatbotS3
 import ChatbotStorage
 import Foundation
 import Logging
@@ -16,6 +18,7 @@ struct CommandContext {
         var values = overrides
         if let dataDir = options.dataDir { values["data_dir"] = dataDir }
         if let databaseURL = options.databaseURL { values["database_url"] = databaseURL }
+        if let objectStore = options.objectStore { values["object_store"] = objectStore }
         let loader = SettingsLoader(overrides: values, configFile: options.config)
         let settings = try await loader.load()
         var logger = Logger(label: "chatbot")
@@ -58,6 +61,34 @@ struct CommandContext {
             guard let url = settings.databaseURL else { return nil }
             return try PostgresConnectionSettings(url: url, environment: settings.postgresEnvironment)
         }
+    }
+
+    /// Opens the configured object store: S3 when `object_store` is set, else the filesystem store.
+    /// Call ``OpenedObjectStore/close()`` when done.
+    func openObjectStore() throws -> OpenedObjectStore {
+        guard let url = settings.objectStoreURL else {
+            let root = URL(fileURLWithPath: settings.objectsDirectory)
+            return OpenedObjectStore(store: FileSystemObjectStore(root: root), httpClient: nil)
+        }
+        let configuration = try S3Configuration(url: url, environment: settings.awsEnvironment)
+        var httpConfiguration = HTTPClient.Configuration()
+        // Report an unreachable endpoint at once; S3Client retries by itself.
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        do {
+            let client = try S3Client(
+                configuration: configuration, environment: settings.awsEnvironment, httpClient: httpClient,
+                logger: logger)
+            return OpenedObjectStore(store: S3ObjectStore(client: client), httpClient: httpClient)
+        } catch {
+            try? httpClient.syncShutdown()
+            throw error
+        }
+    }
+
+    /// The object store in use, for people.
+    var objectStoreDescription: String {
+        settings.objectStoreURL ?? settings.objectsDirectory
     }
 
     /// The supervisor of the managed local servers.

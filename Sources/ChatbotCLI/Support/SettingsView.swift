@@ -27,6 +27,8 @@ struct SettingsView: Encodable {
     var configFile: String
     var dataDir: String
     var databaseUrl: String?
+    var objectStore: String?
+    var awsCredentials: String
     var model: String
     var fallback: [String]
     var cache: Bool
@@ -41,6 +43,10 @@ struct SettingsView: Encodable {
         configFile = settings.configFile
         dataDir = settings.dataDirectory
         databaseUrl = settings.databaseURL.map(Self.redactedDatabaseURL)
+        objectStore = settings.objectStoreURL
+        awsCredentials =
+            settings.awsEnvironment["AWS_ACCESS_KEY_ID"] == nil
+            ? "none (AWS_ACCESS_KEY_ID is not set)" : "<redacted> (from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)"
         model = settings.defaultModel
         fallback = settings.fallback
         cache = settings.cacheResponses
@@ -100,6 +106,10 @@ struct SettingsView: Encodable {
         lines.append("# effective configuration; file: \(configFile)")
         lines.append("data_dir: \(quote(dataDir))")
         if let databaseUrl { lines.append("database_url: \(quote(databaseUrl))") }
+        if let objectStore {
+            lines.append("object_store: \(quote(objectStore))")
+            lines.append("aws_credentials: \(quote(awsCredentials))")
+        }
         lines.append("model: \(quote(model))")
         lines.append("fallback: [\(fallback.map(quote).joined(separator: ", "))]")
         lines.append("cache: \(cache)")

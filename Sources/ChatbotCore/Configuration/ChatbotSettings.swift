@@ -32,6 +32,12 @@ public struct ChatbotSettings: Sendable {
     /// The standard `PG*` variables (`PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`,
     /// `PGSSLMODE`) from the environment, which fill what ``databaseURL`` leaves out.
     public var postgresEnvironment: [String: String]
+    /// The S3-compatible object store URL (`object_store`, `CHATBOT_OBJECT_STORE`, `--object-store`):
+    /// `s3://bucket/prefix?endpoint=…&region=…`; `nil` for the filesystem store under ``objectsDirectory``.
+    public var objectStoreURL: String?
+    /// The AWS variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`) from the environment, for the S3 object store. Secret: never printed.
+    public var awsEnvironment: [String: String]
 
     /// Creates settings; ``SettingsLoader`` is the usual way.
     public init(
@@ -48,7 +54,9 @@ public struct ChatbotSettings: Sendable {
         idleTimeout: Double,
         local: LocalStackSettings,
         databaseURL: String? = nil,
-        postgresEnvironment: [String: String] = [:]
+        postgresEnvironment: [String: String] = [:],
+        objectStoreURL: String? = nil,
+        awsEnvironment: [String: String] = [:]
     ) {
         self.configFile = configFile
         self.dataDirectory = dataDirectory
@@ -64,6 +72,8 @@ public struct ChatbotSettings: Sendable {
         self.local = local
         self.databaseURL = databaseURL
         self.postgresEnvironment = postgresEnvironment
+        self.objectStoreURL = objectStoreURL
+        self.awsEnvironment = awsEnvironment
     }
 
     /// The SQLite database of the embedded store.

@@ -80,9 +80,16 @@ public struct SettingsLoader: Sendable {
             idleTimeout: reader.double(forKey: "timeouts.idle", default: 60),
             local: local,
             databaseURL: reader.string(forKey: "database_url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 },
-            postgresEnvironment: environment.filter { Self.postgresVariables.contains($0.key) }
+            postgresEnvironment: environment.filter { Self.postgresVariables.contains($0.key) },
+            objectStoreURL: reader.string(forKey: "object_store").flatMap { $0.isEmpty ? nil : $0 },
+            awsEnvironment: environment.filter { Self.awsVariables.contains($0.key) }
         )
     }
+
+    /// The AWS environment variables the S3 object store reads.
+    static let awsVariables: Set<String> = [
+        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION",
+    ]
 
     /// The libpq environment variables a database URL may leave to the environment.
     static let postgresVariables: Set<String> = ["PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSSLMODE"]
