@@ -188,7 +188,7 @@ _chatbot_ask() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q -c --continue --no-stream --no-log --cache --no-cache --json --version -h --help)
     repeating_options=(--file -f)
-    non_repeating_options=(--config --data-dir --database-url --system -s --model -m --conversation --temperature --max-tokens)
+    non_repeating_options=(--config --data-dir --database-url --object-store --system -s --model -m --conversation --temperature --max-tokens)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -200,6 +200,9 @@ _chatbot_ask() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     '--file'|'-f')
@@ -250,7 +253,7 @@ _chatbot_history_list() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url --limit -l)
+    non_repeating_options=(--config --data-dir --database-url --object-store --limit -l)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -264,6 +267,9 @@ _chatbot_history_list() {
     '--database-url')
         return
         ;;
+    '--object-store')
+        return
+        ;;
     '--limit'|'-l')
         return
         ;;
@@ -274,7 +280,7 @@ _chatbot_history_show() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url)
+    non_repeating_options=(--config --data-dir --database-url --object-store)
     __chatbot_offer_flags_options 1
 
     # Offer option value completions
@@ -288,6 +294,9 @@ _chatbot_history_show() {
     '--database-url')
         return
         ;;
+    '--object-store')
+        return
+        ;;
     esac
 }
 
@@ -295,7 +304,7 @@ _chatbot_history_search() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url --limit -l)
+    non_repeating_options=(--config --data-dir --database-url --object-store --limit -l)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -307,6 +316,9 @@ _chatbot_history_search() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     '--limit'|'-l')
@@ -319,7 +331,7 @@ _chatbot_history_export() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url)
+    non_repeating_options=(--config --data-dir --database-url --object-store)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -333,6 +345,9 @@ _chatbot_history_export() {
     '--database-url')
         return
         ;;
+    '--object-store')
+        return
+        ;;
     esac
 }
 
@@ -340,7 +355,7 @@ _chatbot_history_usage() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url --since --until --days)
+    non_repeating_options=(--config --data-dir --database-url --object-store --since --until --days)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -352,6 +367,9 @@ _chatbot_history_usage() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     '--since')
@@ -393,7 +411,7 @@ _chatbot_migrate_status() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url)
+    non_repeating_options=(--config --data-dir --database-url --object-store)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -405,6 +423,9 @@ _chatbot_migrate_status() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     esac
@@ -414,7 +435,7 @@ _chatbot_migrate_up() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url --to)
+    non_repeating_options=(--config --data-dir --database-url --object-store --to)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -426,6 +447,9 @@ _chatbot_migrate_up() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     '--to')
@@ -438,7 +462,7 @@ _chatbot_migrate_down() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url --to)
+    non_repeating_options=(--config --data-dir --database-url --object-store --to)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -450,6 +474,9 @@ _chatbot_migrate_down() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     '--to')
@@ -485,7 +512,7 @@ _chatbot_backup_create() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url --key-file --passphrase-file --to --level)
+    non_repeating_options=(--config --data-dir --database-url --object-store --key-file --passphrase-file --to --level)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -497,6 +524,9 @@ _chatbot_backup_create() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     '--key-file')
@@ -518,7 +548,7 @@ _chatbot_backup_verify() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url --key-file --passphrase-file)
+    non_repeating_options=(--config --data-dir --database-url --object-store --key-file --passphrase-file)
     __chatbot_offer_flags_options 1
 
     # Offer option value completions
@@ -530,6 +560,9 @@ _chatbot_backup_verify() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     '--key-file')
@@ -545,7 +578,7 @@ _chatbot_backup_list() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url)
+    non_repeating_options=(--config --data-dir --database-url --object-store)
     __chatbot_offer_flags_options 1
 
     # Offer option value completions
@@ -557,6 +590,9 @@ _chatbot_backup_list() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     esac
@@ -566,7 +602,7 @@ _chatbot_backup_prune() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --dry-run --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url --keep-last --keep-daily --keep-weekly)
+    non_repeating_options=(--config --data-dir --database-url --object-store --keep-last --keep-daily --keep-weekly)
     __chatbot_offer_flags_options 1
 
     # Offer option value completions
@@ -578,6 +614,9 @@ _chatbot_backup_prune() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     '--keep-last')
@@ -596,7 +635,7 @@ _chatbot_backup_restore() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --force --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url --key-file --passphrase-file)
+    non_repeating_options=(--config --data-dir --database-url --object-store --key-file --passphrase-file)
     __chatbot_offer_flags_options 1
 
     # Offer option value completions
@@ -608,6 +647,9 @@ _chatbot_backup_restore() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     '--key-file')
@@ -646,7 +688,7 @@ _chatbot_config_show() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url)
+    non_repeating_options=(--config --data-dir --database-url --object-store)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -658,6 +700,9 @@ _chatbot_config_show() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     esac
@@ -667,7 +712,7 @@ _chatbot_config_path() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url)
+    non_repeating_options=(--config --data-dir --database-url --object-store)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -679,6 +724,9 @@ _chatbot_config_path() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     esac
@@ -688,7 +736,7 @@ _chatbot_config_init() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --force --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url)
+    non_repeating_options=(--config --data-dir --database-url --object-store)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -700,6 +748,9 @@ _chatbot_config_init() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     esac
@@ -732,7 +783,7 @@ _chatbot_local_status() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url)
+    non_repeating_options=(--config --data-dir --database-url --object-store)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -744,6 +795,9 @@ _chatbot_local_status() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     esac
@@ -761,7 +815,7 @@ _chatbot_local_start() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url)
+    non_repeating_options=(--config --data-dir --database-url --object-store)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -773,6 +827,9 @@ _chatbot_local_start() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     esac
@@ -790,7 +847,7 @@ _chatbot_local_stop() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url)
+    non_repeating_options=(--config --data-dir --database-url --object-store)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -802,6 +859,9 @@ _chatbot_local_stop() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     esac
