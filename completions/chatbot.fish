@@ -271,7 +271,7 @@ complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_option
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot backup create" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but results and errors.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot backup create" key-file' -l 'key-file' -d 'Encrypt (or decrypt) with this key: 32 raw bytes or 64 hex characters.' -rfka ''
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot backup create" passphrase-file' -l 'passphrase-file' -d 'Encrypt (or decrypt) with the passphrase on this file\'s first line (scrypt).' -rfka ''
-complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot backup create" to' -l 'to' -d 'The directory to write the backup into.' -rfka ''
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot backup create" to' -l 'to' -d 'The directory, or s3://bucket/prefix?endpoint=...&region=..., to write the backup into.' -rfka ''
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot backup create" level' -l 'level' -d 'zstd compression level (1-19).' -rfka ''
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot backup create" json' -l 'json' -d 'Print a JSON report.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot backup create" version' -l 'version' -d 'Show the version.'

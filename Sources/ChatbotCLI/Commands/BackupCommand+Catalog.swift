@@ -9,7 +9,7 @@ extension BackupCommand {
         static let configuration = CommandConfiguration(abstract: "List the backups in a directory, newest first.")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp("The backup directory.", valueName: "dir")) var directory: String
+        @Argument(help: ArgumentHelp("The backup directory or s3:// URL.", valueName: "dir|url")) var directory: String
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
@@ -41,7 +41,7 @@ extension BackupCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp("The backup directory.", valueName: "dir")) var directory: String
+        @Argument(help: ArgumentHelp("The backup directory or s3:// URL.", valueName: "dir|url")) var directory: String
         @Option(help: "Keep the newest N backups.") var keepLast = 0
         @Option(help: "Keep the newest backup of each of the last N days.") var keepDaily = 0
         @Option(help: "Keep the newest backup of each of the last N ISO weeks.") var keepWeekly = 0

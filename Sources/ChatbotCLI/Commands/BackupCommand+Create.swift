@@ -16,7 +16,10 @@ extension BackupCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var key: KeyOptions
         @Option(
-            name: .customLong("to"), help: ArgumentHelp("The directory to write the backup into.", valueName: "dir"))
+            name: .customLong("to"),
+            help: ArgumentHelp(
+                "The directory, or s3://bucket/prefix?endpoint=...&region=..., to write the backup into.",
+                valueName: "dir|url"))
         var destination: String
         @Option(help: "zstd compression level (1-19).") var level = 3
         @Flag(help: "Print a JSON report.") var json = false

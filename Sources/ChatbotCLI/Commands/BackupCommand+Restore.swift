@@ -11,7 +11,9 @@ extension BackupCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var key: KeyOptions
-        @Argument(help: ArgumentHelp("The backup directory.", valueName: "path")) var path: String
+        @Argument(
+            help: ArgumentHelp("The backup: a directory, or s3://bucket/prefix/<name>?....", valueName: "path|url"))
+        var path: String
         @Flag(help: "Print a JSON report.") var json = false
 
         func run() async throws {
@@ -40,7 +42,9 @@ extension BackupCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var key: KeyOptions
-        @Argument(help: ArgumentHelp("The backup directory.", valueName: "path")) var path: String
+        @Argument(
+            help: ArgumentHelp("The backup: a directory, or s3://bucket/prefix/<name>?....", valueName: "path|url"))
+        var path: String
         @Flag(help: "Replace the contents of a non-empty target.") var force = false
         @Flag(help: "Print a JSON report.") var json = false
 

@@ -19,7 +19,9 @@ struct BackupCommand: AsyncParsableCommand {
             consistent snapshot while other writers go on; the archive is portable between backends. \
             With --key-file or --passphrase-file every file is encrypted (AES-256-GCM) and the \
             manifest authenticated. A backup is written to .partial-<name>/ and renamed when \
-            complete; a lock makes a second concurrent run exit 75.
+            complete; a lock makes a second concurrent run exit 75. Destinations may also be \
+            s3://bucket/prefix?endpoint=...&region=... (AWS credentials from the environment): the \
+            backup is staged locally and uploaded with its manifest last.
 
             EXIT STATUS: 0 success; 1 failure (damaged backup, non-empty target without --force, \
             I/O error); 64 usage error; 69 database unavailable; 75 another backup or prune holds \
