@@ -23,6 +23,8 @@ enum ErrorReporter {
         case let error as ProviderError: return error.chatbotError
         case is CancellationError: return ChatbotError(.interrupted, "interrupted")
         case is ExitCode, is CleanExit, is ValidationError: return nil
+        // The argument parser's own errors (help requested, bad values) are reported by it.
+        case _ where String(reflecting: type(of: error)).hasPrefix("ArgumentParser."): return nil
         default: return ChatbotError(.runtime, String(describing: error))
         }
     }
