@@ -112,8 +112,23 @@ public struct BackupRestorer: Sendable {
         let reader = try archive.reader(path: entry.file, sha256: entry.sha256, bytes: entry.bytes)
         var splitter = LineSplitter()
         let names = TableRows.names(table)
-        var batch: [[BackupValue]] = []
         var count = 0
+        if let connection = TableRows.postgresConnection(sql) {
+            try await TableRows.copyPostgres(into: table, connection: connection, logger: sql.logger) { add in
+                while let chunk = try reader.next() {
+                    var parsed: [[BackupValue]] = []
+                    try splitter.feed(chunk) { parsed.append(try TableRows.parse($0, table: table, names: names)) }
+                    for row in parsed { try await add(row) }
+                    count += parsed.count
+                    progress?(BackupProgress(item: table.name, done: count, total: entry.rows))
+                }
+            }
+            guard !splitter.hasPartialLine, count == entry.rows else {
+                throw ChatbotError(.runtime, "\(entry.file) changed while it was restored")
+            }
+            return count
+        }
+        var batch: [[BackupValue]] = []
         while let chunk = try reader.next() {
             var parsed: [[BackupValue]] = []
             try splitter.feed(chunk) { parsed.append(try TableRows.parse($0, table: table, names: names)) }
