@@ -84,8 +84,13 @@ extension FaultInjectingServer {
 
         /// Streams `tokens`, then closes the connection without the finish reason, `[DONE]` or
         /// the terminating chunk: a server that crashed mid-answer.
+        ///
+        /// It waits 200 ms between the last token and the close: a client that sees the close
+        /// before it has handed on the bytes already received may drop them (as it may with a real
+        /// crash), and the pause keeps tests about "the text before the failure" deterministic on
+        /// a loaded machine.
         public static func resetMidStream(after tokens: [String], model: String = "fake-model") -> Behaviour {
-            Behaviour(steps: [sseHead] + tokenSteps(tokens, model: model) + [.close])
+            Behaviour(steps: [sseHead] + tokenSteps(tokens, model: model) + [.wait(.milliseconds(200)), .close])
         }
 
         /// Streams `tokens`, then an event whose data is not JSON, then ends normally.
