@@ -234,7 +234,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatbotCLITests",
-            dependencies: ["ChatbotCLI", "ChatbotTestSupport"],
+            dependencies: [
+                "ChatbotCLI", "ChatbotTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]
