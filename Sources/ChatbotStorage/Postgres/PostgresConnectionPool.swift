@@ -7,6 +7,6 @@ import PostgresKit
 /// `NIOLock`, the per-event-loop storage is immutable after init, and each per-loop pool hops onto
 /// its own event loop before touching its connections (Vapor shares one pool across requests the
 /// same way).
-struct PostgresConnectionPool: @unchecked Sendable {
+struct PostgresConnectionPool: @unchecked Sendable {  // safe: see above (NIOLock, loop-confined pools)
     let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
 }
