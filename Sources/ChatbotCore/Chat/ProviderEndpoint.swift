@@ -13,8 +13,6 @@ public struct ProviderEndpoint: Sendable, Hashable {
     public var defaultModel: String?
     /// Whether chatbot manages this server itself (the local stack) and may start it.
     public var isManagedLocal: Bool
-    /// USD per million prompt / completion tokens, by model name, for cost accounting.
-    public var prices: [String: ModelPrice]
 
     /// Creates an endpoint.
     public init(
@@ -23,8 +21,7 @@ public struct ProviderEndpoint: Sendable, Hashable {
         apiKey: String? = nil,
         headers: [String: String] = [:],
         defaultModel: String? = nil,
-        isManagedLocal: Bool = false,
-        prices: [String: ModelPrice] = [:]
+        isManagedLocal: Bool = false
     ) {
         self.name = name
         self.baseURL = baseURL
@@ -32,7 +29,6 @@ public struct ProviderEndpoint: Sendable, Hashable {
         self.headers = headers
         self.defaultModel = defaultModel
         self.isManagedLocal = isManagedLocal
-        self.prices = prices
     }
 }
 

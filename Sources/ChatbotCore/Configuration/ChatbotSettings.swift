@@ -115,7 +115,7 @@ extension ChatbotSettings {
         throw ChatbotError(.usage, "alias '\(name)' refers to itself in a loop")
     }
 
-    /// The endpoint to call for a provider, with its price table.
+    /// The endpoint to call for a provider.
     public func endpoint(for providerName: String) throws -> ProviderEndpoint {
         guard let provider = providers[providerName] else {
             throw ChatbotError(.usage, "unknown provider '\(providerName)'")
@@ -138,8 +138,7 @@ extension ChatbotSettings {
             apiKey: provider.apiKey,
             headers: provider.headers,
             defaultModel: provider.defaultModel,
-            isManagedLocal: provider.isManagedLocal && provider.baseURL == nil,
-            prices: prices
+            isManagedLocal: provider.isManagedLocal && provider.baseURL == nil
         )
     }
 

@@ -11,7 +11,7 @@ public enum FallbackStreamEvent: Sendable, Hashable {
     /// For a warning on stderr; the failed candidate's retries are already spent.
     case fellBack(from: ModelReference, to: ModelReference, reason: ProviderError)
     /// The candidate whose answer the following events carry: attribution, cost accounting
-    /// (its endpoint's prices) and the conversation log should use it.
+    /// (the configured price of that model) and the conversation log should use it.
     case answeredBy(ModelReference)
     /// An event of the answer.
     case event(ChatStreamEvent)
