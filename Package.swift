@@ -128,12 +128,18 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // libpq (libpq-dev), only for the backup's `COPY … TO STDOUT` dump path.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         // `chatbot backup`: portable, checksummed, zstd-compressed, optionally encrypted archives of
         // the database and the object store, restorable into any backend.
         .target(
             name: "ChatbotBackup",
             dependencies: [
-                "ChatbotCore", "ChatbotStorage", "CZstd",
+                "ChatbotCore", "ChatbotStorage", "CZstd", "CLibPQ",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

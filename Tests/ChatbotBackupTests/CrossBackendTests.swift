@@ -156,4 +156,77 @@ struct CrossBackendTests {
             }
         }
     }
+    @Test("the postgres-nio dump path (verify-full TLS, SQL_ASCII) writes the same rows as the COPY path")
+    func driverPathMatchesCopy() async throws {
+        try await withTemporaryDirectory { root in
+            let source = try await StoreFixture.open(in: root.appendingPathComponent("source"))
+            try await source.populate(conversations: 2, messagesEach: 24)
+            let archive = try await backUp(source, into: root.appendingPathComponent("backups"))
+            try await Self.withPostgres { postgres in
+                let objects = FileSystemObjectStore(root: root.appendingPathComponent("pg-objects"))
+                _ = try await BackupRestorer(database: postgres, objects: objects).restore(archive)
+                // The COPY path really serves this server (it is the default the other tests take).
+                let copied = try await PostgresCopyDump.withSnapshot(postgres.settings) { connection, version in
+                    var buffer: [UInt8] = []
+                    let rows = try PostgresCopyDump.dump(
+                        BackupSchema.version1.tables[1], over: connection, into: &buffer, flush: { _, _ in })
+                    return [version, rows]
+                }
+                #expect(copied == [1, 48])
+                var contents: [[String: [String]]] = []
+                for usesCopy in [true, false] {
+                    var creator = BackupCreator(database: postgres, objects: objects)
+                    creator.usesCopyDump = usesCopy
+                    let report = try await creator.create(
+                        in: LocalBackupDirectory(url: root.appendingPathComponent("pg-backups-\(usesCopy)")),
+                        options: BackupCreateOptions(chatbotVersion: "test"))
+                    let target = try await StoreFixture.open(in: root.appendingPathComponent("target-\(usesCopy)"))
+                    _ = try await BackupRestorer(database: target.store, objects: target.objects).restore(
+                        try BackupArchive(at: URL(fileURLWithPath: report.path), key: nil))
+                    contents.append(try await target.tableContents())
+                    try await target.close()
+                }
+                #expect(contents[0] == contents[1])
+                #expect(contents[0] == (try await source.tableContents()))
+            }
+            try await source.close()
+        }
+    }
+
+    @Test("a PostgreSQL restore drops secondary indexes and foreign keys for the load and rebuilds every one")
+    func restoreRebuildsIndexesAndForeignKeys() async throws {
+        try await withTemporaryDirectory { root in
+            let source = try await StoreFixture.open(in: root.appendingPathComponent("source"))
+            try await source.populate(conversations: 2, messagesEach: 10)
+            let archive = try await backUp(source, into: root.appendingPathComponent("backups"))
+            try await Self.withPostgres { postgres in
+                @Sendable func catalog() async throws -> [String] {
+                    try await postgres.withTransaction { sql in
+                        let indexes = try await sql.raw(
+                            "SELECT indexname || ': ' || indexdef AS d FROM pg_indexes WHERE schemaname = current_schema()"
+                        ).all().map { try $0.decode(column: "d", as: String.self) }
+                        let keys = try await sql.raw(
+                            "SELECT conname || ': ' || pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE contype = 'f'"
+                        ).all().map { try $0.decode(column: "d", as: String.self) }
+                        return (indexes + keys).sorted()
+                    }
+                }
+                let before = try await catalog()
+                #expect(before.contains { $0.contains("USING gin") })
+                #expect(before.contains { $0.contains("FOREIGN KEY") })
+                let objects = FileSystemObjectStore(root: root.appendingPathComponent("pg-objects"))
+                _ = try await BackupRestorer(database: postgres, objects: objects).restore(archive)
+                #expect(try await catalog() == before)
+                // The rebuilt foreign key is enforced, and the rebuilt full-text index answers.
+                await #expect(throws: (any Error).self) {
+                    try await postgres.conversations.appendMessage(
+                        .init(
+                            id: "orphan", conversationID: "no-such-conversation", role: .user, content: "x",
+                            createdAt: Date()))
+                }
+                #expect(try await !postgres.conversations.searchMessages("jumping fox", limit: 10).isEmpty)
+            }
+            try await source.close()
+        }
+    }
 }

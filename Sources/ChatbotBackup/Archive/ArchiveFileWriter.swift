@@ -35,7 +35,7 @@ final class ArchiveFileWriter {
     deinit { try? handle.close() }
 
     /// Compresses and stores `data`.
-    func write(_ data: Data) throws {
+    func write(_ data: some ContiguousBytes) throws {
         try emit(compressor.compress(data))
     }
 

@@ -12,7 +12,7 @@ enum BackupValue: Sendable, Hashable {
     func appendJSON(to line: inout [UInt8]) {
         switch self {
         case .null: line.append(contentsOf: "null".utf8)
-        case .int(let value): line.append(contentsOf: String(value).utf8)
+        case .int(let value): Self.appendDecimal(value, to: &line)
         case .double(let value): line.append(contentsOf: (value.isFinite ? "\(value)" : "null").utf8)
         case .bool(let value): line.append(contentsOf: (value ? "true" : "false").utf8)
         case .text(let value): Self.appendQuoted(value, to: &line)
@@ -21,29 +21,53 @@ enum BackupValue: Sendable, Hashable {
 
     /// Appends `text` as a JSON string literal (UTF-8): bytes below 0x20, `"` and `\` escaped.
     static func appendQuoted(_ text: String, to line: inout [UInt8]) {
-        line.append(UInt8(ascii: "\""))
         var text = text
-        text.withUTF8 { bytes in
-            guard bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-                line.append(contentsOf: bytes)
-                return
-            }
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "\""): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-                case UInt8(ascii: "\\"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-                case UInt8(ascii: "\n"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-                case UInt8(ascii: "\r"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-                case UInt8(ascii: "\t"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    line.append(contentsOf: Array("\\u00".utf8))
-                    line.append(hex[Int(byte >> 4)])
-                    line.append(hex[Int(byte & 0x0F)])
-                default: line.append(byte)
-                }
+        text.withUTF8 { appendQuoted(utf8: $0, to: &line) }
+    }
+
+    /// Appends UTF-8 `bytes` as a JSON string literal: bytes below 0x20, `"` and `\` escaped.
+    static func appendQuoted(utf8 bytes: UnsafeBufferPointer<UInt8>, to line: inout [UInt8]) {
+        line.append(UInt8(ascii: "\""))
+        guard bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            line.append(contentsOf: bytes)
+            line.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                line.append(contentsOf: Array("\\u00".utf8))
+                line.append(hex[Int(byte >> 4)])
+                line.append(hex[Int(byte & 0x0F)])
+            default: line.append(byte)
             }
         }
         line.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `value` in decimal, as `String(value)` would, without allocating a string.
+    static func appendDecimal(_ value: Int64, to line: inout [UInt8]) {
+        if value < 0 { line.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        guard magnitude >= 10 else {
+            line.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude))
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, reversed
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { storage in
+            while magnitude > 0 {
+                storage[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { line.append(storage[index]) }
+        }
     }
 }

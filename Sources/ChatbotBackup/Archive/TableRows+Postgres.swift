@@ -4,49 +4,81 @@ import NIOCore
 import PostgresNIO
 import SQLKit
 
-/// PostgreSQL fast paths for ``TableRows``, used when the session SQLKit hands us is a
-/// postgres-nio connection: the dump streams one `SELECT … ORDER BY key` and decodes each cell by
-/// position (SQLKit's rows look every column up by name, building a lookup table per row), and the
-/// restore streams rows with `COPY … FROM STDIN` (text format) instead of multi-row INSERTs. Same
-/// values, same checks, same archive; other backends take the generic paths.
+/// PostgreSQL fast paths for ``TableRows``, used with the postgres-nio connection of a
+/// ``PostgresSession``: the dump streams one `SELECT` (no ORDER BY: a sequential scan, as
+/// `pg_dump` reads) and writes each row's NDJSON line straight from the cells' wire bytes — no
+/// `String` or ``BackupValue`` per cell — and the restore streams rows with `COPY … FROM STDIN`
+/// (text format) instead of multi-row INSERTs. Same values, same checks, same archive bytes as the
+/// generic SQLKit paths.
 extension TableRows {
-    /// The connection behind `database` when it is a PostgreSQL session, else `nil`.
+    /// Streams every row of `table` as NDJSON lines into `buffer`, calling `flush` whenever the
+    /// buffer passes 256 KiB (and not at the end: the caller flushes the rest).
     ///
-    /// postgres-kit keeps the connection of a session (`PostgresConnection.sql()`) private, so it
-    /// is found by reflection; when that fails (another driver, or a postgres-kit that changed),
-    /// the callers take the generic SQLKit paths, slower but equivalent.
-    static func postgresConnection(_ database: any SQLDatabase) -> PostgresConnection? {
-        Mirror(reflecting: database).children.lazy.compactMap { $0.value as? PostgresConnection }.first
-    }
-
-    /// Reads every row of `table` in key order over `connection` in one streamed query.
-    static func dumpPostgres(
-        _ table: BackupSchema.Table, from connection: PostgresConnection, logger: Logger,
-        row: ([BackupValue]) throws -> Void
+    /// Cells are formatted from their binary wire form when the column has the expected type
+    /// (int8, float8, bool, and text/varchar when the session's encoding is UTF-8); any other cell
+    /// goes through postgres-nio's decoding, so an unexpected column type still dumps correctly.
+    static func dumpPostgresNDJSON(
+        _ table: BackupSchema.Table, from connection: PostgresConnection, logger: Logger, utf8: Bool,
+        into buffer: inout [UInt8], flush: (inout [UInt8], _ rows: Int) throws -> Void
     ) async throws -> Int {
         let columnList = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
-        let query = PostgresQuery(
-            unsafeSQL: "SELECT \(columnList) FROM \"\(table.name)\" ORDER BY \"\(table.key)\"")
+        let query = PostgresQuery(unsafeSQL: "SELECT \(columnList) FROM \"\(table.name)\"")
         let rows = try await connection.query(query, logger: logger)
         let columns = table.columns
-        var values: [BackupValue] = []
-        values.reserveCapacity(columns.count)
+        // `{"name":` and `,"name":` per column, built once.
+        let keys: [[UInt8]] = columns.enumerated().map { index, column in
+            var key: [UInt8] = index == 0 ? [UInt8(ascii: "{")] : [UInt8(ascii: ",")]
+            BackupValue.appendQuoted(column.name, to: &key)
+            key.append(UInt8(ascii: ":"))
+            return key
+        }
         var count = 0
         for try await postgresRow in rows {
-            values.removeAll(keepingCapacity: true)
             var index = 0
             for cell in postgresRow {
                 guard index < columns.count else { break }
-                values.append(try decode(cell, as: columns[index], table: table.name))
+                buffer.append(contentsOf: keys[index])
+                try appendJSON(cell, as: columns[index], table: table.name, utf8: utf8, to: &buffer)
                 index += 1
             }
             guard index == columns.count else {
                 throw ChatbotError(.runtime, "a row of \(table.name) has \(index) columns, expected \(columns.count)")
             }
-            try row(values)
+            buffer.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
             count += 1
+            if buffer.count >= 256 << 10 { try flush(&buffer, count) }
         }
         return count
+    }
+
+    /// Appends one cell as JSON, from its wire bytes where the type allows.
+    private static func appendJSON(
+        _ cell: PostgresCell, as column: BackupSchema.Column, table: String, utf8: Bool, to line: inout [UInt8]
+    ) throws {
+        guard let bytes = cell.bytes else {
+            guard column.nullable else {
+                throw ChatbotError(.runtime, "\(table).\(column.name) is NULL but the schema says NOT NULL")
+            }
+            line.append(contentsOf: "null".utf8)
+            return
+        }
+        let binary = cell.format == .binary
+        switch column.type {
+        case .text where utf8 && (cell.dataType == .text || cell.dataType == .varchar):
+            bytes.withUnsafeReadableBytes { raw in
+                BackupValue.appendQuoted(utf8: raw.assumingMemoryBound(to: UInt8.self), to: &line)
+            }
+        case .int64 where binary && cell.dataType == .int8 && bytes.readableBytes == 8:
+            BackupValue.appendDecimal(bytes.getInteger(at: bytes.readerIndex, as: Int64.self)!, to: &line)
+        case .double where binary && cell.dataType == .float8 && bytes.readableBytes == 8:
+            let bits = bytes.getInteger(at: bytes.readerIndex, as: UInt64.self)!
+            BackupValue.double(Double(bitPattern: bits)).appendJSON(to: &line)
+        case .bool where binary && cell.dataType == .bool && bytes.readableBytes == 1:
+            line.append(
+                contentsOf: (bytes.getInteger(at: bytes.readerIndex, as: UInt8.self)! != 0 ? "true" : "false").utf8)
+        default:
+            try decode(cell, as: column, table: table).appendJSON(to: &line)
+        }
     }
 
     private static func decode(_ cell: PostgresCell, as column: BackupSchema.Column, table: String) throws

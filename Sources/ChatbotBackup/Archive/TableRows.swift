@@ -12,9 +12,6 @@ enum TableRows {
     static func dump(
         _ table: BackupSchema.Table, from database: any SQLDatabase, row: ([BackupValue]) throws -> Void
     ) async throws -> Int {
-        if let connection = postgresConnection(database) {
-            return try await dumpPostgres(table, from: connection, logger: database.logger, row: row)
-        }
         let columnList = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
         var lastKey: BackupValue?
         var count = 0

@@ -23,6 +23,12 @@ final class ZstdCompressor {
         do {
             try Self.check(ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level))
             try Self.check(ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1))
+            // One worker thread when libzstd was built with threads (Debian's is): compression then
+            // overlaps with reading rows instead of taking turns with it. Output is identical in
+            // format; a single-threaded libzstd simply reports the parameter out of bounds.
+            if ZSTD_cParam_getBounds(ZSTD_c_nbWorkers).upperBound >= 1 {
+                try Self.check(ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, 1))
+            }
         } catch {
             ZSTD_freeCCtx(context)
             throw error
@@ -32,7 +38,7 @@ final class ZstdCompressor {
     deinit { ZSTD_freeCCtx(context) }
 
     /// Compresses `data` and returns whatever compressed bytes are ready (possibly none).
-    func compress(_ data: Data) throws -> Data {
+    func compress(_ data: some ContiguousBytes) throws -> Data {
         try run(data, end: false)
     }
 
@@ -41,7 +47,7 @@ final class ZstdCompressor {
         try run(Data(), end: true)
     }
 
-    private func run(_ data: Data, end: Bool) throws -> Data {
+    private func run(_ data: some ContiguousBytes, end: Bool) throws -> Data {
         var produced = Data()
         let directive = end ? ZSTD_e_end : ZSTD_e_continue
         let outputCapacity = output.count

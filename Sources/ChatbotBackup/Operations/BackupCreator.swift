@@ -19,6 +19,9 @@ public struct BackupCreator: Sendable {
     private let database: any DatabaseStore
     private let objects: any ObjectStore
     private let clock: @Sendable () -> Date
+    /// Whether PostgreSQL is dumped through libpq's COPY (the fast path) when it can be; tests
+    /// turn it off to check the postgres-nio path against it.
+    var usesCopyDump = true
 
     /// Creates a creator over a database and an object store.
     public init(
@@ -76,19 +79,8 @@ public struct BackupCreator: Sendable {
         let fileCipher = cipher
 
         // 1. Every table inside one snapshot.
-        let (schemaVersion, tables) = try await database.withSnapshot { sql in
-            let version =
-                try await sql.raw("SELECT MAX(version) AS version FROM schema_migrations").first()?
-                .decode(column: "version", as: Int?.self) ?? 0
-            let schema = try BackupSchema.forVersion(version)
-            var entries: [BackupManifest.TableEntry] = []
-            for table in schema.tables {
-                entries.append(
-                    try await Self.dump(
-                        table, from: sql, into: staging, level: level, cipher: fileCipher, progress: progress))
-            }
-            return (version, entries)
-        }
+        let (schemaVersion, tables) = try await dumpTables(
+            into: staging, level: level, cipher: fileCipher, progress: progress)
 
         // 2. The objects (immutable and content-addressed: safe to copy after the snapshot).
         var objectEntries: [BackupManifest.ObjectEntry] = []
@@ -129,9 +121,69 @@ public struct BackupCreator: Sendable {
             schemaVersion: schemaVersion, encrypted: cipher != nil, durationSeconds: 0)
     }
 
+    /// Dumps every table of the schema inside one snapshot: through libpq's COPY for PostgreSQL
+    /// when it can (``PostgresCopyDump``), through the store's own snapshot otherwise.
+    private func dumpTables(
+        into staging: URL, level: Int32, cipher: BackupCipher?, progress: (@Sendable (BackupProgress) -> Void)?
+    ) async throws -> (Int, [BackupManifest.TableEntry]) {
+        if usesCopyDump, let postgres = database as? PostgresDatabaseStore,
+            PostgresCopyDump.isUsable(for: postgres.settings),
+            let dumped = try await PostgresCopyDump.withSnapshot(
+                postgres.settings,
+                { connection, version in
+                    let schema = try BackupSchema.forVersion(version)
+                    let entries = try schema.tables.map { table in
+                        try Self.writeTable(table, into: staging, level: level, cipher: cipher, progress: progress) {
+                            buffer, flush in
+                            try PostgresCopyDump.dump(table, over: connection, into: &buffer, flush: flush)
+                        }
+                    }
+                    return (version, entries)
+                })
+        {
+            return dumped
+        }
+        return try await SnapshotSource.withSnapshot(of: database) { source in
+            let version =
+                try await source.sql.raw("SELECT MAX(version) AS version FROM schema_migrations").first()?
+                .decode(column: "version", as: Int?.self) ?? 0
+            let schema = try BackupSchema.forVersion(version)
+            var entries: [BackupManifest.TableEntry] = []
+            for table in schema.tables {
+                entries.append(
+                    try await Self.dump(
+                        table, from: source, into: staging, level: level, cipher: cipher, progress: progress))
+            }
+            return (version, entries)
+        }
+    }
+
+    /// Writes one table file: `produce` appends NDJSON to the buffer and calls the flush it is
+    /// given whenever the buffer is worth writing; returns the row count.
+    private static func writeTable(
+        _ table: BackupSchema.Table, into staging: URL, level: Int32, cipher: BackupCipher?,
+        progress: (@Sendable (BackupProgress) -> Void)?,
+        produce: (inout [UInt8], (inout [UInt8], Int) throws -> Void) throws -> Int
+    ) throws -> BackupManifest.TableEntry {
+        let path = "tables/\(table.name).ndjson.zst"
+        let writer = try ArchiveFileWriter(directory: staging, path: path, level: level, cipher: cipher)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(300 << 10)
+        let rows = try produce(&buffer) { buffer, written in
+            try writer.write(buffer)
+            buffer.removeAll(keepingCapacity: true)
+            progress?(BackupProgress(item: table.name, done: written, total: nil))
+        }
+        try writer.write(buffer)
+        let stored = try writer.finish()
+        progress?(BackupProgress(item: table.name, done: rows, total: rows))
+        return BackupManifest.TableEntry(
+            name: table.name, rows: rows, file: path, sha256: stored.sha256, bytes: stored.bytes)
+    }
+
     private static func dump(
         _ table: BackupSchema.Table,
-        from sql: any SQLDatabase,
+        from source: SnapshotSource,
         into staging: URL,
         level: Int32,
         cipher: BackupCipher?,
@@ -141,17 +193,28 @@ public struct BackupCreator: Sendable {
         let writer = try ArchiveFileWriter(directory: staging, path: path, level: level, cipher: cipher)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(300 << 10)
-        var written = 0
-        let rows = try await TableRows.dump(table, from: sql) { values in
-            TableRows.appendLine(values, table: table, to: &buffer)
-            written += 1
-            if buffer.count >= 256 << 10 {
-                try writer.write(Data(buffer))
+        let rows: Int
+        if let connection = source.postgres {
+            rows = try await TableRows.dumpPostgresNDJSON(
+                table, from: connection, logger: source.sql.logger, utf8: source.textIsUTF8, into: &buffer
+            ) { buffer, written in
+                try writer.write(buffer)
                 buffer.removeAll(keepingCapacity: true)
                 progress?(BackupProgress(item: table.name, done: written, total: nil))
             }
+        } else {
+            var written = 0
+            rows = try await TableRows.dump(table, from: source.sql) { values in
+                TableRows.appendLine(values, table: table, to: &buffer)
+                written += 1
+                if buffer.count >= 256 << 10 {
+                    try writer.write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                    progress?(BackupProgress(item: table.name, done: written, total: nil))
+                }
+            }
         }
-        try writer.write(Data(buffer))
+        try writer.write(buffer)
         let stored = try writer.finish()
         progress?(BackupProgress(item: table.name, done: rows, total: rows))
         return BackupManifest.TableEntry(

@@ -1,6 +1,7 @@
 public import ChatbotCore
 public import ChatbotStorage
 import Foundation
+import PostgresNIO
 import SQLKit
 
 /// Restores a backup into a database and object store of any backend, through the
@@ -69,16 +70,20 @@ public struct BackupRestorer: Sendable {
 
         // Rows: one transaction, wiping the target's rows first when replacing.
         let backend = database.backend
-        let rows = try await database.withTransaction { sql in
+        let rows = try await Self.withTransaction(database) { sql, postgres in
             if replace {
                 for table in schema.tables.reversed() {
                     try await sql.raw("DELETE FROM \(ident: table.name)").run()
                 }
             }
+            // PostgreSQL: load with the secondary indexes and foreign keys dropped and rebuild them
+            // once at the end, as pg_restore does (one sort per index instead of per-row upkeep).
+            let deferred =
+                postgres == nil ? nil : try await PostgresDeferredConstraints.drop(on: schema.tables.map(\.name), sql)
             var counts: [String: Int] = [:]
             for (entry, table) in zip(archive.manifest.tables, schema.tables) {
                 counts[table.name] = try await Self.load(
-                    table, entry: entry, from: archive, into: sql, progress: progress)
+                    table, entry: entry, from: archive, into: sql, postgres: postgres, progress: progress)
                 if table.keyIsSequence && backend != .sqlite {
                     // PostgreSQL: move the sequence past the restored keys (SQLite's AUTOINCREMENT
                     // follows explicit inserts by itself).
@@ -89,6 +94,11 @@ public struct BackupRestorer: Sendable {
                         """
                     ).run()
                 }
+            }
+            if let deferred {
+                progress?(BackupProgress(item: "indexes", done: 0, total: deferred.count))
+                try await deferred.recreate(sql)
+                progress?(BackupProgress(item: "indexes", done: deferred.count, total: deferred.count))
             }
             return counts
         }
@@ -107,13 +117,14 @@ public struct BackupRestorer: Sendable {
         entry: BackupManifest.TableEntry,
         from archive: BackupArchive,
         into sql: any SQLDatabase,
+        postgres: PostgresConnection?,
         progress: (@Sendable (BackupProgress) -> Void)?
     ) async throws -> Int {
         let reader = try archive.reader(path: entry.file, sha256: entry.sha256, bytes: entry.bytes)
         var splitter = LineSplitter()
         let names = TableRows.names(table)
         var count = 0
-        if let connection = TableRows.postgresConnection(sql) {
+        if let connection = postgres {
             try await TableRows.copyPostgres(into: table, connection: connection, logger: sql.logger) { add in
                 while let chunk = try reader.next() {
                     var parsed: [[BackupValue]] = []
@@ -146,6 +157,20 @@ public struct BackupRestorer: Sendable {
             throw ChatbotError(.runtime, "\(entry.file) changed while it was restored")
         }
         return count
+    }
+
+    /// Runs `body` in one read-write transaction, with the postgres-nio connection when the
+    /// store is PostgreSQL (for COPY).
+    private static func withTransaction<T: Sendable>(
+        _ database: any DatabaseStore,
+        _ body: @escaping @Sendable (any SQLDatabase, PostgresConnection?) async throws -> T
+    ) async throws -> T {
+        if let postgres = database as? PostgresDatabaseStore {
+            return try await postgres.withTransactionSession { session in
+                try await body(session.sql, session.connection)
+            }
+        }
+        return try await database.withTransaction { sql in try await body(sql, nil) }
     }
 
     private func countRows(schemaVersion: Int) async throws -> Int {

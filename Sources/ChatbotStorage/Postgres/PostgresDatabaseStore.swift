@@ -5,7 +5,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PostgresKit
-import PostgresNIO
+public import PostgresNIO
 public import SQLKit
 
 /// The production database: a pool of PostgreSQL connections (postgres-kit over postgres-nio).
@@ -132,6 +132,55 @@ public final class PostgresDatabaseStore: DatabaseStore {
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         try await access.transaction(body)
+    }
+
+    /// Runs `body` in one REPEATABLE READ READ ONLY transaction on one pooled connection, with
+    /// direct access to the postgres-nio connection (streamed reads of raw cells for backups).
+    public func withSnapshotSession<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresSession) async throws -> T
+    ) async throws -> T {
+        try await withSession(beginning: access.features.beginSnapshotSQL, body)
+    }
+
+    /// Runs `body` in one read-write transaction on one pooled connection, with direct access to
+    /// the postgres-nio connection (`COPY … FROM STDIN` for restores).
+    public func withTransactionSession<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresSession) async throws -> T
+    ) async throws -> T {
+        try await withSession(beginning: access.features.beginTransactionSQL, body)
+    }
+
+    private func withSession<T: Sendable>(
+        beginning begin: String, _ body: @escaping @Sendable (PostgresSession) async throws -> T
+    ) async throws -> T {
+        let logger = access.database.logger
+        let pool = self.pool.pool
+        let connection: PostgresConnection
+        do {
+            connection = try await pool.requestConnection(logger: logger).get()
+        } catch {
+            throw access.features.translate(error)
+        }
+        defer { pool.releaseConnection(connection, logger: logger) }
+        let session = PostgresSession(
+            connection: connection, sql: connection.sql(queryLogLevel: .trace), logger: logger)
+        do {
+            try await session.sql.raw(SQLQueryString(begin)).run()
+            do {
+                let result = try await body(session)
+                try await session.sql.raw("COMMIT").run()
+                return result
+            } catch {
+                do {
+                    try await session.sql.raw("ROLLBACK").run()
+                } catch let rollbackError {
+                    logger.warning("Rollback failed", metadata: ["error": "\(String(reflecting: rollbackError))"])
+                }
+                throw error
+            }
+        } catch {
+            throw access.features.translate(error)
+        }
     }
 
     /// Closes every pooled connection. The store must not be used afterwards.
