@@ -56,6 +56,18 @@ struct StoreFixture: Sendable {
                     usage: index == 0 ? nil : ChatUsage(promptTokens: 3, completionTokens: 4),
                     createdAt: Date(timeIntervalSince1970: 1_750_000_000 + Double(index))))
         }
+        // Vectors: two models, odd values (negative zero, tiny, huge, exact halves).
+        var vectors: [VectorRecord] = []
+        for index in 0..<8 {
+            let value = Float(index)
+            let huge: Float = index == 7 ? 3.4e38 : 0
+            vectors.append(
+                VectorRecord(
+                    collection: index % 2 == 0 ? "docs" : "notes", itemID: "chunk-\(index)", model: "e5",
+                    vector: [value, -0.0, 1e-7, huge, 0.5, -value / 3]))
+        }
+        vectors.append(VectorRecord(collection: "docs", itemID: "chunk-0", model: "other", vector: [1, 2, 3]))
+        try await store.vectors.upsert(vectors)
         var generator = SystemRandomNumberGenerator()
         for size in [0, 17, 300_000] {
             _ = try await objects.put(Data((0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }))
@@ -66,9 +78,10 @@ struct StoreFixture: Sendable {
     /// Every row of every dumped table, each value rendered with its SQLite type (`quote()`), in
     /// key order: equal only when every value and type is equal.
     func tableContents() async throws -> [String: [String]] {
-        try await store.withSnapshot { sql in
+        let schema = try BackupSchema.forVersion(try await store.migrator.status().currentVersion)
+        return try await store.withSnapshot { sql in
             var contents: [String: [String]] = [:]
-            for table in BackupSchema.version1.tables {
+            for table in schema.tables {
                 let columns = table.columns.map { "quote(\"\($0.name)\")" }.joined(separator: " || '|' || ")
                 let rows = try await sql.raw(
                     "SELECT \(unsafeRaw: columns) AS row FROM \(ident: table.name) ORDER BY \(ident: table.key)"

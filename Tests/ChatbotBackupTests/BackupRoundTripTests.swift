@@ -15,7 +15,8 @@ struct BackupRoundTripTests {
             try await source.populate()
             let archive = try await backUp(source, into: root.appendingPathComponent("backups"))
             let verification = try archive.verify()
-            #expect(verification.rows == ["conversations": 5, "messages": 150, "response_cache": 3])
+            #expect(
+                verification.rows == ["conversations": 5, "messages": 150, "response_cache": 3, "embeddings": 9])
             #expect(verification.objects == 4)
 
             let target = try await StoreFixture.open(in: root.appendingPathComponent("target"))
@@ -33,6 +34,9 @@ struct BackupRoundTripTests {
                         == source.store.conversations.messages(conversationID: conversation.id))
             }
             #expect(try await target.store.conversations.cachedResponse(key: "key-1") != nil)
+            let nearest = try await target.store.vectors.nearest(
+                to: [3, 0, 1e-7, 0, 0.5, -1], collection: "notes", model: "e5", limit: 1)
+            #expect(nearest.first?.itemID == "chunk-3")
 
             // Full-text search works after the restore (the FTS index is rebuilt by the triggers).
             let hits = try await target.store.conversations.searchMessages("jumping fox", limit: 100)
@@ -121,6 +125,37 @@ struct BackupRoundTripTests {
                     "\(table.name)")
             }
             try await fixture.close()
+        }
+    }
+
+    @Test("a backup of an older schema (version 1) restores into this binary and is migrated to the latest")
+    func olderSchema() async throws {
+        try await withTemporaryDirectory { root in
+            let source = try await StoreFixture.open(in: root.appendingPathComponent("source"))
+            _ = try await source.store.migrator.down(to: 1)
+            let conversation = try await source.store.conversations.createConversation(title: "from v1")
+            try await source.store.conversations.appendMessage(
+                .init(id: "m1", conversationID: conversation.id, role: .user, content: "old times", createdAt: Date()))
+            let archive = try await backUp(source, into: root.appendingPathComponent("backups"))
+            #expect(archive.manifest.schemaVersion == 1)
+            #expect(archive.manifest.tables.map(\.name) == ["conversations", "messages", "response_cache"])
+
+            let target = try await StoreFixture.open(in: root.appendingPathComponent("target"))
+            let report = try await BackupRestorer(database: target.store, objects: target.objects).restore(archive)
+            #expect(report.schemaVersion == 1)
+            #expect(report.finalSchemaVersion == target.store.migrator.latestVersion)
+            #expect(target.store.migrator.latestVersion >= 2)
+            #expect(
+                try await target.store.conversations.messages(conversationID: conversation.id).map(\.content) == [
+                    "old times"
+                ])
+            // The newer tables exist and work after the restore.
+            try await target.store.vectors.upsert([
+                VectorRecord(collection: "c", itemID: "i", model: "m", vector: [1, 0])
+            ])
+            #expect(try await target.store.vectors.count(collection: "c") == 1)
+            try await source.close()
+            try await target.close()
         }
     }
 }

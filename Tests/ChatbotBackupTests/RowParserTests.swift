@@ -12,8 +12,13 @@ struct RowParserTests {
             columns: [
                 .init(name: "i", type: .int64, nullable: false), .init(name: "d", type: .double, nullable: true),
                 .init(name: "s", type: .text, nullable: false), .init(name: "b", type: .bool, nullable: false),
+                .init(name: "v", type: .vector, nullable: true),
             ],
             key: "i", keyIsSequence: false)
+        let vectors: [[Float]] = [
+            [], [0], [-0.0, 1e-45, 3.4028235e38, -1.1754944e-38], [0.1, 0.2, 0.3], (0..<384).map { Float($0) / 7 },
+            [1.5], [-2],
+        ]
         let strings = [
             "", "plain", "quote \" backslash \\ slash /", "\n\r\t\u{08}\u{0C}", "\u{00}\u{01}\u{1F}\u{7F}",
             "žluťoučký 日本語 🦊 \u{10FFFF}", String(repeating: "long ", count: 10_000),
@@ -22,7 +27,7 @@ struct RowParserTests {
         for (index, text) in strings.enumerated() {
             let values: [BackupValue] = [
                 .int(index == 0 ? .min : .max - Int64(index)), .double(doubles[index]), .text(text),
-                .bool(index % 2 == 0),
+                .bool(index % 2 == 0), .vector(vectors[index]),
             ]
             var line: [UInt8] = []
             TableRows.appendLine(values, table: table, to: &line)
@@ -48,7 +53,8 @@ struct RowParserTests {
     @Test(
         "malformed rows are refused",
         arguments: [
-            "", "{", "{\"a\":1", "{\"a\":1}x", "{\"a\":[1]}", "{\"a\":{}}", "{\"a\":tru}", "{\"a\":\"\\x\"}",
+            "", "{", "{\"a\":1", "{\"a\":1}x", "{\"a\":[\"x\"]}", "{\"a\":[1,]}", "{\"a\":[1 2]}", "{\"a\":[1e99]}",
+            "{\"a\":[[1]]}", "{\"a\":{}}", "{\"a\":tru}", "{\"a\":\"\\x\"}",
             "{\"a\":\"\\ud800\"}", "{\"a\":\"raw\ncontrol\"}", "{\"a\":1.}", "{\"a\":NaN}", "{a:1}", "[1]",
             "{\"a\":99999999999999999999}",
         ])

@@ -11,6 +11,8 @@ import Testing
 struct StorageBackendFixture: Sendable, CustomTestStringConvertible {
     /// Shown in test names.
     let name: String
+    /// Whether vector search should go through pgvector's HNSW index here.
+    var hasVectorIndex = false
     /// Opens a fresh, migrated store inside the given (empty) directory.
     let open: @Sendable (URL) async throws -> OpenedStore
 
@@ -19,6 +21,7 @@ struct StorageBackendFixture: Sendable, CustomTestStringConvertible {
     /// A migrated store and raw SQL access for inspection.
     struct OpenedStore: Sendable {
         let conversations: any ConversationStore
+        let vectors: SQLVectorStore
         /// Runs one statement outside the store, for assertions about stored state.
         let inspect: @Sendable (SQLQueryString) async throws -> [any SQLRow]
         let close: @Sendable () async throws -> Void
@@ -29,6 +32,7 @@ struct StorageBackendFixture: Sendable, CustomTestStringConvertible {
             at: directory.appendingPathComponent("chatbot.sqlite"), logger: .testing)
         return OpenedStore(
             conversations: store.conversations,
+            vectors: store.vectors,
             inspect: { sql in try await store.access.perform { try await $0.raw(sql).all() } },
             close: { try await store.close() }
         )
@@ -37,10 +41,11 @@ struct StorageBackendFixture: Sendable, CustomTestStringConvertible {
     /// A fresh database on a PostgreSQL server, migrated by the migrator (as `chatbot migrate up`
     /// would), dropped on close.
     static func postgres(_ server: PostgresTestServer) -> StorageBackendFixture {
-        StorageBackendFixture(name: server.name) { _ in
+        StorageBackendFixture(name: server.name, hasVectorIndex: server.hasPgvector) { _ in
             let (store, database) = try await server.openMigratedStore()
             return OpenedStore(
                 conversations: store.conversations,
+                vectors: store.vectors,
                 inspect: { sql in try await store.access.perform { try await $0.raw(sql).all() } },
                 close: {
                     try await store.close()

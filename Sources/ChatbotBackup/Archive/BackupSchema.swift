@@ -17,6 +17,9 @@ public struct BackupSchema: Sendable, Hashable {
         case text
         /// Boolean (`INTEGER` 0/1 on SQLite, `BOOLEAN` on PostgreSQL).
         case bool
+        /// An embedding vector of 32-bit floats (float32 `BLOB` on SQLite, `REAL[]` on
+        /// PostgreSQL), a JSON array of numbers in the archive.
+        case vector
     }
 
     /// One column.
@@ -61,7 +64,7 @@ public struct BackupSchema: Sendable, Hashable {
     }
 
     /// Every schema version this binary can dump and restore.
-    public static let known: [BackupSchema] = [version1]
+    public static let known: [BackupSchema] = [version1, version2]
 
     private static func column(_ name: String, _ type: ColumnType, nullable: Bool = false) -> Column {
         Column(name: name, type: type, nullable: nullable)
@@ -103,6 +106,23 @@ public struct BackupSchema: Sendable, Hashable {
                 key: "key",
                 keyIsSequence: false
             ),
+        ]
+    )
+
+    /// Version 2: version 1 plus embedding vectors.
+    static let version2 = BackupSchema(
+        version: 2,
+        tables: version1.tables + [
+            Table(
+                name: "embeddings",
+                columns: [
+                    column("seq", .int64), column("collection", .text), column("item_id", .text),
+                    column("model", .text), column("dimensions", .int64), column("vector", .vector),
+                    column("created_at", .int64),
+                ],
+                key: "seq",
+                keyIsSequence: true
+            )
         ]
     )
 }

@@ -7,6 +7,7 @@ enum BackupValue: Sendable, Hashable {
     case double(Double)
     case text(String)
     case bool(Bool)
+    case vector([Float])
 
     /// Appends this value as JSON (UTF-8) to `line`.
     func appendJSON(to line: inout [UInt8]) {
@@ -16,6 +17,13 @@ enum BackupValue: Sendable, Hashable {
         case .double(let value): line.append(contentsOf: (value.isFinite ? "\(value)" : "null").utf8)
         case .bool(let value): line.append(contentsOf: (value ? "true" : "false").utf8)
         case .text(let value): Self.appendQuoted(value, to: &line)
+        case .vector(let values):
+            line.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { line.append(UInt8(ascii: ",")) }
+                line.append(contentsOf: (value.isFinite ? "\(value)" : "null").utf8)
+            }
+            line.append(UInt8(ascii: "]"))
         }
     }
 

@@ -62,6 +62,18 @@ struct CopyTextTranscoder {
             case UInt8(ascii: "f"): line.append(contentsOf: "false".utf8)
             default: throw badRow("has a bad boolean in \(column.name)")
             }
+        case .vector:
+            // `{0.1,-2e-05,…}` (float4 in shortest form) → `[0.1,-2e-05,…]`; NaN and infinities,
+            // which JSON cannot hold, are refused.
+            guard field.count >= 2, field.first == UInt8(ascii: "{"), field.last == UInt8(ascii: "}"),
+                field.dropFirst().dropLast().allSatisfy({
+                    Self.isDigit($0) || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+                        || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E")
+                })
+            else { throw badRow("has a vector in \(column.name) that is not a list of finite numbers") }
+            line.append(UInt8(ascii: "["))
+            line.append(contentsOf: UnsafeBufferPointer(rebasing: field.dropFirst().dropLast()))
+            line.append(UInt8(ascii: "]"))
         case .double:
             if field.contains(where: { Self.isLetter($0) && $0 != UInt8(ascii: "e") && $0 != UInt8(ascii: "E") }) {
                 line.append(contentsOf: "null".utf8)  // NaN, Infinity, -Infinity

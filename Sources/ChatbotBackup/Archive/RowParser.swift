@@ -79,7 +79,41 @@ struct RowParser {
         case UInt8(ascii: "n"):
             try literal("null")
             return .null
+        case UInt8(ascii: "["):
+            return try vector()
         default: return try number()
+        }
+    }
+
+    /// `[n, n, …]`: an embedding vector, each number read as a `Float` from its own digits.
+    private mutating func vector() throws -> BackupValue {
+        try expect(UInt8(ascii: "["))
+        var values: [Float] = []
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            position += 1
+            return .vector(values)
+        }
+        while true {
+            skipWhitespace()
+            let start = position
+            while let byte = peek(),
+                byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
+                    || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            {
+                position += 1
+            }
+            guard Self.isJSONNumber(bytes[start..<position]),
+                let value = Float(
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)),
+                value.isFinite
+            else { throw Malformed() }
+            values.append(value)
+            skipWhitespace()
+            let next = try take()
+            if next == UInt8(ascii: "]") { return .vector(values) }
+            guard next == UInt8(ascii: ",") else { throw Malformed() }
         }
     }
 

@@ -92,6 +92,7 @@ extension TableRows {
                 case .double: try cell.decode(Double?.self).map { .double($0) }
                 case .text: try cell.decode(String?.self).map { .text($0) }
                 case .bool: try cell.decode(Bool?.self).map { .bool($0) }
+                case .vector: try cell.decode([Float]?.self).map { .vector($0) }
                 }
         } catch {
             throw ChatbotError(.runtime, "cannot read \(table).\(column.name) as \(column.type.rawValue): \(error)")
@@ -136,6 +137,13 @@ extension TableRows {
             case .double(let value): buffer.writeString("\(value)")
             case .bool(let value): buffer.writeInteger(value ? UInt8(ascii: "t") : UInt8(ascii: "f"))
             case .text(let value): appendCopyText(value, to: &buffer)
+            case .vector(let values):
+                buffer.writeStaticString("{")
+                for (index, value) in values.enumerated() {
+                    if index > 0 { buffer.writeStaticString(",") }
+                    buffer.writeString("\(value)")
+                }
+                buffer.writeStaticString("}")
             }
         }
         buffer.writeInteger(UInt8(ascii: "\n"))

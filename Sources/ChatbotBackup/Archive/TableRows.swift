@@ -1,4 +1,5 @@
 import ChatbotCore
+import ChatbotStorage
 import Foundation
 import SQLKit
 
@@ -44,6 +45,14 @@ enum TableRows {
             case .double: try row.decode(column: column.name, as: Double?.self).map { .double($0) }
             case .text: try row.decode(column: column.name, as: String?.self).map { .text($0) }
             case .bool: try row.decode(column: column.name, as: Bool?.self).map { .bool($0) }
+            case .vector:
+                try row.decode(column: column.name, as: Data?.self).map {
+                    guard let vector = SQLVectorStore.vector(fromBlob: $0) else {
+                        throw ChatbotError(
+                            .runtime, "\(table).\(column.name) holds a vector whose length is not a multiple of 4")
+                    }
+                    return .vector(vector)
+                }
             }
         guard let value else {
             guard column.nullable else {
@@ -89,6 +98,7 @@ enum TableRows {
             case (.text, .text(let text)): return .text(text)
             case (.bool, .bool(let bool)): return .bool(bool)
             case (.double, .int(let integer)): return .double(Double(integer))
+            case (.vector, .vector(let vector)): return .vector(vector)
             default:
                 throw ChatbotError(.runtime, "a row of \(table.name) has a bad value for \(column.name)")
             }
@@ -113,6 +123,7 @@ enum TableRows {
         case .double(let value): SQLBind(value)
         case .text(let value): SQLBind(value)
         case .bool(let value): SQLBind(value)
+        case .vector(let value): SQLBind(SQLVectorStore.blob(value))  // SQLite's form; PostgreSQL loads by COPY
         }
     }
 }

@@ -12,6 +12,8 @@ public protocol DatabaseStore: Sendable {
     var conversations: SQLConversationStore { get }
     /// The schema migrations of this database.
     var migrator: Migrator { get }
+    /// Embedding vectors and nearest-neighbour search.
+    var vectors: SQLVectorStore { get }
     /// Releases the connection(s); the store must not be used afterwards.
     func close() async throws
 

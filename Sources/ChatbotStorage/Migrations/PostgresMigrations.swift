@@ -5,7 +5,7 @@
 /// values, which the driver maps to these, so its SQL is the same on both backends.
 enum PostgresMigrations {
     /// Every migration, oldest first.
-    static let all: [Migration] = [v1Initial]
+    static let all: [Migration] = [v1Initial, v2Embeddings]
 
     /// Conversations, messages (with a generated `tsvector` column and GIN index), response
     /// cache, and the pgvector extension when the server has it.
@@ -80,5 +80,28 @@ enum PostgresMigrations {
             "DROP INDEX conversations_updated_at_idx",
             "DROP TABLE conversations",
         ]
+    )
+
+    /// Embedding vectors as `REAL[]` on every server, so the schema (and its checksum) does not
+    /// depend on pgvector. With pgvector, ``SQLVectorStore`` adds one partial HNSW index per
+    /// dimension count over `vector::vector(N)` (cosine); without it, search scans exactly.
+    static let v2Embeddings = Migration(
+        version: 2,
+        name: "embeddings",
+        up: [
+            """
+            CREATE TABLE embeddings (
+                seq BIGSERIAL PRIMARY KEY,
+                collection TEXT NOT NULL,
+                item_id TEXT NOT NULL,
+                model TEXT NOT NULL,
+                dimensions INTEGER NOT NULL CHECK (dimensions > 0 AND cardinality(vector) = dimensions),
+                vector REAL[] NOT NULL,
+                created_at BIGINT NOT NULL,
+                UNIQUE (collection, model, item_id)
+            )
+            """
+        ],
+        down: ["DROP TABLE embeddings"]
     )
 }

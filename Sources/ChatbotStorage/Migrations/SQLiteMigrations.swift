@@ -5,7 +5,7 @@
 /// maps to these.
 enum SQLiteMigrations {
     /// Every migration, oldest first.
-    static let all: [Migration] = [v1Initial]
+    static let all: [Migration] = [v1Initial, v2Embeddings]
 
     /// Conversations, messages (with FTS5 full-text index), response cache.
     static let v1Initial = Migration(
@@ -92,5 +92,26 @@ enum SQLiteMigrations {
             "DROP INDEX conversations_updated_at_idx",
             "DROP TABLE conversations",
         ]
+    )
+
+    /// Embedding vectors (little-endian float32 in a BLOB), searched by an exact cosine scan.
+    static let v2Embeddings = Migration(
+        version: 2,
+        name: "embeddings",
+        up: [
+            """
+            CREATE TABLE embeddings (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                collection TEXT NOT NULL,
+                item_id TEXT NOT NULL,
+                model TEXT NOT NULL,
+                dimensions INTEGER NOT NULL CHECK (dimensions > 0 AND length(vector) = 4 * dimensions),
+                vector BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                UNIQUE (collection, model, item_id)
+            )
+            """
+        ],
+        down: ["DROP TABLE embeddings"]
     )
 }

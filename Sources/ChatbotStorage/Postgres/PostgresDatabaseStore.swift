@@ -37,6 +37,8 @@ public final class PostgresDatabaseStore: DatabaseStore {
     public let settings: PostgresConnectionSettings
     /// Conversations, messages, usage accounting and the response cache.
     public let conversations: SQLConversationStore
+    /// Embedding vectors and nearest-neighbour search.
+    public let vectors: SQLVectorStore
     /// The schema migrations of this database.
     public let migrator: Migrator
     /// Always ``DatabaseBackend/postgres``.
@@ -59,6 +61,7 @@ public final class PostgresDatabaseStore: DatabaseStore {
         self.access = access
         self.supportsVectorIndex = supportsVectorIndex
         self.conversations = SQLConversationStore(access: access)
+        self.vectors = SQLVectorStore(access: access)
         self.migrator = Migrator(access: access, migrations: access.features.migrations)
     }
 

@@ -21,6 +21,8 @@ public final class SQLiteDatabaseStore: DatabaseStore {
     public let url: URL
     /// Conversations, messages, usage accounting and the response cache.
     public let conversations: SQLConversationStore
+    /// Embedding vectors and nearest-neighbour search.
+    public let vectors: SQLVectorStore
     /// The schema migrations of this database.
     public let migrator: Migrator
     /// Always ``DatabaseBackend/sqlite``.
@@ -39,6 +41,7 @@ public final class SQLiteDatabaseStore: DatabaseStore {
             gate: SerialExecutionGate()
         )
         self.conversations = SQLConversationStore(access: access)
+        self.vectors = SQLVectorStore(access: access)
         self.migrator = Migrator(access: access, migrations: features.migrations)
     }
 

@@ -1,0 +1,254 @@
+public import ChatbotCore
+public import Foundation
+import SQLKit
+import Synchronization
+
+/// Embedding vectors and nearest-neighbour search by cosine similarity, on every backend.
+///
+/// - PostgreSQL with pgvector: vectors are `REAL[]`; the first write of each dimension count
+///   creates a partial HNSW index (`vector_cosine_ops`) over `vector::vector(N)`, and searches
+///   order by the same expression, so the planner walks the index.
+/// - PostgreSQL without pgvector, and SQLite (float32 BLOBs): an exact scan of the collection's
+///   vectors, scored in Swift. Exact, and linear in the collection's size.
+///
+/// Get one from ``DatabaseStore/vectors``.
+public struct SQLVectorStore: Sendable {
+    let access: SQLDatabaseAccess
+    private let state = VectorIndexState()
+
+    init(access: SQLDatabaseAccess) {
+        self.access = access
+    }
+
+    /// Whether searches go through pgvector's HNSW index (else they scan exactly): PostgreSQL with
+    /// the `vector` extension installed. Asked of the server once, on first use.
+    public func usesVectorIndex() async throws -> Bool {
+        guard access.features.backend == .postgres else { return false }
+        if let known = state.extensionInstalled() { return known }
+        let installed = try await access.perform { database in
+            try await database.raw(
+                "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') AS installed"
+            ).first()?.decode(column: "installed", as: Bool.self) ?? false
+        }
+        state.setExtensionInstalled(installed)
+        return installed
+    }
+
+    /// pgvector's HNSW limit for `vector` columns.
+    static let maxIndexedDimensions = 2000
+
+    /// Stores `records` in one transaction, replacing any vector already stored for the same
+    /// collection, model and item.
+    ///
+    /// - Throws: ``ChatbotError`` (`.usage`) for an empty vector or a non-finite component;
+    ///   nothing is stored then.
+    public func upsert(_ records: [VectorRecord]) async throws {
+        guard !records.isEmpty else { return }
+        for record in records {
+            guard !record.vector.isEmpty, record.vector.allSatisfy(\.isFinite) else {
+                throw ChatbotError(
+                    .usage, "the vector for \(record.itemID) in \(record.collection) is empty or not finite")
+            }
+        }
+        let backend = access.features.backend
+        let now = DatabaseTimestamp.milliseconds(Date())
+        try await access.transaction { database in
+            for record in records {
+                try await database.raw(
+                    """
+                    INSERT INTO embeddings (collection, item_id, model, dimensions, vector, created_at) \
+                    VALUES (\(bind: record.collection), \(bind: record.itemID), \(bind: record.model), \
+                    \(bind: record.vector.count), \(Self.bind(record.vector, backend)), \(bind: now)) \
+                    ON CONFLICT (collection, model, item_id) DO UPDATE SET dimensions = excluded.dimensions, \
+                    vector = excluded.vector, created_at = excluded.created_at
+                    """
+                ).run()
+            }
+        }
+        if try await usesVectorIndex() {
+            for dimensions in Set(records.map(\.vector.count)) { try await ensureIndex(dimensions: dimensions) }
+        }
+    }
+
+    /// Deletes the vectors of `collection` (only those of `itemIDs` when given); returns how many.
+    @discardableResult
+    public func delete(collection: String, itemIDs: [String]? = nil) async throws -> Int {
+        try await access.transaction { database in
+            var total = 0
+            if let itemIDs {
+                for batch in stride(from: 0, to: itemIDs.count, by: 500) {
+                    let ids = Array(itemIDs[batch..<min(batch + 500, itemIDs.count)])
+                    total += try await Self.count(
+                        database,
+                        "DELETE FROM embeddings WHERE collection = \(bind: collection) AND item_id IN \(SQLBind.group(ids)) RETURNING 1"
+                    )
+                }
+            } else {
+                total = try await Self.count(
+                    database, "DELETE FROM embeddings WHERE collection = \(bind: collection) RETURNING 1")
+            }
+            return total
+        }
+    }
+
+    /// How many vectors `collection` holds.
+    public func count(collection: String) async throws -> Int {
+        try await access.perform { database in
+            try await database.raw("SELECT COUNT(*) AS n FROM embeddings WHERE collection = \(bind: collection)")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    /// The `limit` items of `collection` whose `model` vectors are most similar to `query`
+    /// (cosine), best first. Vectors of another dimension count never match.
+    ///
+    /// With the HNSW index the result is approximate (pgvector's recall is typically above 0.95);
+    /// the exact scan returns the true nearest items.
+    public func nearest(to query: [Float], collection: String, model: String, limit: Int) async throws
+        -> [VectorMatch]
+    {
+        guard !query.isEmpty, query.allSatisfy(\.isFinite) else {
+            throw ChatbotError(.usage, "the query vector is empty or not finite")
+        }
+        guard limit > 0 else { return [] }
+        let dimensions = query.count
+        if dimensions <= Self.maxIndexedDimensions, try await usesVectorIndex() {
+            return try await access.transaction { database in
+                // Keep walking the graph until `limit` rows pass the filters (pgvector 0.8+;
+                // a harmless custom setting on older versions).
+                try await database.raw("SET LOCAL hnsw.iterative_scan = strict_order").run()
+                try await database.raw("SET LOCAL hnsw.ef_search = \(unsafeRaw: String(max(40, limit * 2)))").run()
+                let expression = "(vector::vector(\(dimensions)))"
+                return try await database.raw(
+                    """
+                    SELECT item_id, 1 - (\(unsafeRaw: expression) <=> \(bind: query)::real[]::vector(\(unsafeRaw: String(dimensions)))) AS score \
+                    FROM embeddings \
+                    WHERE dimensions = \(bind: dimensions) AND collection = \(bind: collection) AND model = \(bind: model) \
+                    ORDER BY \(unsafeRaw: expression) <=> \(bind: query)::real[]::vector(\(unsafeRaw: String(dimensions))) \
+                    LIMIT \(bind: limit)
+                    """
+                ).all().map {
+                    VectorMatch(
+                        itemID: try $0.decode(column: "item_id", as: String.self),
+                        score: try $0.decode(column: "score", as: Double.self))
+                }
+            }
+        }
+        return try await exactScan(query, collection: collection, model: model, limit: limit)
+    }
+
+    private func exactScan(_ query: [Float], collection: String, model: String, limit: Int) async throws
+        -> [VectorMatch]
+    {
+        let backend = access.features.backend
+        let queryNorm = Self.norm(query)
+        return try await access.perform { database in
+            var best: [VectorMatch] = []
+            best.reserveCapacity(limit + 1)
+            let rows = try await database.raw(
+                """
+                SELECT item_id, vector FROM embeddings \
+                WHERE dimensions = \(bind: query.count) AND collection = \(bind: collection) AND model = \(bind: model)
+                """
+            ).all()
+            for row in rows {
+                let vector = try Self.decodeVector(row, backend)
+                guard vector.count == query.count else { continue }
+                let score = Self.cosine(query, queryNorm: queryNorm, vector)
+                guard best.count < limit || score > best[best.count - 1].score else { continue }
+                let match = VectorMatch(itemID: try row.decode(column: "item_id", as: String.self), score: score)
+                let position = best.firstIndex { $0.score < score } ?? best.count
+                best.insert(match, at: position)
+                if best.count > limit { best.removeLast() }
+            }
+            return best
+        }
+    }
+
+    private func ensureIndex(dimensions: Int) async throws {
+        guard dimensions <= Self.maxIndexedDimensions, state.insertIndexed(dimensions) else { return }
+        try await access.perform { database in
+            try await database.raw(
+                """
+                CREATE INDEX IF NOT EXISTS embeddings_hnsw_\(unsafeRaw: String(dimensions)) ON embeddings \
+                USING hnsw ((vector::vector(\(unsafeRaw: String(dimensions)))) vector_cosine_ops) \
+                WHERE dimensions = \(unsafeRaw: String(dimensions))
+                """
+            ).run()
+        }
+    }
+
+    // MARK: - Encoding
+
+    /// SQLite: little-endian float32 bytes; PostgreSQL: `REAL[]`.
+    static func bind(_ vector: [Float], _ backend: DatabaseBackend) -> SQLBind {
+        backend == .sqlite ? SQLBind(blob(vector)) : SQLBind(vector)
+    }
+
+    /// The little-endian float32 bytes of `vector`.
+    public static func blob(_ vector: [Float]) -> Data {
+        var data = Data(capacity: vector.count * 4)
+        for value in vector { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        return data
+    }
+
+    /// The vector stored as little-endian float32 bytes; `nil` when the length is not a multiple of 4.
+    public static func vector(fromBlob data: Data) -> [Float]? {
+        guard data.count % 4 == 0 else { return nil }
+        return data.withUnsafeBytes { raw in
+            (0..<data.count / 4).map {
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+            }
+        }
+    }
+
+    private static func decodeVector(_ row: any SQLRow, _ backend: DatabaseBackend) throws -> [Float] {
+        guard backend == .sqlite else { return try row.decode(column: "vector", as: [Float].self) }
+        guard let vector = vector(fromBlob: try row.decode(column: "vector", as: Data.self)) else {
+            throw ChatbotError(.runtime, "a stored vector has a length that is not a multiple of 4 bytes")
+        }
+        return vector
+    }
+
+    private static func count(_ database: any SQLDatabase, _ query: SQLQueryString) async throws -> Int {
+        try await database.raw(query).all().count
+    }
+
+    static func norm(_ vector: [Float]) -> Double {
+        var sum = 0.0
+        for value in vector { sum += Double(value) * Double(value) }
+        return sum.squareRoot()
+    }
+
+    static func cosine(_ query: [Float], queryNorm: Double, _ vector: [Float]) -> Double {
+        var dot = 0.0
+        var squares = 0.0
+        for index in 0..<query.count {
+            let value = Double(vector[index])
+            dot += Double(query[index]) * value
+            squares += value * value
+        }
+        let denominator = queryNorm * squares.squareRoot()
+        return denominator > 0 ? dot / denominator : 0
+    }
+}
+
+/// What this process knows about pgvector: whether the extension is installed, and the dimension
+/// counts whose HNSW index it has already made sure of.
+private final class VectorIndexState: Sendable {
+    private struct State {
+        var extensionInstalled: Bool?
+        var indexedDimensions: Set<Int> = []
+    }
+
+    private let state = Mutex(State())
+
+    func extensionInstalled() -> Bool? { state.withLock { $0.extensionInstalled } }
+
+    func setExtensionInstalled(_ installed: Bool) { state.withLock { $0.extensionInstalled = installed } }
+
+    /// Inserts `count`; `true` when it was not there yet.
+    func insertIndexed(_ count: Int) -> Bool {
+        state.withLock { $0.indexedDimensions.insert(count).inserted }
+    }
+}

@@ -1,0 +1,138 @@
+import ChatbotCore
+import Foundation
+import SQLKit
+import Testing
+
+@testable import ChatbotStorage
+
+/// Embedding vectors and nearest-neighbour search, for every backend: exact scans on SQLite and on
+/// PostgreSQL without pgvector, the HNSW index with it.
+@Suite("SQLVectorStore conformance")
+struct VectorStoreConformanceTests {
+    /// Deterministic pseudo-random vectors (a linear congruential generator), so a failure repeats.
+    private static func vectors(count: Int, dimensions: Int, seed: UInt64) -> [[Float]] {
+        var state = seed
+        func next() -> Float {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(Int64(bitPattern: state >> 11) % 2_000_001 - 1_000_000) / 1_000_000
+        }
+        return (0..<count).map { _ in (0..<dimensions).map { _ in next() } }
+    }
+
+    private static func bruteForce(_ query: [Float], _ items: [(String, [Float])], limit: Int) -> [String] {
+        let norm = SQLVectorStore.norm(query)
+        return items.map { ($0.0, SQLVectorStore.cosine(query, queryNorm: norm, $0.1)) }
+            .sorted { $0.1 > $1.1 }.prefix(limit).map(\.0)
+    }
+
+    @Test(
+        "nearest returns the most similar items by cosine, best first, within one collection and model",
+        arguments: StorageBackendFixture.all)
+    func nearest(backend: StorageBackendFixture) async throws {
+        try await backend.withStore { store in
+            #expect(try await store.vectors.usesVectorIndex() == backend.hasVectorIndex)
+            let items = Self.vectors(count: 300, dimensions: 16, seed: 7).enumerated().map { ("item-\($0)", $1) }
+            try await store.vectors.upsert(
+                items.map { VectorRecord(collection: "docs", itemID: $0.0, model: "e5", vector: $0.1) })
+            // Decoys: the same vectors under another collection and another model, and another dimension.
+            try await store.vectors.upsert(
+                items.prefix(50).map { VectorRecord(collection: "other", itemID: $0.0, model: "e5", vector: $0.1) }
+                    + items.prefix(50).map {
+                        VectorRecord(collection: "docs", itemID: "x-" + $0.0, model: "other-model", vector: $0.1)
+                    }
+                    + [VectorRecord(collection: "docs", itemID: "short", model: "e5", vector: [1, 0, 0])])
+
+            var recall = 0.0
+            let queries = Self.vectors(count: 10, dimensions: 16, seed: 99)
+            for query in queries {
+                let found = try await store.vectors.nearest(to: query, collection: "docs", model: "e5", limit: 5)
+                let expected = Self.bruteForce(query, items, limit: 5)
+                #expect(found.count == 5)
+                #expect(found.allSatisfy { $0.itemID.hasPrefix("item-") })
+                #expect(zip(found, found.dropFirst()).allSatisfy { $0.score >= $1.score - 1e-6 })
+                if !backend.hasVectorIndex { #expect(found.map(\.itemID) == expected) }
+                recall += Double(Set(found.map(\.itemID)).intersection(expected).count) / 5
+            }
+            // HNSW is approximate; on 300 vectors it should miss next to nothing.
+            #expect(recall / Double(queries.count) >= 0.9)
+
+            // An item's own vector is its own best match, with similarity 1.
+            let own = try await store.vectors.nearest(to: items[42].1, collection: "docs", model: "e5", limit: 1)
+            #expect(own.first?.itemID == "item-42")
+            #expect(abs((own.first?.score ?? 0) - 1) < 1e-5)
+        }
+    }
+
+    @Test(
+        "upsert replaces an item's vector, delete removes by item or collection, count counts",
+        arguments: StorageBackendFixture.all)
+    func upsertAndDelete(backend: StorageBackendFixture) async throws {
+        try await backend.withStore { store in
+            try await store.vectors.upsert([
+                VectorRecord(collection: "c", itemID: "a", model: "m", vector: [1, 0]),
+                VectorRecord(collection: "c", itemID: "b", model: "m", vector: [0, 1]),
+                VectorRecord(collection: "d", itemID: "a", model: "m", vector: [1, 0]),
+            ])
+            try await store.vectors.upsert([VectorRecord(collection: "c", itemID: "a", model: "m", vector: [0, -1])])
+            #expect(try await store.vectors.count(collection: "c") == 2)
+            let best = try await store.vectors.nearest(to: [0, -1], collection: "c", model: "m", limit: 2)
+            #expect(best.map(\.itemID) == ["a", "b"])
+            #expect(abs(best[1].score + 1) < 1e-6)  // opposite direction
+
+            #expect(try await store.vectors.delete(collection: "c", itemIDs: ["b", "missing"]) == 1)
+            #expect(try await store.vectors.count(collection: "c") == 1)
+            #expect(try await store.vectors.delete(collection: "c") == 1)
+            #expect(try await store.vectors.count(collection: "c") == 0)
+            #expect(try await store.vectors.count(collection: "d") == 1)
+        }
+    }
+
+    @Test(
+        "empty and non-finite vectors are refused, and nothing of the batch is stored",
+        arguments: StorageBackendFixture.all)
+    func refusesBadVectors(backend: StorageBackendFixture) async throws {
+        try await backend.withStore { store in
+            for bad: [Float] in [[], [1, .nan], [.infinity, 0]] {
+                await #expect(throws: ChatbotError.self) {
+                    try await store.vectors.upsert([
+                        VectorRecord(collection: "c", itemID: "good", model: "m", vector: [1, 2]),
+                        VectorRecord(collection: "c", itemID: "bad", model: "m", vector: bad),
+                    ])
+                }
+            }
+            let remaining = try await store.vectors.count(collection: "c")
+            #expect(remaining == 0)
+            await #expect(throws: ChatbotError.self) {
+                _ = try await store.vectors.nearest(to: [], collection: "c", model: "m", limit: 3)
+            }
+        }
+    }
+
+    @Test(
+        "with pgvector, a partial HNSW index per dimension count exists and the planner can walk it",
+        arguments: StorageBackendFixture.all.filter(\.hasVectorIndex))
+    func hnswIndex(backend: StorageBackendFixture) async throws {
+        try await backend.withStore { store in
+            let items = Self.vectors(count: 50, dimensions: 8, seed: 3)
+            try await store.vectors.upsert(
+                items.enumerated().map { VectorRecord(collection: "c", itemID: "i\($0)", model: "m", vector: $1) })
+            let definitions = try await store.inspect(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'embeddings_hnsw_8'"
+            ).map { try $0.decode(column: "indexdef", as: String.self) }
+            #expect(definitions.count == 1)
+            #expect(definitions.first?.contains("USING hnsw") == true)
+            #expect(definitions.first?.contains("vector_cosine_ops") == true)
+            let vectorLiteral = "'{" + items[0].map { "\($0)" }.joined(separator: ",") + "}'"
+            let plan = try await store.vectors.access.transaction { database in
+                try await database.raw("SET LOCAL enable_seqscan = off").run()
+                return try await database.raw(
+                    """
+                    EXPLAIN (FORMAT TEXT) SELECT item_id FROM embeddings WHERE dimensions = 8 AND collection = 'c' \
+                    AND model = 'm' ORDER BY (vector::vector(8)) <=> \(unsafeRaw: vectorLiteral)::real[]::vector(8) LIMIT 5
+                    """
+                ).all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
+            }
+            #expect(plan.contains("embeddings_hnsw_8"), "\(plan)")
+        }
+    }
+}
