@@ -1,4 +1,4 @@
-public import ChatbotCore
+import ChatbotCore
 public import Foundation
 import SQLKit
 import Synchronization
