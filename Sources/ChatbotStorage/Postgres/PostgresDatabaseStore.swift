@@ -5,7 +5,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PostgresKit
-public import PostgresNIO
+import PostgresNIO
 public import SQLKit
 
 /// The production database: a pool of PostgreSQL connections (postgres-kit over postgres-nio).
