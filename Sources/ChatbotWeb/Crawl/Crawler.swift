@@ -159,9 +159,9 @@ public struct Crawler: Sendable {
             guard rules.isAllowed((path.isEmpty ? "/" : path) + query, userAgent: options.robotsToken) else {
                 return Visit(url: url, depth: depth, outcome: .skipped(reason: "disallowed by robots.txt"))
             }
-            if let seconds = rules.crawlDelay(userAgent: options.robotsToken) {
-                delay = max(delay, min(.milliseconds(Int64(seconds * 1000)), options.maxCrawlDelay))
-            }
+            delay = Self.effectiveDelay(
+                configured: delay, crawlDelay: rules.crawlDelay(userAgent: options.robotsToken),
+                cap: options.maxCrawlDelay)
         }
         do {
             try await throttle.acquire(host, limit: options.perHostConcurrency, delay: delay)
@@ -211,6 +211,13 @@ public struct Crawler: Sendable {
             }
         }
         return Array(pages.prefix(options.maxSitemapURLs))
+    }
+
+    /// The larger of the configured delay and robots.txt's `Crawl-delay` (seconds), the latter
+    /// capped at `cap`.
+    static func effectiveDelay(configured: Duration, crawlDelay: Double?, cap: Duration) -> Duration {
+        guard let crawlDelay else { return configured }
+        return max(configured, min(.milliseconds(Int64(crawlDelay * 1000)), cap))
     }
 
     /// `scheme://host[:port]` of a normalised URL.
