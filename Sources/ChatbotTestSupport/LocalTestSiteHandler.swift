@@ -33,7 +33,8 @@ final class LocalTestSiteHandler: ChannelInboundHandler, RemovableChannelHandler
             case .whole(let bytes):
                 responseHeaders.replaceOrAdd(name: "Content-Length", value: String(bytes.count))
                 let responseHead = HTTPResponseHead(
-                    version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: responseHeaders)
+                    version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: responseHeaders
+                )
                 context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
                 if !bytes.isEmpty {
                     context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: bytes)))), promise: nil)
@@ -43,7 +44,8 @@ final class LocalTestSiteHandler: ChannelInboundHandler, RemovableChannelHandler
             case .drip(let chunk, let interval):
                 responseHeaders.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
                 let responseHead = HTTPResponseHead(
-                    version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: responseHeaders)
+                    version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: responseHeaders
+                )
                 context.writeAndFlush(wrapOutboundOut(.head(responseHead)), promise: nil)
                 drip(chunk, every: interval, context: context)
             }

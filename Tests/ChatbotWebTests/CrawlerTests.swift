@@ -31,7 +31,8 @@ struct CrawlerTests {
         var options = CrawlOptions(
             seeds: seeds.compactMap(URL.init(string:)),
             delay: .zero,
-            fetchPolicy: FetchPolicy(allowPrivateNetworks: true, connectTimeout: .seconds(5), totalTimeout: .seconds(10)))
+            fetchPolicy: FetchPolicy(
+                allowPrivateNetworks: true, connectTimeout: .seconds(5), totalTimeout: .seconds(10)))
         configure(&options)
         return options
     }
@@ -146,7 +147,8 @@ struct CrawlerTests {
                         <sitemap><loc>\(base)/sitemap2.xml.gz</loc></sitemap></sitemapindex>
                         """.utf8), headers: [("Content-Type", "application/xml")]))
             site.route("/sitemap1.xml", .bytes(Array("<urlset><url><loc>\(base)/one</loc></url></urlset>".utf8)))
-            let gz = try Fixtures.gzip(Array("<urlset><url><loc>\(base)/two</loc></url><url><loc>\(base)/one</loc></url></urlset>".utf8))
+            let gz = try Fixtures.gzip(
+                Array("<urlset><url><loc>\(base)/two</loc></url><url><loc>\(base)/one</loc></url></urlset>".utf8))
             site.route("/sitemap2.xml.gz", .bytes(gz, headers: [("Content-Type", "application/gzip")]))
             site.route("/one", .html("1"))
             site.route("/two", .html("2"))
@@ -211,6 +213,8 @@ struct CrawlerTests {
         #expect(Crawler.effectiveDelay(configured: .milliseconds(500), crawlDelay: 2, cap: .seconds(30)) == .seconds(2))
         #expect(Crawler.effectiveDelay(configured: .seconds(1), crawlDelay: 0.5, cap: .seconds(30)) == .seconds(1))
         #expect(Crawler.effectiveDelay(configured: .zero, crawlDelay: 3600, cap: .seconds(30)) == .seconds(30))
-        #expect(Crawler.effectiveDelay(configured: .milliseconds(100), crawlDelay: nil, cap: .seconds(30)) == .milliseconds(100))
+        #expect(
+            Crawler.effectiveDelay(configured: .milliseconds(100), crawlDelay: nil, cap: .seconds(30))
+                == .milliseconds(100))
     }
 }

@@ -35,7 +35,9 @@ enum Fixtures {
     static func gzip(_ bytes: [UInt8]) throws -> [UInt8] { try shell("gzip -c -n", input: bytes) }
     static func brotli(_ bytes: [UInt8]) throws -> [UInt8] { try shell("brotli -c", input: bytes) }
     static func zlibDeflate(_ bytes: [UInt8]) throws -> [UInt8] {
-        try shell("python3 -c 'import sys,zlib;sys.stdout.buffer.write(zlib.compress(sys.stdin.buffer.read()))'", input: bytes)
+        try shell(
+            "python3 -c 'import sys,zlib;sys.stdout.buffer.write(zlib.compress(sys.stdin.buffer.read()))'", input: bytes
+        )
     }
     static func rawDeflate(_ bytes: [UInt8]) throws -> [UInt8] {
         try shell(
@@ -59,10 +61,13 @@ enum Fixtures {
         let pattern = try! NSRegularExpression(pattern: #"<(a|link)\b([^>]*)>"#, options: [.caseInsensitive])
         let href = try! NSRegularExpression(pattern: #"href\s*=\s*"([^"]*)""#, options: [.caseInsensitive])
         for match in pattern.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
-            guard let tagRange = Range(match.range(at: 1), in: html), let attributesRange = Range(match.range(at: 2), in: html)
+            guard let tagRange = Range(match.range(at: 1), in: html),
+                let attributesRange = Range(match.range(at: 2), in: html)
             else { continue }
             let attributes = String(html[attributesRange])
-            guard let hrefMatch = href.firstMatch(in: attributes, range: NSRange(attributes.startIndex..., in: attributes)),
+            guard
+                let hrefMatch = href.firstMatch(
+                    in: attributes, range: NSRange(attributes.startIndex..., in: attributes)),
                 let valueRange = Range(hrefMatch.range(at: 1), in: attributes),
                 let url = URL(string: String(attributes[valueRange]), relativeTo: page.finalURL)?.absoluteURL
             else { continue }

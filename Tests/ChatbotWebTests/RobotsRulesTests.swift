@@ -71,10 +71,13 @@ struct RobotsRulesTests {
         arguments: [
             ("/fish", "/fish", true), ("/fish", "/fish.html", true), ("/fish", "/fishheads/yummy.html", true),
             ("/fish", "/Fish.asp", false), ("/fish", "/catfish", false), ("/fish*", "/fish.php?id=1", true),
-            ("/fish/", "/fish", false), ("/fish/", "/fish/salmon.htm", true), ("/*.php", "/folder/filename.php?x", true),
-            ("/*.php", "/windows.PHP", false), ("/*.php$", "/filename.php", true), ("/*.php$", "/filename.php?x", false),
+            ("/fish/", "/fish", false), ("/fish/", "/fish/salmon.htm", true),
+            ("/*.php", "/folder/filename.php?x", true),
+            ("/*.php", "/windows.PHP", false), ("/*.php$", "/filename.php", true),
+            ("/*.php$", "/filename.php?x", false),
             ("/*.php$", "/filename.php5", false), ("/fish*.php", "/fishheads/catfish.php?p", true),
-            ("/fish*.php", "/Fish.PHP", false), ("*", "/anything", true), ("/", "/", true), ("/a*b*c$", "/axxbyyc", true),
+            ("/fish*.php", "/Fish.PHP", false), ("*", "/anything", true), ("/", "/", true),
+            ("/a*b*c$", "/axxbyyc", true),
             ("/a*b*c$", "/axxbyycd", false), ("/$", "/", true), ("/$", "/x", false),
         ] as [(String, String, Bool)])
     func wildcards(_ pattern: String, _ path: String, _ expected: Bool) {

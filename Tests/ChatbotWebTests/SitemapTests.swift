@@ -33,7 +33,10 @@ struct SitemapTests {
             """
         let sitemap = try Sitemap(parsing: try Fixtures.gzip(Array(xml.utf8)), source: "index.xml.gz")
         #expect(sitemap.kind == .index)
-        #expect(sitemap.locations.map(\.absoluteString) == ["https://example.com/one.xml", "https://example.com/two.xml.gz"])
+        #expect(
+            sitemap.locations.map(\.absoluteString) == [
+                "https://example.com/one.xml", "https://example.com/two.xml.gz",
+            ])
     }
 
     @Test("not a sitemap, and a gzip bomb, are clear errors")

@@ -8,7 +8,8 @@ import Testing
 @Suite("WebFetcher against a local test site")
 struct WebFetcherTests {
     /// The test site is on loopback, so these fetches allow private networks unless a test says otherwise.
-    static let loopback = FetchPolicy(allowPrivateNetworks: true, connectTimeout: .seconds(5), totalTimeout: .seconds(10))
+    static let loopback = FetchPolicy(
+        allowPrivateNetworks: true, connectTimeout: .seconds(5), totalTimeout: .seconds(10))
 
     /// Runs `body` with a running site and a fetcher, shutting both down afterwards.
     static func withSite(
@@ -46,7 +47,10 @@ struct WebFetcherTests {
     @Test("a redirect chain of five hops is followed and recorded")
     func redirectChain() async throws {
         try await Self.withSite { site, base, fetcher in
-            for hop in 1...5 { site.route("/r\(hop)", .redirect(to: hop == 5 ? "/end" : "/r\(hop + 1)", status: hop % 2 == 0 ? 301 : 307)) }
+            for hop in 1...5 {
+                site.route(
+                    "/r\(hop)", .redirect(to: hop == 5 ? "/end" : "/r\(hop + 1)", status: hop % 2 == 0 ? 301 : 307))
+            }
             site.route("/end", .html("done"))
             let page = try await fetcher.fetch(URL(string: "\(base)/r1")!, policy: Self.loopback)
             #expect(page.finalURL.absoluteString == "\(base)/end")
@@ -84,13 +88,17 @@ struct WebFetcherTests {
 
     @Test(
         "a redirect to a private or metadata address is refused before connecting",
-        arguments: ["http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/", "http://0x7f.1:1/", "http://[::ffff:127.0.0.1]/"])
+        arguments: [
+            "http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/", "http://0x7f.1:1/",
+            "http://[::ffff:127.0.0.1]/",
+        ])
     func redirectToPrivate(_ target: String) async throws {
         try await Self.withSite { site, base, fetcher in
             site.route("/go", .redirect(to: target))
             let hostPort = String(base.dropFirst("http://".count))
             // Only the test site itself is allowed: everything else private is refused.
-            let policy = FetchPolicy(allowedHostPorts: [hostPort], connectTimeout: .seconds(2), totalTimeout: .seconds(5))
+            let policy = FetchPolicy(
+                allowedHostPorts: [hostPort], connectTimeout: .seconds(2), totalTimeout: .seconds(5))
             let error = await #expect(throws: ChatbotError.self) {
                 try await fetcher.fetch(URL(string: "\(base)/go")!, policy: policy)
             }
@@ -117,7 +125,8 @@ struct WebFetcherTests {
         let original = Array(text.utf8)
         try await Self.withSite { site, base, fetcher in
             site.route("/gzip", .bytes(try Fixtures.gzip(original), headers: [("Content-Encoding", "gzip")]))
-            site.route("/deflate", .bytes(try Fixtures.zlibDeflate(original), headers: [("Content-Encoding", "deflate")]))
+            site.route(
+                "/deflate", .bytes(try Fixtures.zlibDeflate(original), headers: [("Content-Encoding", "deflate")]))
             site.route("/raw", .bytes(try Fixtures.rawDeflate(original), headers: [("Content-Encoding", "deflate")]))
             site.route("/br", .bytes(try Fixtures.brotli(original), headers: [("Content-Encoding", "br")]))
             for path in ["/gzip", "/deflate", "/raw", "/br"] {
@@ -147,7 +156,9 @@ struct WebFetcherTests {
         let compressed = try Fixtures.gzip(Array(String(repeating: "x", count: 10_000).utf8))
         try await Self.withSite { site, base, fetcher in
             site.route("/garbage", .bytes(Array("not gzip at all".utf8), headers: [("Content-Encoding", "gzip")]))
-            site.route("/truncated", .bytes(Array(compressed.prefix(compressed.count / 2)), headers: [("Content-Encoding", "gzip")]))
+            site.route(
+                "/truncated",
+                .bytes(Array(compressed.prefix(compressed.count / 2)), headers: [("Content-Encoding", "gzip")]))
             site.route("/unknown", .bytes([1, 2, 3], headers: [("Content-Encoding", "zstd-ish")]))
             for path in ["/garbage", "/truncated", "/unknown"] {
                 let error = await #expect(throws: ChatbotError.self) {
@@ -164,7 +175,9 @@ struct WebFetcherTests {
             site.route("/big", .bytes([UInt8](repeating: 65, count: 300_000)))
             var policy = Self.loopback
             policy.maxBodyBytes = 100_000
-            await #expect(throws: ChatbotError.self) { try await fetcher.fetch(URL(string: "\(base)/big")!, policy: policy) }
+            await #expect(throws: ChatbotError.self) {
+                try await fetcher.fetch(URL(string: "\(base)/big")!, policy: policy)
+            }
         }
     }
 
@@ -199,7 +212,8 @@ struct WebFetcherTests {
     func charsets() async throws {
         let latin = try Fixtures.iconv("<p>café</p>", to: "ISO-8859-1")
         let windows = try Fixtures.iconv("<meta charset=\"windows-1252\"><p>“quoted” – €</p>", to: "WINDOWS-1252")
-        let japanese = try Fixtures.iconv("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\"><p>日本語</p>", to: "SHIFT_JIS")
+        let japanese = try Fixtures.iconv(
+            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\"><p>日本語</p>", to: "SHIFT_JIS")
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("<p>bom ✓</p>".utf8)
         try await Self.withSite { site, base, fetcher in
             site.route("/latin", .bytes(latin, headers: [("Content-Type", "text/html; charset=ISO-8859-1")]))

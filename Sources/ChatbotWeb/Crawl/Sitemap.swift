@@ -33,9 +33,13 @@ public struct Sitemap: Sendable, Hashable {
         }
         // ASCII-only lowercasing keeps byte offsets identical to the original.
         let lower = bytes.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
-        if Self.find(Array("<sitemapindex".utf8), in: lower) != nil || Self.find(Array(":sitemapindex".utf8), in: lower) != nil {
+        if Self.find(Array("<sitemapindex".utf8), in: lower) != nil
+            || Self.find(Array(":sitemapindex".utf8), in: lower) != nil
+        {
             kind = .index
-        } else if Self.find(Array("<urlset".utf8), in: lower) != nil || Self.find(Array(":urlset".utf8), in: lower) != nil {
+        } else if Self.find(Array("<urlset".utf8), in: lower) != nil
+            || Self.find(Array(":urlset".utf8), in: lower) != nil
+        {
             kind = .urlSet
         } else {
             throw ChatbotErrorFactory.invalidSitemap(source)

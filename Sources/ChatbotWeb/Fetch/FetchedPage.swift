@@ -34,7 +34,9 @@ public struct FetchedPage: Sendable {
 
     /// The `Content-Type` media type without parameters, lowercased (`text/html`).
     public var mediaType: String? {
-        headers["content-type"].map { $0.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() } ?? "" }
+        headers["content-type"].map {
+            $0.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() } ?? ""
+        }
     }
 
     /// The body as text in ``charset`` (UTF-8 when none is declared or the label is unknown);

@@ -77,7 +77,8 @@ public actor WebFetcher {
     /// failure (unavailable).
     public func fetch(_ url: URL, policy: FetchPolicy = FetchPolicy()) async throws -> FetchedPage {
         guard !isShutDown else { throw ChatbotError(.runtime, "the web fetcher was shut down") }
-        let seconds = Double(policy.totalTimeout.components.seconds)
+        let seconds =
+            Double(policy.totalTimeout.components.seconds)
             + Double(policy.totalTimeout.components.attoseconds) / 1e18
         return try await withThrowingTaskGroup(of: FetchedPage?.self) { group in
             group.addTask { try await self.followRedirects(url, policy: policy) }
@@ -212,7 +213,8 @@ public actor WebFetcher {
         let text = url.absoluteString
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: .nanoseconds(Int64(policy.totalTimeout / .nanoseconds(1))), logger: logger)
+            response = try await client.execute(
+                request, timeout: .nanoseconds(Int64(policy.totalTimeout / .nanoseconds(1))), logger: logger)
         } catch {
             throw Self.translate(error, url: text, policy: policy)
         }
@@ -241,7 +243,9 @@ public actor WebFetcher {
         do {
             for try await chunk in response.body {
                 rawCount += chunk.readableBytes
-                guard rawCount <= policy.maxBodyBytes else { throw WebErrors.tooLarge(url: text, limit: policy.maxBodyBytes) }
+                guard rawCount <= policy.maxBodyBytes else {
+                    throw WebErrors.tooLarge(url: text, limit: policy.maxBodyBytes)
+                }
                 if let decoder {
                     do {
                         try decoder.feed(chunk.readableBytesView)

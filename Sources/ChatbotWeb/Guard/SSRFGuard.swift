@@ -62,7 +62,9 @@ public struct SSRFGuard: Sendable {
             throw WebErrors.refused(url: text, reason: error.reason)
         }
         if case .name(let name) = host,
-            name.contains(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_")) })
+            name.contains(where: {
+                !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_"))
+            })
         {
             throw WebErrors.refused(url: text, reason: "invalid host name \(name)")
         }
