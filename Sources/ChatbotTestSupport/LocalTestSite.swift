@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A real HTTP/1.1 web site on 127.0.0.1 for fetcher and crawler tests: each path answers with a
@@ -111,13 +112,26 @@ public final class LocalTestSite: Sendable {
         requests.filter { $0.uri == path }
     }
 
-    /// Binds to 127.0.0.1 on a free port and returns the base URL `http://127.0.0.1:PORT`.
-    public func start() async throws -> String {
+    /// Binds to 127.0.0.1 on a free port and returns the base URL `http://127.0.0.1:PORT`, or
+    /// `https://127.0.0.1:PORT` when a certificate chain and key (PEM files) are given.
+    public func start(certificateFile: String? = nil, privateKeyFile: String? = nil) async throws -> String {
+        let tlsContext: NIOSSLContext?
+        if let certificateFile, let privateKeyFile {
+            let configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: privateKeyFile, format: .pem)))
+            tlsContext = try NIOSSLContext(configuration: configuration)
+        } else {
+            tlsContext = nil
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(LocalTestSiteHandler(site: self))
                 }
@@ -133,7 +147,8 @@ public final class LocalTestSite: Sendable {
             $0.group = group
             $0.channel = channel
         }
-        return "http://127.0.0.1:\(channel.localAddress?.port ?? 0)"
+        let scheme = tlsContext == nil ? "http" : "https"
+        return "\(scheme)://127.0.0.1:\(channel.localAddress?.port ?? 0)"
     }
 
     /// Closes the listening socket and every connection, dripping ones included.
@@ -152,10 +167,12 @@ public final class LocalTestSite: Sendable {
     /// Starts a site, runs `body` with it and its base URL, and shuts it down afterwards, also
     /// when `body` throws.
     public static func withRunning<Result>(
+        certificateFile: String? = nil,
+        privateKeyFile: String? = nil,
         _ body: (LocalTestSite, String) async throws -> Result
     ) async throws -> Result {
         let site = LocalTestSite()
-        let baseURL = try await site.start()
+        let baseURL = try await site.start(certificateFile: certificateFile, privateKeyFile: privateKeyFile)
         let result: Result
         do {
             result = try await body(site, baseURL)

@@ -5,6 +5,7 @@ public import Logging
 public import NIOCore
 import NIOHTTP1
 public import NIOPosix
+import NIOSSL
 
 /// Fetches web pages safely: every hop of a redirect chain is checked by the ``SSRFGuard`` and the
 /// connection is pinned to the address the guard checked (DNS rebinding cannot redirect it),
@@ -37,6 +38,7 @@ public actor WebFetcher {
     private let resolver: any HostResolver
     private let validatorCache: (any ValidatorCache)?
     private let logger: Logger
+    private let certificateAuthorityFiles: [String]
     private var clients: [ClientKey: HTTPClient] = [:]
     private var clientUse: [ClientKey] = []
     private var isShutDown = false
@@ -48,13 +50,17 @@ public actor WebFetcher {
     ///   - resolver: DNS; the system resolver unless a test injects a fault.
     ///   - validatorCache: Where ETag / Last-Modified validators are kept; nil turns conditional
     ///     requests off.
+    ///   - certificateAuthorityFiles: PEM files of certificate authorities trusted in addition to
+    ///     the system's (an intranet CA, a test CA).
     ///   - logger: Receives one debug line per hop.
     public init(
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         resolver: any HostResolver = SystemHostResolver(),
         validatorCache: (any ValidatorCache)? = nil,
+        certificateAuthorityFiles: [String] = [],
         logger: Logger = Logger(label: "chatbot.web.fetch")
     ) {
+        self.certificateAuthorityFiles = certificateAuthorityFiles
         self.eventLoopGroup = eventLoopGroup
         self.resolver = resolver
         self.validatorCache = validatorCache
@@ -166,6 +172,11 @@ public actor WebFetcher {
         configuration.timeout = HTTPClient.Configuration.Timeout(
             connect: .nanoseconds(Int64(policy.connectTimeout / .nanoseconds(1))),
             read: .nanoseconds(Int64(policy.totalTimeout / .nanoseconds(1))))
+        if !certificateAuthorityFiles.isEmpty {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.additionalTrustRoots = certificateAuthorityFiles.map { .file($0) }
+            configuration.tlsConfiguration = tls
+        }
         if !target.hostIsAddress {
             // Pin: connect to the checked address; Host, SNI and certificate checks use the name.
             configuration.dnsOverride = [target.host: target.address.connectionHost]
