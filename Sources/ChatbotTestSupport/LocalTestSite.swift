@@ -31,6 +31,15 @@ public final class LocalTestSite: Sendable {
         var etag: String?
         /// Answer 304 when the request's `If-Modified-Since` equals this.
         var lastModified: String?
+        /// Wait this long before answering.
+        var delay: Duration?
+
+        /// The same response, sent after `delay` (to keep requests in flight together).
+        public func delayed(by delay: Duration) -> Response {
+            var response = self
+            response.delay = delay
+            return response
+        }
 
         /// Any status, headers and body bytes.
         public static func bytes(_ body: [UInt8], status: Int = 200, headers: [(String, String)] = []) -> Response {
@@ -88,6 +97,8 @@ public final class LocalTestSite: Sendable {
     private struct State {
         var routes: [String: Response] = [:]
         var requests: [Request] = []
+        var inFlight = 0
+        var maxInFlight = 0
         var group: MultiThreadedEventLoopGroup?
         var channel: (any Channel)?
     }
@@ -105,6 +116,11 @@ public final class LocalTestSite: Sendable {
     /// The requests received so far, oldest first.
     public var requests: [Request] {
         state.withLock { $0.requests }
+    }
+
+    /// The most requests the site has been answering at the same time.
+    public var maxConcurrentRequests: Int {
+        state.withLock { $0.maxInFlight }
     }
 
     /// The requests for `path`.
@@ -194,7 +210,14 @@ public final class LocalTestSite: Sendable {
                 response = .bytes([], status: 304, headers: [("Last-Modified", lastModified)])
             }
             state.requests.append(Request(uri: uri, headers: headers, status: response.status))
+            state.inFlight += 1
+            state.maxInFlight = max(state.maxInFlight, state.inFlight)
             return response
         }
+    }
+
+    /// Called when a response has been sent in full.
+    func responseFinished() {
+        state.withLock { $0.inFlight -= 1 }
     }
 }

@@ -28,27 +28,37 @@ final class LocalTestSiteHandler: ChannelInboundHandler, RemovableChannelHandler
                 headers[key] = headers[key].map { "\($0), \(value)" } ?? value
             }
             let response = site.respond(uri: head.uri, headers: headers)
-            var responseHeaders = HTTPHeaders(response.headers)
-            switch response.body {
-            case .whole(let bytes):
-                responseHeaders.replaceOrAdd(name: "Content-Length", value: String(bytes.count))
-                let responseHead = HTTPResponseHead(
-                    version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: responseHeaders
-                )
-                context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
-                if !bytes.isEmpty {
-                    context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: bytes)))), promise: nil)
+            let keepAlive = head.isKeepAlive
+            if let delay = response.delay {
+                context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) {
+                    guard context.channel.isActive else { return }
+                    self.send(response, keepAlive: keepAlive, context: context)
                 }
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-                if !head.isKeepAlive { context.close(promise: nil) }
-            case .drip(let chunk, let interval):
-                responseHeaders.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
-                let responseHead = HTTPResponseHead(
-                    version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: responseHeaders
-                )
-                context.writeAndFlush(wrapOutboundOut(.head(responseHead)), promise: nil)
-                drip(chunk, every: interval, context: context)
+            } else {
+                send(response, keepAlive: keepAlive, context: context)
             }
+        }
+    }
+
+    private func send(_ response: LocalTestSite.Response, keepAlive: Bool, context: ChannelHandlerContext) {
+        var responseHeaders = HTTPHeaders(response.headers)
+        let status = HTTPResponseStatus(statusCode: response.status)
+        switch response.body {
+        case .whole(let bytes):
+            responseHeaders.replaceOrAdd(name: "Content-Length", value: String(bytes.count))
+            let responseHead = HTTPResponseHead(version: .http1_1, status: status, headers: responseHeaders)
+            context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+            if !bytes.isEmpty {
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: bytes)))), promise: nil)
+            }
+            site.responseFinished()
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            if !keepAlive { context.close(promise: nil) }
+        case .drip(let chunk, let interval):
+            responseHeaders.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
+            let responseHead = HTTPResponseHead(version: .http1_1, status: status, headers: responseHeaders)
+            context.writeAndFlush(wrapOutboundOut(.head(responseHead)), promise: nil)
+            drip(chunk, every: interval, context: context)
         }
     }
 

@@ -218,3 +218,47 @@ struct CrawlerTests {
                 == .milliseconds(100))
     }
 }
+
+@Suite("Crawler politeness")
+struct CrawlerPolitenessTests {
+    @Test("per-host concurrency holds however many fetches run overall", arguments: [1, 2])
+    func perHostConcurrency(_ limit: Int) async throws {
+        try await LocalTestSite.withRunning { site, base in
+            site.route("/robots.txt", .status(404))
+            let links = (1...6).map { "<a href=\"/p\($0)\">\($0)</a>" }.joined()
+            site.route("/", .html(links))
+            for index in 1...6 { site.route("/p\(index)", Response.html("p").delayed(by: .milliseconds(100))) }
+            let (events, _) = try await CrawlerTests.crawl(
+                CrawlerTests.options(["\(base)/"]) {
+                    $0.concurrency = 6
+                    $0.perHostConcurrency = limit
+                })
+            #expect(events.pagePaths.count == 7)
+            #expect(site.maxConcurrentRequests == limit)
+        }
+    }
+
+    @Test("robots.txt is fetched once per host while cached, again after the TTL")
+    func robotsTTL() async throws {
+        try await LocalTestSite.withRunning { site, base in
+            site.route("/robots.txt", .text("User-agent: *\nDisallow: /no\n"))
+            let fetcher = WebFetcher()
+            let policy = FetchPolicy(allowPrivateNetworks: true)
+            let cached = RobotsCache(fetcher: fetcher, policy: policy)
+            #expect(await cached.isAllowed(URL(string: "\(base)/yes")!))
+            #expect(await !cached.isAllowed(URL(string: "\(base)/no")!))
+            #expect(site.requests(for: "/robots.txt").count == 1)
+            let expiring = RobotsCache(fetcher: fetcher, policy: policy, ttl: .zero)
+            _ = await expiring.isAllowed(URL(string: "\(base)/a")!)
+            _ = await expiring.isAllowed(URL(string: "\(base)/b")!)
+            #expect(site.requests(for: "/robots.txt").count == 3)
+            // Refused by the guard (private networks not allowed): everything is disallowed.
+            let guarded = RobotsCache(fetcher: fetcher)
+            #expect(await !guarded.isAllowed(URL(string: "\(base)/yes")!))
+            #expect(site.requests(for: "/robots.txt").count == 3)
+            await fetcher.shutdown()
+        }
+    }
+}
+
+private typealias Response = LocalTestSite.Response
