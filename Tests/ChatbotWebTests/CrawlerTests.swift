@@ -162,7 +162,7 @@ struct CrawlerTests {
         }
     }
 
-    @Test("robots.txt 5xx disallows everything, 4xx allows everything")
+    @Test("robots.txt 5xx and 429 disallow everything, other 4xx allow everything")
     func robotsStatus() async throws {
         try await LocalTestSite.withRunning { site, base in
             site.route("/robots.txt", .status(503))
@@ -173,6 +173,9 @@ struct CrawlerTests {
             site.route("/robots.txt", .status(404))
             let (allowed, _) = try await Self.crawl(Self.options(["\(base)/"]))
             #expect(allowed.pagePaths == ["/"])
+            site.route("/robots.txt", .status(429))
+            let (throttled, _) = try await Self.crawl(Self.options(["\(base)/"]))
+            #expect(throttled.pagePaths.isEmpty)
         }
     }
 

@@ -3,8 +3,8 @@ public import Foundation
 /// Fetches robots.txt once per origin (scheme, host, port) and keeps the rules for a while.
 ///
 /// Status handling follows RFC 9309 §2.3.1: 2xx is parsed; 4xx means no restrictions; 5xx, a
-/// network failure or a refused URL means everything is disallowed. Bodies are read up to
-/// 512 KiB.
+/// 429, a network failure, a refused URL, more than 5 redirects or a body over 512 KiB means
+/// everything is disallowed (the conservative reading).
 public actor RobotsCache {
     private struct Entry {
         var rules: RobotsRules
@@ -68,6 +68,8 @@ public actor RobotsCache {
             let page = try await fetcher.fetch(url, policy: policy)
             switch page.status {
             case 200..<300: return RobotsRules(parsing: String(decoding: page.body, as: UTF8.self))
+            // 429 asks the crawler to slow down: treated like 5xx, as the big crawlers do.
+            case 429: return .disallowAll
             case 400..<500: return .allowAll
             default: return .disallowAll
             }
