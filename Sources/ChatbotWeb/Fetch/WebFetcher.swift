@@ -100,7 +100,8 @@ public actor WebFetcher {
         }
     }
 
-    private func followRedirects(_ url: URL, policy: FetchPolicy) async throws -> FetchedPage {
+    /// Runs off the actor (decoding is CPU work); only the client table is actor-isolated.
+    private nonisolated func followRedirects(_ url: URL, policy: FetchPolicy) async throws -> FetchedPage {
         let guardian = SSRFGuard(
             allowPrivateNetworks: policy.allowPrivateNetworks,
             allowedHostPorts: policy.allowedHostPorts,
@@ -186,6 +187,14 @@ public actor WebFetcher {
         return client
     }
 
+    /// The client for `target`, after shutting down clients beyond the limit.
+    private func checkedOutClient(for target: SSRFGuard.Target, policy: FetchPolicy) async throws -> HTTPClient {
+        guard !isShutDown else { throw ChatbotError(.runtime, "the web fetcher was shut down") }
+        let client = client(for: target, policy: policy)
+        await evictClients()
+        return client
+    }
+
     /// Shuts down the least recently used clients beyond the limit.
     private func evictClients() async {
         while clientUse.count > Self.maxClients {
@@ -207,11 +216,10 @@ public actor WebFetcher {
         return "\(scheme)://\(host)\(port)\(path.isEmpty ? "/" : path)\(query)"
     }
 
-    private func perform(
+    private nonisolated func perform(
         _ url: URL, target: SSRFGuard.Target, validators: CachedValidators?, policy: FetchPolicy
     ) async throws -> Response {
-        let client = client(for: target, policy: policy)
-        await evictClients()
+        let client = try await checkedOutClient(for: target, policy: policy)
         var request = HTTPClientRequest(url: Self.requestURL(url, target: target))
         request.method = .GET
         request.headers.add(name: "User-Agent", value: policy.userAgent)
