@@ -254,6 +254,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `chatbot-web-bench URL --depth N`: one crawl, timed; used by Scripts/bench/crawl.
+        .executableTarget(
+            name: "ChatbotWebBench",
+            dependencies: ["ChatbotWeb"],
+            path: "Sources/chatbot-web-bench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ChatbotWebTests",
             dependencies: [
