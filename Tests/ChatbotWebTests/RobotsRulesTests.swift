@@ -152,3 +152,29 @@ struct RobotsRulesTests {
         #expect(RobotsRules(parsing: "").isAllowed("/x"))
     }
 }
+
+@Suite("hostile robots.txt and sitemap input")
+struct HostileInputTests {
+    @Test("binary junk, a pattern of ten thousand wildcards and a megabyte line are handled")
+    func hostileRobots() {
+        let junk = String(decoding: (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }, as: UTF8.self)
+        let wildcards = "User-agent: *\nDisallow: /" + String(repeating: "*a", count: 10_000) + "$\n"
+        let longLine = "User-agent: *\nDisallow: /" + String(repeating: "x", count: 1_000_000) + "\n"
+        #expect(RobotsRules(parsing: junk).isAllowed("/anything"))
+        let wild = RobotsRules(parsing: wildcards)
+        #expect(!wild.isAllowed("/" + String(repeating: "a", count: 10_000)))
+        #expect(wild.isAllowed("/" + String(repeating: "a", count: 9_999) + "b"))
+        #expect(RobotsRules(parsing: longLine).isAllowed("/x"))
+    }
+
+    @Test("truncated and malformed sitemaps do not crash")
+    func hostileSitemaps() throws {
+        for text in [
+            "loc><urlset>", "<urlset><loc>https://a.example/", "<urlset><url><loc></loc></url>", "<urlset>&#xFFFFFFFF;",
+            "<urlset><loc>&#x110000;</loc>", "<urlset><loc>&amp</loc>", "<sitemapindex><loc><![CDATA[</loc>",
+        ] {
+            let sitemap = try Sitemap(parsing: Array(text.utf8), source: "hostile")
+            #expect(sitemap.locations.count <= 1)
+        }
+    }
+}
