@@ -293,3 +293,24 @@ struct WebFetcherTests {
         }
     }
 }
+
+@Suite("FileValidatorCache")
+struct FileValidatorCacheTests {
+    @Test("stores per URL, survives reopening, and treats a corrupt file as a miss")
+    func roundTrip() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = URL(string: "https://example.com/a")!
+        let validators = try #require(CachedValidators(etag: "\"x\"", lastModified: nil))
+        await FileValidatorCache(directory: directory).store(validators, for: url)
+        #expect(await FileValidatorCache(directory: directory).validators(for: url) == validators)
+        #expect(
+            await FileValidatorCache(directory: directory).validators(for: URL(string: "https://example.com/b")!) == nil
+        )
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            try Data("{not json".utf8).write(to: directory.appending(path: file))
+        }
+        #expect(await FileValidatorCache(directory: directory).validators(for: url) == nil)
+        #expect(CachedValidators(etag: nil, lastModified: nil) == nil)
+    }
+}

@@ -47,6 +47,7 @@ public actor RobotsCache {
         if let running = inFlight[key] { return await running.value }
         let fetcher = self.fetcher
         let policy = self.policy
+        // One load per origin shared by every concurrent caller; awaited below, never left running.
         let task = Task { await Self.load(robotsURL, fetcher: fetcher, policy: policy) }
         inFlight[key] = task
         let rules = await task.value
