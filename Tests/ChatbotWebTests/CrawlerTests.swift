@@ -99,10 +99,12 @@ struct CrawlerTests {
     func patterns() async throws {
         try await LocalTestSite.withRunning { site, base in
             Self.buildSite(site)
-            let (excluded, _) = try await Self.crawl(Self.options(["\(base)/"]) { $0.exclude = ["/a($|/)"] })
+            let (excluded, _) = try await Self.crawl(Self.options(["\(base)/"]) { $0.exclude = ["re:/a($|/)"] })
             #expect(Set(excluded.pagePaths) == ["/", "/b"])
-            let (included, _) = try await Self.crawl(Self.options(["\(base)/"]) { $0.include = ["/b$"] })
+            let (included, _) = try await Self.crawl(Self.options(["\(base)/"]) { $0.include = ["re:/b$"] })
             #expect(Set(included.pagePaths) == ["/", "/b"])
+            let (globbed, _) = try await Self.crawl(Self.options(["\(base)/"]) { $0.exclude = ["/a", "*/deep"] })
+            #expect(Set(globbed.pagePaths) == ["/", "/b"])
             let (prefixed, _) = try await Self.crawl(
                 Self.options(["\(base)/a/deep"]) {
                     $0.scope = .samePathPrefix
@@ -112,10 +114,24 @@ struct CrawlerTests {
         }
     }
 
+    @Test(
+        "glob and regex patterns",
+        arguments: [
+            ("*.pdf", "https://a.example/x/y.pdf", true), ("*.pdf", "https://a.example/x/y.pdf?z", false),
+            ("/docs/*", "https://a.example/docs/intro", true), ("/docs/*", "https://a.example/blog/docs/x", false),
+            ("*/docs/*", "https://a.example/blog/docs/x", true), ("https://a.example/*", "https://a.example/q", true),
+            ("https://a.example/*", "https://b.example/q", false), ("/a.b", "https://a.example/aXb", false),
+            ("/p?x=1", "https://a.example/p?x=1", true), ("re:/20[0-9]{2}/", "https://a.example/2024/x", true),
+        ] as [(String, String, Bool)])
+    func patternSyntax(_ pattern: String, _ url: String, _ expected: Bool) throws {
+        let expression = try CrawlOptions.compile(pattern, flag: "--include")
+        #expect(Crawler.matches(expression, url) == expected)
+    }
+
     @Test("an invalid pattern is a usage error naming it")
     func invalidPattern() async throws {
         let error = await #expect(throws: ChatbotError.self) {
-            try await Self.crawl(Self.options(["http://127.0.0.1:9/"]) { $0.include = ["(unclosed"] })
+            try await Self.crawl(Self.options(["http://127.0.0.1:9/"]) { $0.include = ["re:(unclosed"] })
         }
         #expect(error?.kind == .usage)
         #expect(error?.message.contains("(unclosed") == true)

@@ -16,8 +16,8 @@ public struct CrawlScope: Sendable, Hashable {
     /// Links on a seed's host under the seed's directory (`https://a/docs/x` → `https://a/docs/…`).
     public static let samePathPrefix = CrawlScope(storage: .samePathPrefix)
 
-    /// Links whose full URL matches one of `patterns` (regular expressions); throws a usage error
-    /// naming a pattern that does not compile.
+    /// Links matching one of `patterns` (see ``CrawlOptions/include`` for the syntax); throws a
+    /// usage error naming a pattern that does not compile.
     public static func patterns(_ patterns: [String]) throws -> CrawlScope {
         for pattern in patterns { _ = try CrawlOptions.compile(pattern, flag: "--scope") }
         return CrawlScope(storage: .patterns(patterns))
@@ -50,9 +50,14 @@ public struct CrawlOptions: Sendable {
     public var maxPages: Int
     /// Which links may be followed (`--scope`).
     public var scope: CrawlScope
-    /// Follow only links matching one of these regular expressions, when any are given (`--include`).
+    /// Follow only links matching one of these patterns, when any are given (`--include`).
+    ///
+    /// A pattern is a glob where `*` matches any characters (including `/`) and everything else is
+    /// literal; it must match the whole URL or the whole path and query (`*.pdf`, `/docs/*`,
+    /// `https://example.com/blog/*`). A pattern starting with `re:` is a regular expression
+    /// searched anywhere in the URL (`re:/20[0-9]{2}/`).
     public var include: [String]
-    /// Never follow links matching one of these regular expressions (`--exclude`).
+    /// Never follow links matching one of these patterns (`--exclude`; syntax as ``include``).
     public var exclude: [String]
     /// Obey robots.txt (always on for URLs from other people; the CLI may offer to turn it off).
     public var respectRobots: Bool
@@ -121,11 +126,28 @@ public struct CrawlOptions: Sendable {
 
     static func compile(_ pattern: String, flag: String) throws -> NSRegularExpression {
         do {
-            return try NSRegularExpression(pattern: pattern)
+            return try NSRegularExpression(pattern: regexSource(pattern))
         } catch {
             throw ChatbotError(
-                .usage, "\(flag) \(pattern) is not a valid regular expression",
-                hint: "patterns are regular expressions matched against the whole URL, e.g. '/docs/.*\\.html$'")
+                .usage, "\(flag) \(pattern) is not a valid pattern",
+                hint: "use a glob such as '*/docs/*' or '*.pdf', or re:REGEX for a regular expression")
         }
+    }
+
+    /// The regular expression for a pattern: `re:` patterns as written, globs anchored with `*`
+    /// as `.*` and an optional `scheme://host` before a path glob.
+    static func regexSource(_ pattern: String) -> String {
+        if pattern.hasPrefix("re:") { return String(pattern.dropFirst(3)) }
+        var source = "^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*)?"
+        var literal = ""
+        for character in pattern {
+            if character == "*" {
+                source += NSRegularExpression.escapedPattern(for: literal) + ".*"
+                literal = ""
+            } else {
+                literal.append(character)
+            }
+        }
+        return source + NSRegularExpression.escapedPattern(for: literal) + "$"
     }
 }
