@@ -281,3 +281,31 @@ struct CrawlerPolitenessTests {
 }
 
 private typealias Response = LocalTestSite.Response
+
+@Suite("HostThrottle", .timeLimit(.minutes(1)))
+struct HostThrottleTests {
+    @Test("a full host queues the next request until a slot is released; other hosts are not held up")
+    func handoff() async throws {
+        let throttle = HostThrottle()
+        try await throttle.acquire("a", limit: 1, delay: .zero)
+        try await throttle.acquire("b", limit: 1, delay: .zero)
+        let waiting = Task { try await throttle.acquire("a", limit: 1, delay: .zero) }
+        throttle.release("a")
+        try await waiting.value
+        throttle.release("a")
+        throttle.release("b")
+        try await throttle.acquire("a", limit: 1, delay: .zero)
+    }
+
+    @Test("a cancelled waiter leaves the queue and does not take the slot")
+    func cancellation() async throws {
+        let throttle = HostThrottle()
+        try await throttle.acquire("a", limit: 1, delay: .zero)
+        let waiting = Task { try await throttle.acquire("a", limit: 1, delay: .zero) }
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        throttle.release("a")
+        // The slot is free again: this acquire must not wait for the cancelled waiter.
+        try await throttle.acquire("a", limit: 1, delay: .zero)
+    }
+}

@@ -171,9 +171,9 @@ public struct Crawler: Sendable {
         let page: FetchedPage
         do {
             page = try await fetcher.fetch(url, policy: options.fetchPolicy)
-            await throttle.release(host)
+            throttle.release(host)
         } catch {
-            await throttle.release(host)
+            throttle.release(host)
             let failure =
                 error as? ChatbotError ?? ChatbotError(.runtime, "cannot fetch \(url): \(error)")
             return Visit(url: url, depth: depth, outcome: .failed(failure))
