@@ -178,6 +178,20 @@ struct CrawlerTests {
         }
     }
 
+    @Test("Sitemap lines of robots.txt seed the crawl when asked")
+    func robotsSitemaps() async throws {
+        try await LocalTestSite.withRunning { site, base in
+            site.route("/robots.txt", .text("User-agent: *\nAllow: /\nSitemap: \(base)/map.xml\n"))
+            site.route("/map.xml", .bytes(Array("<urlset><url><loc>\(base)/listed</loc></url></urlset>".utf8)))
+            site.route("/", .html("home"))
+            site.route("/listed", .html("listed"))
+            let (plain, _) = try await Self.crawl(Self.options(["\(base)/"]))
+            #expect(plain.pagePaths == ["/"])
+            let (seeded, _) = try await Self.crawl(Self.options(["\(base)/"]) { $0.sitemapsFromRobots = true })
+            #expect(Set(seeded.pagePaths) == ["/", "/listed"])
+        }
+    }
+
     @Test("robots.txt 5xx and 429 disallow everything, other 4xx allow everything")
     func robotsStatus() async throws {
         try await LocalTestSite.withRunning { site, base in

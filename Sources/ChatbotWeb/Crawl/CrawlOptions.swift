@@ -44,6 +44,8 @@ public struct CrawlOptions: Sendable {
     public var seeds: [URL]
     /// sitemap.xml / sitemap index URLs (gzipped too) whose pages become depth-0 seeds.
     public var sitemaps: [URL]
+    /// Also seed from the `Sitemap:` lines of each seed host's robots.txt (`--sitemap auto`).
+    public var sitemapsFromRobots: Bool
     /// How many links deep to follow from a seed (`--depth`; 0 fetches the seeds only).
     public var maxDepth: Int
     /// The most pages to fetch successfully (`--max-pages`).
@@ -81,6 +83,7 @@ public struct CrawlOptions: Sendable {
     public init(
         seeds: [URL],
         sitemaps: [URL] = [],
+        sitemapsFromRobots: Bool = false,
         maxDepth: Int = 2,
         maxPages: Int = 100,
         scope: CrawlScope = .sameHost,
@@ -97,6 +100,7 @@ public struct CrawlOptions: Sendable {
     ) {
         self.seeds = seeds
         self.sitemaps = sitemaps
+        self.sitemapsFromRobots = sitemapsFromRobots
         self.maxDepth = maxDepth
         self.maxPages = maxPages
         self.scope = scope

@@ -68,7 +68,17 @@ public struct Crawler: Sendable {
         var seen: Set<String> = []
         var queue: [(url: URL, depth: Int)] = []
         var seeds = options.seeds.compactMap(URLNormalizer.normalize)
-        for sitemap in options.sitemaps {
+        var sitemaps = options.sitemaps
+        if options.sitemapsFromRobots {
+            let robotsCache = robots ?? RobotsCache(fetcher: fetcher, policy: options.fetchPolicy)
+            var origins: Set<String> = []
+            for seed in seeds where origins.insert(Self.origin(seed) ?? "").inserted {
+                sitemaps += await robotsCache.rules(for: seed).sitemaps.compactMap {
+                    URL(string: $0, relativeTo: seed)?.absoluteURL
+                }
+            }
+        }
+        for sitemap in sitemaps {
             do {
                 seeds += try await sitemapURLs(sitemap)
             } catch let error as ChatbotError {
