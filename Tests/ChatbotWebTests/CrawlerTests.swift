@@ -323,3 +323,21 @@ struct HostThrottleTests {
         try await throttle.acquire("a", limit: 1, delay: .zero)
     }
 }
+
+@Suite("robots.txt size limit")
+struct RobotsSizeTests {
+    @Test("only the first 512 KiB of a huge robots.txt are parsed, not a disallow-all")
+    func hugeRobots() async throws {
+        try await LocalTestSite.withRunning { site, base in
+            let padding = String(
+                repeating: "# padding padding padding padding padding padding padding\n", count: 12_000)
+            site.route("/robots.txt", .text("User-agent: *\nDisallow: /early\n" + padding + "Disallow: /late\n"))
+            let fetcher = WebFetcher()
+            let cache = RobotsCache(fetcher: fetcher, policy: FetchPolicy(allowPrivateNetworks: true))
+            #expect(await !cache.isAllowed(URL(string: "\(base)/early")!))
+            #expect(await cache.isAllowed(URL(string: "\(base)/late")!))
+            #expect(await cache.isAllowed(URL(string: "\(base)/other")!))
+            await fetcher.shutdown()
+        }
+    }
+}

@@ -181,6 +181,22 @@ struct WebFetcherTests {
         }
     }
 
+    @Test("with truncation allowed, plain and compressed bodies are cut at the cap")
+    func truncation() async throws {
+        let bomb = try Fixtures.gzipBomb(megabytes: 16)
+        try await Self.withSite { site, base, fetcher in
+            site.route("/big", .bytes([UInt8](repeating: 65, count: 300_000)))
+            site.route("/bomb", .bytes(bomb, headers: [("Content-Encoding", "gzip")]))
+            var policy = Self.loopback
+            policy.maxBodyBytes = 100_000
+            policy.truncateOversizedBodies = true
+            let big = try await fetcher.fetch(URL(string: "\(base)/big")!, policy: policy)
+            #expect(big.truncated && big.body == [UInt8](repeating: 65, count: 100_000))
+            let bombPage = try await fetcher.fetch(URL(string: "\(base)/bomb")!, policy: policy)
+            #expect(bombPage.truncated && bombPage.body == [UInt8](repeating: 0, count: 100_000))
+        }
+    }
+
     @Test("a page that never finishes fails with a timeout error")
     func neverFinishes() async throws {
         try await Self.withSite { site, base, fetcher in

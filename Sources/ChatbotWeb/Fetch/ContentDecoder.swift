@@ -52,7 +52,11 @@ final class ContentDecoder {
             }
             if status == CHATBOT_WEBDECODE_ERROR { throw .corrupt }
             offset += consumed
-            if output.count + produced > limit { throw .limitExceeded }
+            if output.count + produced > limit {
+                // Keep what fits, so a caller that accepts truncation has the first `limit` bytes.
+                output.append(contentsOf: chunk[0..<(limit - output.count)])
+                throw .limitExceeded
+            }
             output.append(contentsOf: chunk[0..<produced])
             if status == CHATBOT_WEBDECODE_END { finished = true }
             // Stop when the input is used up and the decoder had room to spare (no more pending output).

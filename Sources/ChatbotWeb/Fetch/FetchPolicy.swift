@@ -20,6 +20,9 @@ public struct FetchPolicy: Sendable {
     /// Send `If-None-Match` / `If-Modified-Since` from the fetcher's validator cache, and store the
     /// validators of each 200 response.
     public var conditional: Bool
+    /// Keep the first ``maxBodyBytes`` of a larger body (``FetchedPage/truncated``) instead of
+    /// failing. Off by default; robots.txt is read this way (RFC 9309 §2.5: at least 500 KiB).
+    public var truncateOversizedBodies = false
 
     /// Creates a policy; every parameter has the safe default.
     public init(

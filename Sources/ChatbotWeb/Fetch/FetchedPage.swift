@@ -31,6 +31,9 @@ public struct FetchedPage: Sendable {
     /// True when the server answered 304 Not Modified to a conditional request: the copy the
     /// caller already has is current.
     public var notModified: Bool
+    /// True when the body was cut at ``FetchPolicy/maxBodyBytes`` because the policy allows
+    /// truncation (robots.txt does; pages do not by default).
+    public var truncated: Bool = false
 
     /// The `Content-Type` media type without parameters, lowercased (`text/html`).
     public var mediaType: String? {

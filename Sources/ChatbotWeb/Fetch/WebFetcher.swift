@@ -29,6 +29,7 @@ public actor WebFetcher {
         var status: Int
         var headers: [String: String]
         var body: [UInt8]
+        var truncated = false
     }
 
     private static let maxClients = 64
@@ -150,7 +151,8 @@ public actor WebFetcher {
                 charset: detected?.charset,
                 charsetSource: detected?.source,
                 redirects: redirects,
-                notModified: response.status == 304
+                notModified: response.status == 304,
+                truncated: response.truncated
             )
         }
     }
@@ -259,22 +261,33 @@ public actor WebFetcher {
         }
         var raw: [UInt8] = []
         var rawCount = 0
+        var truncated = false
+        let limit = policy.maxBodyBytes
         do {
-            for try await chunk in response.body {
+            reading: for try await chunk in response.body {
                 rawCount += chunk.readableBytes
-                guard rawCount <= policy.maxBodyBytes else {
-                    throw WebErrors.tooLarge(url: text, limit: policy.maxBodyBytes)
-                }
                 if let decoder {
                     do {
                         try decoder.feed(chunk.readableBytesView)
                     } catch .limitExceeded {
-                        throw WebErrors.tooLarge(url: text, limit: policy.maxBodyBytes)
+                        guard policy.truncateOversizedBodies else { throw WebErrors.tooLarge(url: text, limit: limit) }
+                        truncated = true
+                        break reading
                     } catch .corrupt {
                         throw WebErrors.corrupt(url: text, reason: "invalid \(coding) data")
                     }
+                    if rawCount > limit {
+                        guard policy.truncateOversizedBodies else { throw WebErrors.tooLarge(url: text, limit: limit) }
+                        truncated = true
+                        break reading
+                    }
                 } else {
-                    raw.append(contentsOf: chunk.readableBytesView)
+                    raw.append(contentsOf: chunk.readableBytesView.prefix(limit - raw.count))
+                    if rawCount > limit {
+                        guard policy.truncateOversizedBodies else { throw WebErrors.tooLarge(url: text, limit: limit) }
+                        truncated = true
+                        break reading
+                    }
                 }
             }
         } catch let error as ChatbotError {
@@ -283,10 +296,12 @@ public actor WebFetcher {
             throw Self.translate(error, url: text, policy: policy)
         }
         if let decoder {
-            guard decoder.finished else { throw WebErrors.corrupt(url: text, reason: "truncated \(coding) data") }
+            guard decoder.finished || truncated else {
+                throw WebErrors.corrupt(url: text, reason: "truncated \(coding) data")
+            }
             raw = decoder.output
         }
-        return Response(status: status, headers: headers, body: raw)
+        return Response(status: status, headers: headers, body: raw, truncated: truncated)
     }
 
     private static func translate(_ error: any Error, url: String, policy: FetchPolicy) -> any Error {

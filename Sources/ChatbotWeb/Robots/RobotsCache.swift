@@ -3,8 +3,8 @@ public import Foundation
 /// Fetches robots.txt once per origin (scheme, host, port) and keeps the rules for a while.
 ///
 /// Status handling follows RFC 9309 §2.3.1: 2xx is parsed; 4xx means no restrictions; 5xx, a
-/// 429, a network failure, a refused URL, more than 5 redirects or a body over 512 KiB means
-/// everything is disallowed (the conservative reading).
+/// 429, a network failure, a refused URL or more than 5 redirects means everything is
+/// disallowed (the conservative reading). Only the first 512 KiB of a larger file are parsed.
 public actor RobotsCache {
     private struct Entry {
         var rules: RobotsRules
@@ -23,7 +23,8 @@ public actor RobotsCache {
     public init(fetcher: WebFetcher, policy: FetchPolicy = FetchPolicy(), ttl: Duration = .seconds(24 * 3600)) {
         self.fetcher = fetcher
         var policy = policy
-        policy.maxBodyBytes = min(policy.maxBodyBytes, 512 * 1024)
+        policy.maxBodyBytes = 512 * 1024
+        policy.truncateOversizedBodies = true
         policy.conditional = false
         self.policy = policy
         self.ttl = ttl
@@ -68,7 +69,13 @@ public actor RobotsCache {
         do {
             let page = try await fetcher.fetch(url, policy: policy)
             switch page.status {
-            case 200..<300: return RobotsRules(parsing: String(decoding: page.body, as: UTF8.self))
+            case 200..<300:
+                var body = page.body[...]
+                // A cut file ends mid-line: drop the partial line rather than read half a rule.
+                if page.truncated, let lastNewline = body.lastIndex(of: UInt8(ascii: "\n")) {
+                    body = body[...lastNewline]
+                }
+                return RobotsRules(parsing: String(decoding: body, as: UTF8.self))
             // 429 asks the crawler to slow down: treated like 5xx, as the big crawlers do.
             case 429: return .disallowAll
             case 400..<500: return .allowAll
