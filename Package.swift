@@ -167,6 +167,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // gzip/deflate (zlib) and br (libbrotli) decoders behind plain C functions; used by ChatbotWeb only.
+        .target(
+            name: "CWebDecode",
+            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("brotlidec")]
+        ),
+        // Fetching and crawling: SSRF guard with pinned connections, manual redirects, decoding with
+        // a size cap, conditional requests, robots.txt (RFC 9309), sitemaps, the polite crawler.
+        .target(
+            name: "ChatbotWeb",
+            dependencies: [
+                "ChatbotCore", "CWebDecode",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // In-process HTTP servers for tests: an OpenAI-compatible fake for faults a real peer cannot
         // produce on demand (429 + Retry-After, 500, slow first byte, reset mid-stream, bad SSE).
         .target(
@@ -176,6 +197,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -234,6 +256,22 @@ let package = Package(
             dependencies: [
                 "ChatbotChat", "ChatbotCore", "ChatbotStorage", "ChatbotProviders", "ChatbotTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `chatbot-web-bench URL --depth N`: one crawl, timed; used by Scripts/bench/crawl.
+        .executableTarget(
+            name: "ChatbotWebBench",
+            dependencies: ["ChatbotWeb"],
+            path: "Sources/chatbot-web-bench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotWebTests",
+            dependencies: [
+                "ChatbotWeb", "ChatbotCore", "ChatbotTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -5,7 +5,7 @@ import Foundation
 /// The root `chatbot` command.
 public struct ChatbotCommand: AsyncParsableCommand {
     /// The version printed by `--version`.
-    public static let version = "0.1.0"
+    public static let version = ChatbotVersion.current
 
     /// The command tree.
     public static let configuration = CommandConfiguration(
