@@ -41,22 +41,27 @@ enum BackupValue: Sendable, Hashable {
             line.append(UInt8(ascii: "\""))
             return
         }
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                line.append(contentsOf: Array("\\u00".utf8))
-                line.append(hex[Int(byte >> 4)])
-                line.append(hex[Int(byte & 0x0F)])
-            default: line.append(byte)
-            }
-        }
+        for byte in bytes { appendEscaped(byte, to: &line) }
         line.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends one byte of a JSON string's content: `"` and `\` escaped, bytes below 0x20 as
+    /// `\n`, `\r`, `\t` or `\u00XX`, anything else as it is.
+    @inline(__always)
+    static func appendEscaped(_ byte: UInt8, to line: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+        case UInt8(ascii: "\\"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+        case UInt8(ascii: "\n"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+        case UInt8(ascii: "\r"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+        case UInt8(ascii: "\t"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+        case 0..<0x20:
+            let hex = Array("0123456789abcdef".utf8)
+            line.append(contentsOf: Array("\\u00".utf8))
+            line.append(hex[Int(byte >> 4)])
+            line.append(hex[Int(byte & 0x0F)])
+        default: line.append(byte)
+        }
     }
 
     /// Appends `value` in decimal, as `String(value)` would, without allocating a string.

@@ -103,7 +103,7 @@ struct CopyTextTranscoder {
             if byte == UInt8(ascii: "\\") && index < field.count {
                 (decoded, index) = unescape(field, at: index)
             }
-            appendEscaped(decoded, to: &line)
+            BackupValue.appendEscaped(decoded, to: &line)
             runStart = index
         }
         line.append(contentsOf: UnsafeBufferPointer(rebasing: field[runStart..<field.count]))
@@ -142,23 +142,6 @@ struct CopyTextTranscoder {
             return (value, index)
         default:
             return (escape, index)  // `\\` and any other escaped character stand for themselves
-        }
-    }
-
-    /// Appends one decoded byte with JSON's escaping, as ``BackupValue/appendQuoted(_:to:)`` does.
-    private static func appendEscaped(_ byte: UInt8, to line: inout [UInt8]) {
-        switch byte {
-        case UInt8(ascii: "\""): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-        case UInt8(ascii: "\\"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-        case 0x0A: line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-        case 0x0D: line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-        case 0x09: line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-        case 0..<0x20:
-            let hex = Array("0123456789abcdef".utf8)
-            line.append(contentsOf: Array("\\u00".utf8))
-            line.append(hex[Int(byte >> 4)])
-            line.append(hex[Int(byte & 0x0F)])
-        default: line.append(byte)
         }
     }
 

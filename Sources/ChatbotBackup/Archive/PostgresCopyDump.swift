@@ -48,7 +48,7 @@ enum PostgresCopyDump {
         return try connection.copyOut("COPY \"\(table.name)\" (\(columnList)) TO STDOUT") { row in
             try transcoder.append(row: row, to: &buffer)
             rows += 1
-            if buffer.count >= 256 << 10 { try flush(&buffer, rows) }
+            if buffer.count >= TableFileOutput.flushThreshold { try flush(&buffer, rows) }
         }
     }
 

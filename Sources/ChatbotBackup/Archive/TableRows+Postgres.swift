@@ -46,7 +46,7 @@ extension TableRows {
             }
             buffer.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
             count += 1
-            if buffer.count >= 256 << 10 { try flush(&buffer, count) }
+            if buffer.count >= TableFileOutput.flushThreshold { try flush(&buffer, count) }
         }
         return count
     }

@@ -165,20 +165,10 @@ public struct BackupCreator: Sendable {
         progress: (@Sendable (BackupProgress) -> Void)?,
         produce: (inout [UInt8], (inout [UInt8], Int) throws -> Void) throws -> Int
     ) throws -> BackupManifest.TableEntry {
-        let path = "tables/\(table.name).ndjson.zst"
-        let writer = try ArchiveFileWriter(directory: staging, path: path, level: level, cipher: cipher)
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(300 << 10)
-        let rows = try produce(&buffer) { buffer, written in
-            try writer.write(buffer)
-            buffer.removeAll(keepingCapacity: true)
-            progress?(BackupProgress(item: table.name, done: written, total: nil))
-        }
-        try writer.write(buffer)
-        let stored = try writer.finish()
-        progress?(BackupProgress(item: table.name, done: rows, total: rows))
-        return BackupManifest.TableEntry(
-            name: table.name, rows: rows, file: path, sha256: stored.sha256, bytes: stored.bytes)
+        let output = try TableFileOutput(table, in: staging, level: level, cipher: cipher, progress: progress)
+        var buffer = TableFileOutput.makeBuffer()
+        let rows = try produce(&buffer) { try output.write(&$0, rows: $1) }
+        return try output.finish(buffer, rows: rows)
     }
 
     private static func dump(
@@ -189,36 +179,22 @@ public struct BackupCreator: Sendable {
         cipher: BackupCipher?,
         progress: (@Sendable (BackupProgress) -> Void)?
     ) async throws -> BackupManifest.TableEntry {
-        let path = "tables/\(table.name).ndjson.zst"
-        let writer = try ArchiveFileWriter(directory: staging, path: path, level: level, cipher: cipher)
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(300 << 10)
+        let output = try TableFileOutput(table, in: staging, level: level, cipher: cipher, progress: progress)
+        var buffer = TableFileOutput.makeBuffer()
         let rows: Int
         if let connection = source.postgres {
             rows = try await TableRows.dumpPostgresNDJSON(
                 table, from: connection, logger: source.sql.logger, utf8: source.textIsUTF8, into: &buffer
-            ) { buffer, written in
-                try writer.write(buffer)
-                buffer.removeAll(keepingCapacity: true)
-                progress?(BackupProgress(item: table.name, done: written, total: nil))
-            }
+            ) { try output.write(&$0, rows: $1) }
         } else {
             var written = 0
             rows = try await TableRows.dump(table, from: source.sql) { values in
                 TableRows.appendLine(values, table: table, to: &buffer)
                 written += 1
-                if buffer.count >= 256 << 10 {
-                    try writer.write(buffer)
-                    buffer.removeAll(keepingCapacity: true)
-                    progress?(BackupProgress(item: table.name, done: written, total: nil))
-                }
+                if buffer.count >= TableFileOutput.flushThreshold { try output.write(&buffer, rows: written) }
             }
         }
-        try writer.write(buffer)
-        let stored = try writer.finish()
-        progress?(BackupProgress(item: table.name, done: rows, total: rows))
-        return BackupManifest.TableEntry(
-            name: table.name, rows: rows, file: path, sha256: stored.sha256, bytes: stored.bytes)
+        return try output.finish(buffer, rows: rows)
     }
 
     private static func writeSynchronized(_ data: Data, to url: URL) throws {
