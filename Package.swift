@@ -155,6 +155,7 @@ let package = Package(
             dependencies: [
                 "ChatbotBackup", "ChatbotCore", "ChatbotS3",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -2,34 +2,40 @@ public import ChatbotBackup
 import ChatbotCore
 public import ChatbotS3
 public import Foundation
+public import Logging
 import NIOCore
 
 /// Backups under an S3 prefix: `<prefix>/chatbot-backup-<time>/…`, the same layout as a directory.
 ///
 /// A backup is staged in a local temporary directory and uploaded on publish, data files first,
 /// `manifest.sig` next and `manifest.json` last: a listing only shows backups whose manifest
-/// exists, so an interrupted upload never looks complete (prune deletes its leftovers). S3 has no
-/// lock, so ``lock()`` takes a local `flock` in `lockDirectory`: it keeps two runs on one host
-/// apart, not runs on different hosts.
+/// exists, so an interrupted upload never looks complete (prune deletes its leftovers). The lock is
+/// ``S3BackupLock``: an object created with a conditional PUT, so runs on different hosts exclude
+/// each other too, plus a local `flock` in `lockDirectory`.
 public struct S3BackupDestination: BackupDestination {
     /// The client, configured with the bucket and prefix.
     public let client: S3Client
     /// Where the local lock file lives.
     public let lockDirectory: URL
     /// How old (by the time in its name) an upload without a manifest must be before
-    /// ``removeAbandonedStaging()`` deletes it: the lock is per host, so a younger one may still be
-    /// uploading from another host.
+    /// ``removeAbandonedStaging()`` deletes it.
     public let abandonedAfter: TimeInterval
+    /// How old a lock object must be before another run takes it over.
+    public let staleLockAfter: TimeInterval
+    private let logger: Logger
     private let clock: @Sendable () -> Date
 
     /// Creates a destination; `lockDirectory` is created when missing.
     public init(
         client: S3Client, lockDirectory: URL, abandonedAfter: TimeInterval = 24 * 3600,
+        staleLockAfter: TimeInterval = 12 * 3600, logger: Logger = Logger(label: "chatbot.backup.s3"),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
         self.lockDirectory = lockDirectory
         self.abandonedAfter = abandonedAfter
+        self.staleLockAfter = staleLockAfter
+        self.logger = logger
         self.clock = clock
     }
 
@@ -39,11 +45,10 @@ public struct S3BackupDestination: BackupDestination {
         return "s3://\(client.configuration.bucket)" + (prefix.isEmpty ? "" : "/\(prefix)")
     }
 
-    /// Takes the local lock of this host.
-    public func lock() async throws -> BackupDirectoryLock {
-        try FileManager.default.createDirectory(
-            at: lockDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        return try BackupDirectoryLock(directory: lockDirectory)
+    /// Takes the prefix's lock (``S3BackupLock``), shared by every host.
+    public func lock() async throws -> any BackupLock {
+        try await S3BackupLock.acquire(
+            client: client, lockDirectory: lockDirectory, staleAfter: staleLockAfter, now: clock(), logger: logger)
     }
 
     /// A local temporary directory.

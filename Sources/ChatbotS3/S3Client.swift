@@ -95,6 +95,16 @@ public struct S3Client: Sendable {
         return Self.unquote(response.headers.first(name: "etag") ?? "")
     }
 
+    /// Stores `body` under `key` only if no object has that key (`If-None-Match: *`, honoured by
+    /// AWS S3, MinIO, R2 and moto); returns `false`, storing nothing, when one exists.
+    public func putObjectIfAbsent(_ key: String, body: ByteBuffer, contentType: String? = nil) async throws -> Bool {
+        var headers: [(name: String, value: String)] = [("if-none-match", "*")]
+        if let contentType { headers.append(("content-type", contentType)) }
+        // 409: AWS's answer to a conditional write racing another one on the same key.
+        let response = try await send("PUT", key: key, headers: headers, body: body, allowing: [409, 412])
+        return response.status < 300
+    }
+
     /// The bytes of `key` (only `range`, inclusive, when given), or `nil` when there is no such object.
     public func getObject(_ key: String, range: ClosedRange<Int>? = nil) async throws -> ByteBuffer? {
         var headers: [(name: String, value: String)] = []

@@ -76,4 +76,56 @@ struct S3BackupDestinationTests {
             try await target.close()
         }
     }
+
+    @Test(
+        "the lock excludes runs on other hosts (separate local lock directories), is released, and a stale one is taken over"
+    )
+    func sharedLock() async throws {
+        try await withTemporaryDirectory { root in
+            let client = try await Self.makeClient()
+            let hostA = S3BackupDestination(client: client, lockDirectory: root.appendingPathComponent("host-a"))
+            let hostB = S3BackupDestination(client: client, lockDirectory: root.appendingPathComponent("host-b"))
+            let held = try await hostA.lock()
+            // Another host: its local flock is free, the lock object is not.
+            await #expect(throws: ChatbotError.self) { _ = try await hostB.lock() }
+            do {
+                _ = try await hostB.lock()
+            } catch let error as ChatbotError {
+                #expect(error.kind == .temporary)
+                #expect(error.message.contains("pid \(ProcessInfo.processInfo.processIdentifier)"))
+            }
+            // A backup on host B fails the same way and leaves nothing behind.
+            let source = try await StoreFixture.open(in: root.appendingPathComponent("source"))
+            await #expect(throws: ChatbotError.self) {
+                _ = try await BackupCreator(database: source.store, objects: source.objects).create(
+                    in: hostB, options: BackupCreateOptions(chatbotVersion: "test"))
+            }
+            #expect(try await client.listAllObjects().map(\.key) == [S3BackupLock.objectName])
+
+            await held.release()
+            #expect(try await client.headObject(S3BackupLock.objectName) == nil)
+            let second = try await hostB.lock()
+            await second.release()
+
+            // A lock left by a dead run 13 hours ago is taken over (the default is 12 hours).
+            let old = #"{"token":"dead","host":"gone","pid":1,"createdAt":"2000-01-01T00:00:00Z"}"#
+            _ = try await client.putObject(S3BackupLock.objectName, body: ByteBuffer(string: old))
+            let takenOver = try await hostA.lock()
+            #expect(
+                try await client.getObject(S3BackupLock.objectName).map { String(buffer: $0) }?.contains("dead")
+                    == false)
+            await takenOver.release()
+
+            // Releasing a lock someone else has since taken over leaves theirs alone.
+            let mine = try await hostA.lock()
+            _ = try await client.deleteObject(S3BackupLock.objectName)
+            let theirs = #"{"token":"theirs","host":"other","pid":2,"createdAt":"2999-01-01T00:00:00Z"}"#
+            _ = try await client.putObject(S3BackupLock.objectName, body: ByteBuffer(string: theirs))
+            await mine.release()
+            #expect(
+                try await client.getObject(S3BackupLock.objectName).map { String(buffer: $0) }?.contains("theirs")
+                    == true)
+            try await source.close()
+        }
+    }
 }

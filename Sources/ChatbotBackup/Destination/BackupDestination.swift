@@ -8,8 +8,10 @@ public import Foundation
 public protocol BackupDestination: Sendable {
     /// Where this is, for messages and reports.
     var location: String { get }
-    /// Takes the destination's exclusive lock (exit 75 when held elsewhere).
-    func lock() async throws -> BackupDirectoryLock
+    /// Takes the destination's exclusive lock (exit 75 when held elsewhere). Give it back with
+    /// ``BackupLock/release()``; a process that dies without doing so loses a local lock at once,
+    /// and a shared one (S3) once it is stale.
+    func lock() async throws -> any BackupLock
     /// A fresh, empty staging directory for the backup `name`.
     func makeStagingDirectory(name: String) async throws -> URL
     /// Makes the staged backup visible as `name` and returns its final location.
@@ -22,4 +24,10 @@ public protocol BackupDestination: Sendable {
     func remove(name: String) async throws
     /// Deletes staging directories left by killed runs (call with the lock held).
     func removeAbandonedStaging() async throws -> [String]
+}
+
+/// A held ``BackupDestination`` lock.
+public protocol BackupLock: Sendable {
+    /// Gives the lock back (idempotent; failures are logged by the implementation, not thrown).
+    func release() async
 }

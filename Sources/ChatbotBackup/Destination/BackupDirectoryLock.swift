@@ -1,5 +1,6 @@
 import ChatbotCore
 public import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -10,9 +11,8 @@ public import Foundation
 /// An exclusive `flock` on `<directory>/.chatbot-backup.lock`, held while a backup is written or
 /// pruned, so two cron runs never write or delete in the same directory at once. The kernel
 /// drops the lock when the process dies, so a killed run never leaves it stuck.
-public final class BackupDirectoryLock: Sendable {
-    // Written once in init, then only passed to flock/close: safe to share.
-    private let descriptor: Int32
+public final class BackupDirectoryLock: BackupLock {
+    private let descriptor: Mutex<Int32>
 
     /// The lock file's name inside a backup directory.
     public static let fileName = ".chatbot-backup.lock"
@@ -35,8 +35,18 @@ public final class BackupDirectoryLock: Sendable {
                 .temporary, "another chatbot backup is running in \(directory.path)",
                 hint: "wait for it to finish, then retry")
         }
-        self.descriptor = descriptor
+        self.descriptor = Mutex(descriptor)
     }
 
-    deinit { close(descriptor) }
+    /// Drops the lock now (the descriptor is closed; the kernel releases the `flock`).
+    public func release() async { closeDescriptor() }
+
+    deinit { closeDescriptor() }
+
+    private func closeDescriptor() {
+        descriptor.withLock { descriptor in
+            if descriptor >= 0 { close(descriptor) }
+            descriptor = -1
+        }
+    }
 }

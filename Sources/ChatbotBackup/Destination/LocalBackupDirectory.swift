@@ -20,7 +20,7 @@ public struct LocalBackupDirectory: BackupDestination {
     static let stagingPrefix = ".partial-"
 
     /// Creates the directory if needed and takes its lock.
-    public func lock() async throws -> BackupDirectoryLock {
+    public func lock() async throws -> any BackupLock {
         try createDirectory()
         return try BackupDirectoryLock(directory: url)
     }

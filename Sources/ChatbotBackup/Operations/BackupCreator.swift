@@ -44,7 +44,23 @@ public struct BackupCreator: Sendable {
     ) async throws -> BackupReport {
         let started = ContinuousClock.now
         let lock = try await destination.lock()
-        defer { withExtendedLifetime(lock) {} }
+        do {
+            let report = try await createLocked(
+                in: destination, options: options, progress: progress, started: started)
+            await lock.release()
+            return report
+        } catch {
+            await lock.release()
+            throw error
+        }
+    }
+
+    private func createLocked(
+        in destination: some BackupDestination,
+        options: BackupCreateOptions,
+        progress: (@Sendable (BackupProgress) -> Void)?,
+        started: ContinuousClock.Instant
+    ) async throws -> BackupReport {
         let startDate = clock()
         var name = BackupTime.name(startDate)
         if try await destination.list().contains(where: { $0.name == name }) {

@@ -62,13 +62,20 @@ extension BackupCommand {
             let context = try await CommandContext.make(global)
             let destination = try BackupCommand.destination(directory, logger: context.logger)
             let lock = try await destination.lock()
-            defer { withExtendedLifetime(lock) {} }
             let policy = BackupRetention(keepLast: keepLast, keepDaily: keepDaily, keepWeekly: keepWeekly)
-            let (keep, delete) = policy.apply(to: try await destination.list(), now: Date())
+            let keep: [BackupSummary]
+            let delete: [BackupSummary]
             var abandoned: [String] = []
-            if !dryRun {
-                for backup in delete { try await destination.remove(name: backup.name) }
-                abandoned = try await destination.removeAbandonedStaging()
+            do {
+                (keep, delete) = policy.apply(to: try await destination.list(), now: Date())
+                if !dryRun {
+                    for backup in delete { try await destination.remove(name: backup.name) }
+                    abandoned = try await destination.removeAbandonedStaging()
+                }
+                await lock.release()
+            } catch {
+                await lock.release()
+                throw error
             }
             if json {
                 return try JSONOutput.print(

@@ -113,7 +113,7 @@ struct BackupCommand: AsyncParsableCommand {
         )
         let lockDirectory = URL(fileURLWithPath: XDGDirectories(environment: environment).stateHome, isDirectory: true)
             .appendingPathComponent("chatbot/backup-locks/\(lockName)", isDirectory: true)
-        return S3BackupDestination(client: client, lockDirectory: lockDirectory)
+        return S3BackupDestination(client: client, lockDirectory: lockDirectory, logger: logger)
     }
 
     /// Runs `body` with the backup at `location` opened: a directory as it is, or an
