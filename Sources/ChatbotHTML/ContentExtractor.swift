@@ -1,0 +1,209 @@
+import Foundation
+
+/// Finds the main content of a page.
+///
+/// The algorithm (ours):
+/// 1. Measure: every run of inline text is a *line block*; a block with at least
+///    ``minimumProseCharacters`` characters outside links and a link share under
+///    ``maximumProseLinkShare`` is *prose*, anything else (menus, labels, link lists, short lines) is
+///    *noise*. Each element sums the prose and noise of its subtree.
+/// 2. Prune: structural boilerplate (`nav`, `aside`, `footer`, `form`, …), hidden elements, boilerplate
+///    ARIA roles and elements whose class/id words mark boilerplate (comments, sharing, related
+///    links, cookie banners, ads, …). An element holding a large share of the page's prose is kept
+///    whatever its name says, so a mislabelled article survives.
+/// 3. Choose the container that maximises `prose − noiseWeight × noise`: the root holds all prose
+///    but all the noise too; a comment-free article body holds almost all the prose and little noise.
+/// 4. Add siblings of the container that carry substantial prose of their own (articles split
+///    across several containers), then drop, inside, link-heavy blocks and prose-free boxes.
+struct ContentExtractor {
+    /// Characters outside links that make a line block prose.
+    var minimumProseCharacters = 30
+    /// The largest share of link characters in a prose block.
+    var maximumProseLinkShare = 0.4
+    /// How much one character of noise costs against one of prose when choosing the container.
+    var noiseWeight = 1.0
+
+    /// The content root(s) of `body`, in document order; every other node is ignored.
+    func contentNodes(of body: HTMLNode) -> [HTMLNode] {
+        measure(body)
+        let total = max(body.prose, 1)
+        prune(body, totalProse: total)
+        measure(body)
+        var best = body
+        var bestScore = score(body)
+        var stack: [HTMLNode] = [body]
+        while let node = stack.popLast() {
+            for child in node.children where child.kind == .element && !child.pruned {
+                let value = score(child)
+                if value > bestScore {
+                    best = child
+                    bestScore = value
+                }
+                if child.prose > 0 { stack.append(child) }
+            }
+        }
+        guard let parent = best.parent, best !== body else { return [best] }
+        var result: [HTMLNode] = []
+        let threshold = max(Double(bestScore) * 0.2, 150)
+        for sibling in parent.children where sibling.kind == .element && !sibling.pruned {
+            if sibling === best {
+                result.append(sibling)
+            } else if Double(score(sibling)) >= threshold, sibling.linkChars * 3 < sibling.chars {
+                result.append(sibling)
+            }
+        }
+        return result
+    }
+
+    private func score(_ node: HTMLNode) -> Int {
+        node.prose - Int(noiseWeight * Double(node.noise))
+    }
+
+    // MARK: Measuring
+
+    /// Sums prose, noise, characters and link characters over the subtree of `node` (pruned nodes count zero).
+    func measure(_ node: HTMLNode) {
+        node.prose = 0
+        node.noise = 0
+        node.chars = 0
+        node.linkChars = 0
+        var run = LineRun()
+        for child in node.children {
+            if child.kind == .text {
+                run.add(text: child.text, inLink: false)
+                continue
+            }
+            if child.pruned { continue }
+            if ElementClasses.inline.contains(child.name) && !containsBlock(child) {
+                let (chars, links) = inlineCounts(child, inLink: child.name == "a")
+                run.chars += chars
+                run.linkChars += links
+                continue
+            }
+            flush(&run, into: node)
+            measure(child)
+            node.prose += child.prose
+            node.noise += child.noise
+            node.chars += child.chars
+            node.linkChars += child.linkChars
+        }
+        flush(&run, into: node)
+    }
+
+    private func flush(_ run: inout LineRun, into node: HTMLNode) {
+        guard run.chars > 0 else { return }
+        node.chars += run.chars
+        node.linkChars += run.linkChars
+        let own = run.chars - run.linkChars
+        if isHeading(node) {
+            // Headings neither argue for nor against a container.
+        } else if own >= minimumProseCharacters && Double(run.linkChars) <= maximumProseLinkShare * Double(run.chars) {
+            node.prose += own
+            node.noise += run.linkChars
+        } else {
+            node.noise += run.chars
+        }
+        run = LineRun()
+    }
+
+    private func isHeading(_ node: HTMLNode) -> Bool {
+        switch node.name {
+        case "h1", "h2", "h3", "h4", "h5", "h6": true
+        default: false
+        }
+    }
+
+    private func containsBlock(_ node: HTMLNode) -> Bool {
+        for child in node.children where child.kind == .element {
+            if !ElementClasses.inline.contains(child.name) || containsBlock(child) { return true }
+        }
+        return false
+    }
+
+    private func inlineCounts(_ node: HTMLNode, inLink: Bool) -> (Int, Int) {
+        var chars = 0
+        var links = 0
+        for child in node.children {
+            if child.kind == .text {
+                let count = LineRun.visibleCount(child.text)
+                chars += count
+                if inLink { links += count }
+            } else if !child.pruned {
+                let (c, l) = inlineCounts(child, inLink: inLink || child.name == "a")
+                chars += c
+                links += l
+            }
+        }
+        return (chars, links)
+    }
+
+    // MARK: Pruning
+
+    private func prune(_ node: HTMLNode, totalProse: Int) {
+        for child in node.children where child.kind == .element {
+            if shouldPrune(child, totalProse: totalProse) {
+                child.pruned = true
+            } else {
+                prune(child, totalProse: totalProse)
+            }
+        }
+    }
+
+    func shouldPrune(_ node: HTMLNode, totalProse: Int) -> Bool {
+        let share = Double(node.prose) / Double(totalProse)
+        if ElementClasses.boilerplate.contains(node.name) {
+            // A <form> wrapping the whole page (ASP.NET) or an <aside> holding the article is content.
+            return share < 0.5
+        }
+        if node.name == "header" && share < 0.3 { return true }
+        if node.attribute("hidden") != nil { return true }
+        if let hidden = node.attribute("aria-hidden"), hidden == "true", share < 0.3 { return true }
+        if let style = node.attribute("style")?.lowercased().replacingOccurrences(of: " ", with: ""),
+            style.contains("display:none") || style.contains("visibility:hidden")
+        {
+            return true
+        }
+        if let role = node.attribute("role")?.lowercased(), ElementClasses.boilerplateRoles.contains(role),
+            share < 0.3
+        {
+            return true
+        }
+        let words = ElementClasses.words(of: node)
+        guard !words.isEmpty else { return false }
+        var negative = false
+        var strong = false
+        var positive = false
+        for word in words {
+            if ElementClasses.strongNegativeWords.contains(word) {
+                strong = true
+                negative = true
+            } else if ElementClasses.negativeWords.contains(word) {
+                negative = true
+            }
+            if ElementClasses.positiveWords.contains(word) { positive = true }
+        }
+        if strong { return share < 0.3 }
+        if negative && !positive { return share < 0.2 }
+        if negative { return share < 0.03 }
+        return false
+    }
+}
+
+/// A run of inline text being measured.
+struct LineRun {
+    var chars = 0
+    var linkChars = 0
+
+    mutating func add(text: String, inLink: Bool) {
+        let count = Self.visibleCount(text)
+        chars += count
+        if inLink { linkChars += count }
+    }
+
+    /// Non-whitespace characters (counted on UTF-8 bytes for speed; multi-byte scalars count once).
+    static func visibleCount(_ text: String) -> Int {
+        var count = 0
+        for byte in text.utf8 where byte > 0x20 && (byte & 0xC0) != 0x80 { count += 1 }
+        return count
+    }
+}
