@@ -19,7 +19,7 @@ struct ContentExtractor {
     /// Characters outside links that make a line block prose.
     var minimumProseCharacters = 30
     /// The largest share of link characters in a prose block.
-    var maximumProseLinkShare = 0.4
+    var maximumProseLinkShare = 0.65
     /// How much one character of noise costs against one of prose when choosing the container.
     var noiseWeight = 1.0
 
@@ -42,6 +42,7 @@ struct ContentExtractor {
                 if child.prose > 0 { stack.append(child) }
             }
         }
+        if ProcessInfo.processInfo.environment["CBX_DEBUG"] != nil { debugPrint(best, body) }  // DEBUG-REMOVE
         guard let parent = best.parent, best !== body else { return [best] }
         var result: [HTMLNode] = []
         let threshold = max(Double(bestScore) * 0.2, 150)
@@ -100,10 +101,21 @@ struct ContentExtractor {
         } else if own >= minimumProseCharacters && Double(run.linkChars) <= maximumProseLinkShare * Double(run.chars) {
             node.prose += own
             node.noise += run.linkChars
+        } else if isCell(node) {
+            // Short cells and items (figures in a data table, terse bullet points) are neutral;
+            // only their links are noise.
+            node.noise += run.linkChars
         } else {
             node.noise += run.chars
         }
         run = LineRun()
+    }
+
+    private func isCell(_ node: HTMLNode) -> Bool {
+        switch node.name {
+        case "td", "th", "li", "dd", "dt": true
+        default: false
+        }
     }
 
     private func isHeading(_ node: HTMLNode) -> Bool {
@@ -182,8 +194,10 @@ struct ContentExtractor {
             }
             if ElementClasses.positiveWords.contains(word) { positive = true }
         }
-        if strong { return share < 0.3 }
-        if negative && !positive { return share < 0.2 }
+        if words.contains(where: { ElementClasses.consentWords.contains($0) }) { return share < 0.9 }
+        if words.contains(where: { ElementClasses.overlayWords.contains($0) }) { return share < 0.6 }
+        if strong { return share < 0.5 }
+        if negative && !positive { return share < 0.5 }
         if negative { return share < 0.03 }
         return false
     }
@@ -205,5 +219,25 @@ struct LineRun {
         var count = 0
         for byte in text.utf8 where byte > 0x20 && (byte & 0xC0) != 0x80 { count += 1 }
         return count
+    }
+}
+
+func debugPrint(_ best: HTMLNode, _ body: HTMLNode) {  // DEBUG-REMOVE
+    var path: [String] = []
+    var node: HTMLNode? = best
+    while let n = node {
+        path.append("\(n.name)[\(n.attribute("class") ?? "")|\(n.attribute("id") ?? "")] p=\(n.prose) n=\(n.noise)")
+        node = n.parent
+    }
+    FileHandle.standardError.write(Data((path.joined(separator: "\n  < ") + "\n").utf8))
+    var all = body.descendants(where: { !$0.pruned && $0.prose > 100 })
+    all.sort { $0.prose > $1.prose }
+    for n in all.prefix(25) {
+        FileHandle.standardError.write(Data("   cand \(n.name)[\(n.attribute("class") ?? "")|\(n.attribute("id") ?? "")] p=\(n.prose) n=\(n.noise) c=\(n.chars)\n".utf8))
+    }
+    if let parent = best.parent {
+        for s in parent.children where s.kind == .element {
+            FileHandle.standardError.write(Data("   sib \(s.name)[\(s.attribute("class") ?? "")] pruned=\(s.pruned) p=\(s.prose) n=\(s.noise)\n".utf8))
+        }
     }
 }

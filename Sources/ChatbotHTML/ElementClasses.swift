@@ -38,6 +38,12 @@ enum ElementClasses {
         "modal", "paywall", "recirc",
     ]
 
+    /// class/id words of overlays that are never content, whatever they hold.
+    static let overlayWords: Set<String> = ["modal", "popup", "newsletter", "paywall"]
+
+    /// class/id words of cookie and consent banners.
+    static let consentWords: Set<String> = ["cookie", "cookies", "consent", "gdpr", "cookiebanner", "onetrust", "cli"]
+
     /// class/id words that mark the content.
     static let positiveWords: Set<String> = [
         "article", "content", "main", "body", "entry", "post", "story", "text", "blog", "prose", "richtext", "articlebody",

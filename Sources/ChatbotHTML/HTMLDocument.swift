@@ -120,7 +120,9 @@ struct TreeBuilder {
                 }
             case Int(CBX_NODE_TEXT), Int(CBX_NODE_CDATA):
                 guard let text = cbx_node_text(current) else { continue }
-                let node = HTMLNode(text: String(cString: text))
+                let string = String(cString: text)
+                if Self.isEscapedMarkup(string) { continue }
+                let node = HTMLNode(text: string)
                 node.parent = parent
                 parent.children.append(node)
             default:
@@ -128,6 +130,12 @@ struct TreeBuilder {
             }
         }
         return root
+    }
+
+    /// Markup that reached the tree as text (e.g. `<noscript>` content in `<head>`): tracking pixels.
+    static func isEscapedMarkup(_ text: String) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.hasPrefix("<") && trimmed.hasSuffix(">") && trimmed.count > 2
     }
 
     private func makeElement(_ node: UnsafeMutableRawPointer) -> HTMLNode {

@@ -8,7 +8,7 @@ import Foundation
 ///     chatbot-extract-score --ground-truth ground-truth.json --ndjson FILE    # chatbot scrape --format ndjson
 ///     chatbot-extract-score --ground-truth ground-truth.json --extract DIR    # DIR/<id>.html, extracted here
 ///
-/// Add `--pages` to list per-page precision and recall, worst first.
+/// `--dump DIR` writes the texts scored to DIR/<id>.txt. Add `--pages` to list per-page precision and recall, worst first.
 @main
 struct Entrypoint {
     static func main() {
@@ -25,6 +25,7 @@ struct Entrypoint {
         let ndjson = value("--ndjson")
         let extract = value("--extract")
         let label = value("--label") ?? "extractor"
+        let dump = value("--dump")
 
         guard let truthData = FileManager.default.contents(atPath: truthPath),
             let truth = try? JSONSerialization.jsonObject(with: truthData) as? [String: [String: Any]]
@@ -57,6 +58,11 @@ struct Entrypoint {
             fail("give --texts DIR, --ndjson FILE or --extract DIR")
         }
 
+        if let dump {
+            for (id, text) in extracted {
+                FileManager.default.createFile(atPath: dump + "/" + id + ".txt", contents: Data(text.utf8))
+            }
+        }
         let scorer = ShingleScorer()
         var scores: [(String, ShingleScorer.PageScore)] = []
         for (id, entry) in truth.sorted(by: { $0.key < $1.key }) {
