@@ -21,7 +21,7 @@ struct ContentExtractor {
     /// The largest share of link characters in a prose block.
     var maximumProseLinkShare = 0.65
     /// How much one character of noise costs against one of prose when choosing the container.
-    var noiseWeight = 1.0
+    var noiseWeight = 2.0
 
     /// The content root(s) of `body`, in document order; every other node is ignored.
     func contentNodes(of body: HTMLNode) -> [HTMLNode] {

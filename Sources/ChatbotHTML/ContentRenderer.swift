@@ -20,7 +20,10 @@ struct ContentRenderer {
         var output = BlockOutput()
         for node in nodes { renderBlock(node, into: &output) }
         output.flush(mode: mode)
-        return output.blocks.joined(separator: "\n\n")
+        // The same block twice (responsive duplicates, repeated teasers) is printed once.
+        var seen: Set<String> = []
+        let blocks = output.blocks.filter { $0.count < 20 || seen.insert($0).inserted }
+        return blocks.joined(separator: "\n\n")
     }
 
     // MARK: Blocks
@@ -68,6 +71,7 @@ struct ContentRenderer {
             }
         case "ul", "ol":
             output.flush(mode: mode)
+            if isTeaserList(node) { return }
             let list = renderList(node, ordered: name == "ol")
             if !list.isEmpty { output.blocks.append(list) }
         case "blockquote":
@@ -115,6 +119,17 @@ struct ContentRenderer {
         default:
             return false
         }
+    }
+
+    /// A list of teasers (related stories, "more from"): three or more items, nearly all of which
+    /// carry a link holding a good share of the item's text.
+    private func isTeaserList(_ list: HTMLNode) -> Bool {
+        let items = list.children.filter { $0.isElement("li") && $0.chars > 0 }
+        guard items.count >= 3 else { return false }
+        let linked = items.filter { item in
+            Double(item.linkChars) >= 0.25 * Double(item.chars) && item.firstDescendant(named: "a") != nil
+        }
+        return Double(linked.count) >= 0.8 * Double(items.count)
     }
 
     private func isTitle(_ heading: String) -> Bool {

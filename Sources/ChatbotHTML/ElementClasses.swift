@@ -8,7 +8,7 @@ enum ElementClasses {
     ]
 
     /// Structural elements that are boilerplate wherever they appear.
-    static let boilerplate: Set<String> = ["nav", "aside", "footer", "menu", "dialog", "form"]
+    static let boilerplate: Set<String> = ["nav", "aside", "footer", "menu", "dialog", "form", "figcaption"]
 
     /// ARIA roles of boilerplate regions.
     static let boilerplateRoles: Set<String> = [
