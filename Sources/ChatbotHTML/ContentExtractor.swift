@@ -22,6 +22,8 @@ struct ContentExtractor {
     var maximumProseLinkShare = 0.65
     /// How much one character of noise costs against one of prose when choosing the container.
     var noiseWeight = 2.0
+    /// How much one character of added noise costs against added prose when growing the container.
+    var climbNoiseWeight = 1.0
 
     /// The content root(s) of `body`, in document order; every other node is ignored.
     func contentNodes(of body: HTMLNode) -> [HTMLNode] {
@@ -42,6 +44,15 @@ struct ContentExtractor {
                 if child.prose > 0 { stack.append(child) }
             }
         }
+        // Climb while the parent adds clearly more prose than noise: a paragraph chosen alone in a
+        // link-rich article grows back into the article.
+        while let parent = best.parent, best !== body, !parent.pruned {
+            let addedProse = parent.prose - best.prose
+            let addedNoise = parent.noise - best.noise
+            guard addedProse > 0, Double(addedProse) > climbNoiseWeight * Double(addedNoise) else { break }
+            best = parent
+        }
+        bestScore = score(best)
         if ProcessInfo.processInfo.environment["CBX_DEBUG"] != nil { debugPrint(best, body) }  // DEBUG-REMOVE
         guard let parent = best.parent, best !== body else { return [best] }
         var result: [HTMLNode] = []
