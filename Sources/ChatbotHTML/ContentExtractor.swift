@@ -53,7 +53,6 @@ struct ContentExtractor {
             best = parent
         }
         bestScore = score(best)
-        if ProcessInfo.processInfo.environment["CBX_DEBUG"] != nil { debugPrint(best, body) }  // DEBUG-REMOVE
         guard let parent = best.parent, best !== body else { return [best] }
         var result: [HTMLNode] = []
         let threshold = max(Double(bestScore) * 0.2, 150)
@@ -230,25 +229,5 @@ struct LineRun {
         var count = 0
         for byte in text.utf8 where byte > 0x20 && (byte & 0xC0) != 0x80 { count += 1 }
         return count
-    }
-}
-
-func debugPrint(_ best: HTMLNode, _ body: HTMLNode) {  // DEBUG-REMOVE
-    var path: [String] = []
-    var node: HTMLNode? = best
-    while let n = node {
-        path.append("\(n.name)[\(n.attribute("class") ?? "")|\(n.attribute("id") ?? "")] p=\(n.prose) n=\(n.noise)")
-        node = n.parent
-    }
-    FileHandle.standardError.write(Data((path.joined(separator: "\n  < ") + "\n").utf8))
-    var all = body.descendants(where: { !$0.pruned && $0.prose > 100 })
-    all.sort { $0.prose > $1.prose }
-    for n in all.prefix(25) {
-        FileHandle.standardError.write(Data("   cand \(n.name)[\(n.attribute("class") ?? "")|\(n.attribute("id") ?? "")] p=\(n.prose) n=\(n.noise) c=\(n.chars)\n".utf8))
-    }
-    if let parent = best.parent {
-        for s in parent.children where s.kind == .element {
-            FileHandle.standardError.write(Data("   sib \(s.name)[\(s.attribute("class") ?? "")] pruned=\(s.pruned) p=\(s.prose) n=\(s.noise)\n".utf8))
-        }
     }
 }

@@ -50,7 +50,7 @@ public enum MetadataExtractor {
         result.title = first(
             meta["og:title"], jsonLD.headline, meta["twitter:title"], meta["dc.title"], titleElement)
         result.author = first(
-            meta["author"], jsonLD.author, meta["article:author"].flatMap { $0.hasPrefix("http") ? nil : $0 },
+            jsonLD.author, meta["author"], meta["article:author"].flatMap { $0.hasPrefix("http") ? nil : $0 },
             meta["dc.creator"], meta["byl"].map { $0.replacingOccurrences(of: "By ", with: "") }, meta["parsely-author"],
             meta["sailthru.author"], bylineAuthor)
         result.date = first(
