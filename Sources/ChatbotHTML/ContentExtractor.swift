@@ -52,6 +52,13 @@ struct ContentExtractor {
             guard addedProse > 0, Double(addedProse) > climbNoiseWeight * Double(addedNoise) else { break }
             best = parent
         }
+        // A container the page itself marks as the article body wins over an ancestor or an
+        // unrelated block, when it holds a fair share of the prose.
+        if let marked = markedContainer(in: body, minimumProse: max(200, body.prose * 15 / 100)),
+            !isDescendant(best, of: marked)
+        {
+            best = marked
+        }
         bestScore = score(best)
         guard let parent = best.parent, best !== body else { return [best] }
         var result: [HTMLNode] = []
@@ -64,6 +71,31 @@ struct ContentExtractor {
             }
         }
         return result
+    }
+
+    /// The best-scoring element marked as the article body by `itemprop="articleBody"` or a
+    /// class/id such as `article-body`, `entry-content`, `post-content` or `story-body`.
+    private func markedContainer(in body: HTMLNode, minimumProse: Int) -> HTMLNode? {
+        var found: HTMLNode?
+        var stack: [HTMLNode] = [body]
+        while let node = stack.popLast() {
+            for child in node.children where child.kind == .element && !child.pruned && child.prose >= minimumProse {
+                if ElementClasses.marksArticleBody(child), found.map({ score(child) > score($0) }) ?? true {
+                    found = child
+                }
+                stack.append(child)
+            }
+        }
+        return found
+    }
+
+    private func isDescendant(_ node: HTMLNode, of ancestor: HTMLNode) -> Bool {
+        var current: HTMLNode? = node
+        while let item = current {
+            if item === ancestor { return true }
+            current = item.parent
+        }
+        return false
     }
 
     private func score(_ node: HTMLNode) -> Int {

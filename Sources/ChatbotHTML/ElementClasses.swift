@@ -50,6 +50,28 @@ enum ElementClasses {
         "postbody", "storybody", "page",
     ]
 
+    /// Whether the element is marked as an article body: `itemprop="articleBody"`, or a class/id
+    /// token naming an article/entry/post/story together with body/content/text.
+    static func marksArticleBody(_ node: HTMLNode) -> Bool {
+        if let itemprop = node.attribute("itemprop"), itemprop.lowercased() == "articlebody" { return true }
+        for name in ["class", "id"] {
+            guard let value = node.attribute(name) else { continue }
+            for token in value.lowercased().split(separator: " ") {
+                let subject = ["article", "entry", "post", "story"].contains { token.contains($0) }
+                let body = ["body", "content", "text"].contains { token.contains($0) }
+                if subject && body && !notBodyParts.contains(where: { token.contains($0) }) { return true }
+            }
+        }
+        return false
+    }
+
+    /// Parts of class names that describe something other than the body itself.
+    static let notBodyParts = [
+        "related", "comment", "teaser", "promo", "sidebar", "share", "meta", "header", "footer", "title", "image",
+        "photo", "caption", "author", "tag", "nav", "list", "widget", "recommend", "more", "card", "thumb", "preview",
+        "summary", "excerpt", "wrapper-top",
+    ]
+
     /// Splits class and id values into lower-case words (`article-body__text` → article, body, text;
     /// `articleBody` → article, body, articlebody).
     static func words(of node: HTMLNode) -> [String] {

@@ -60,7 +60,7 @@ struct Entrypoint {
 
         if let dump {
             for (id, text) in extracted {
-                FileManager.default.createFile(atPath: dump + "/" + id + ".txt", contents: Data(text.utf8))
+                _ = FileManager.default.createFile(atPath: dump + "/" + id + ".txt", contents: Data(text.utf8))
             }
         }
         let scorer = ShingleScorer()
