@@ -57,6 +57,15 @@ struct ContentExtractor {
         if let marked = markedContainer(in: body, minimumProse: max(200, body.prose * 15 / 100)),
             !isDescendant(best, of: marked)
         {
+            // Articles split into chunks repeat the marker: take every chunk, in document order.
+            let chunks = body.descendants { node in
+                !node.pruned && node.prose > 0 && node.name == marked.name
+                    && node.attribute("class") == marked.attribute("class")
+                    && ElementClasses.marksArticleBody(node)
+            }.filter { chunk in !isDescendant(chunk.parent ?? chunk, of: marked) || chunk === marked }
+            if chunks.count > 1, chunks.allSatisfy({ !isPruned($0) }) {
+                return chunks.filter { chunk in !chunks.contains { $0 !== chunk && isDescendant(chunk, of: $0) } }
+            }
             best = marked
         }
         bestScore = score(best)
@@ -87,6 +96,16 @@ struct ContentExtractor {
             }
         }
         return found
+    }
+
+    /// Whether the node or one of its ancestors was pruned.
+    private func isPruned(_ node: HTMLNode) -> Bool {
+        var current: HTMLNode? = node
+        while let item = current {
+            if item.pruned { return true }
+            current = item.parent
+        }
+        return false
     }
 
     private func isDescendant(_ node: HTMLNode, of ancestor: HTMLNode) -> Bool {
