@@ -78,7 +78,8 @@ public enum CharsetDetector {
             {
                 var end = index + 5
                 while end < count && bytes[end] != UInt8(ascii: ">") { end += 1 }
-                let tag = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self).lowercased()
+                let tag = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
+                    .lowercased()
                 if let range = tag.range(of: "charset") {
                     var rest = tag[range.upperBound...].drop { $0 == " " }
                     if rest.first == "=" {

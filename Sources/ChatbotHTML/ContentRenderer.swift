@@ -17,13 +17,17 @@ struct ContentRenderer {
 
     /// Renders the nodes as blocks separated by blank lines.
     func render(_ nodes: [HTMLNode]) -> String {
+        renderBlocks(nodes).joined(separator: "\n\n")
+    }
+
+    /// Renders the nodes as a list of blocks.
+    func renderBlocks(_ nodes: [HTMLNode]) -> [String] {
         var output = BlockOutput()
         for node in nodes { renderBlock(node, into: &output) }
         output.flush(mode: mode)
         // The same block twice (responsive duplicates, repeated teasers) is printed once.
         var seen: Set<String> = []
-        let blocks = output.blocks.filter { $0.count < 20 || seen.insert($0).inserted }
-        return blocks.joined(separator: "\n\n")
+        return output.blocks.filter { $0.count < 20 || seen.insert($0).inserted }
     }
 
     // MARK: Blocks
@@ -79,8 +83,9 @@ struct ContentRenderer {
             let inner = ContentRenderer(mode: mode, baseURL: baseURL, title: title).render(node.children)
             guard !inner.isEmpty else { return }
             if mode == .markdown {
-                output.blocks.append(inner.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }
-                    .joined(separator: "\n"))
+                output.blocks.append(
+                    inner.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }
+                        .joined(separator: "\n"))
             } else {
                 output.blocks.append(inner)
             }
@@ -160,9 +165,14 @@ struct ContentRenderer {
         for item in list.children where item.kind == .element && !item.pruned {
             guard item.name == "li" || !ElementClasses.inline.contains(item.name) else { continue }
             if isLinkHeavyBox(item) && item.name != "li" { continue }
-            let inner = ContentRenderer(mode: mode, baseURL: baseURL, title: title).render(
+            let blocks = ContentRenderer(mode: mode, baseURL: baseURL, title: title).renderBlocks(
                 item.name == "li" ? item.children : [item])
-            guard !inner.isEmpty else { continue }
+            guard !blocks.isEmpty else { continue }
+            // A nested list follows its item's text directly (a tight list).
+            var inner = blocks[0]
+            for block in blocks.dropFirst() {
+                inner += (Self.isListBlock(block) ? "\n" : "\n\n") + block
+            }
             let marker = ordered ? "\(number). " : "- "
             number += 1
             let indent = String(repeating: " ", count: marker.count)
@@ -176,6 +186,12 @@ struct ContentRenderer {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    static func isListBlock(_ block: String) -> Bool {
+        if block.hasPrefix("- ") { return true }
+        let digits = block.prefix { $0.isASCII && $0.isNumber }
+        return !digits.isEmpty && block.dropFirst(digits.count).hasPrefix(". ")
     }
 
     // MARK: Tables

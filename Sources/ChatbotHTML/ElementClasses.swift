@@ -22,7 +22,8 @@ enum ElementClasses {
         "shares", "social", "socials", "sharebar", "related", "recommended", "recommendations", "recirc", "outbrain",
         "taboola", "sidebar", "widget", "widgets", "footer", "nav", "navbar", "navigation", "menu", "breadcrumb",
         "breadcrumbs", "cookie", "cookies", "consent", "gdpr", "banner", "advert", "advertisement", "ad", "ads",
-        "adsbygoogle", "sponsor", "sponsored", "promo", "promotion", "newsletter", "subscribe", "subscription", "signup",
+        "adsbygoogle", "sponsor", "sponsored", "promo", "promotion", "newsletter", "subscribe", "subscription",
+        "signup",
         "popup", "modal", "overlay", "masthead", "toolbar", "pagination", "pager", "tags", "tagcloud", "taglist",
         "print", "rss", "skip", "login", "signin", "paywall", "byline", "bio", "author", "meta", "dateline", "caption",
         "credit", "credits", "hidden", "hide", "visually", "sr", "screen", "offscreen", "more", "trending",
@@ -46,7 +47,8 @@ enum ElementClasses {
 
     /// class/id words that mark the content.
     static let positiveWords: Set<String> = [
-        "article", "content", "main", "body", "entry", "post", "story", "text", "blog", "prose", "richtext", "articlebody",
+        "article", "content", "main", "body", "entry", "post", "story", "text", "blog", "prose", "richtext",
+        "articlebody",
         "postbody", "storybody", "page",
     ]
 

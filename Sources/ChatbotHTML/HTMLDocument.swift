@@ -1,5 +1,5 @@
-import ChatbotCore
 import CXMLShim
+import ChatbotCore
 public import Foundation
 
 /// A parsed HTML document: libxml2's recovering parser (no network, no entity expansion), copied
@@ -18,7 +18,7 @@ public final class HTMLDocument {
     /// Elements whose content is never text of the page.
     static let droppedElements: Set<String> = [
         "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
-        "select", "option", "textarea", "button", "input", "map", "audio", "video", "source", "track", "link",
+        "select", "option", "textarea", "button", "input", "map", "audio", "video", "source", "track",
     ]
 
     /// Nesting beyond this depth is flattened into the element at this depth (hostile input guard).
@@ -76,7 +76,9 @@ public final class HTMLDocument {
     public var head: HTMLNode? { root.children.first { $0.isElement("head") } ?? root.firstDescendant(named: "head") }
 
     /// The `<body>` element, or the root when there is none.
-    public var body: HTMLNode { root.children.first { $0.isElement("body") } ?? root.firstDescendant(named: "body") ?? root }
+    public var body: HTMLNode {
+        root.children.first { $0.isElement("body") } ?? root.firstDescendant(named: "body") ?? root
+    }
 }
 
 /// Copies libxml2's tree into ``HTMLNode``s.
@@ -146,7 +148,9 @@ struct TreeBuilder {
         var attribute = cbx_node_first_attribute(node)
         while let current = attribute {
             var attributeName = String(cString: cbx_attribute_name(current))
-            if let prefix = cbx_attribute_prefix(current) { attributeName = String(cString: prefix) + ":" + attributeName }
+            if let prefix = cbx_attribute_prefix(current) {
+                attributeName = String(cString: prefix) + ":" + attributeName
+            }
             if lowercaseNames { attributeName = attributeName.lowercased() }
             var value = ""
             if let raw = cbx_attribute_value(current) {

@@ -51,7 +51,8 @@ public enum MetadataExtractor {
             meta["og:title"], jsonLD.headline, meta["twitter:title"], meta["dc.title"], titleElement)
         result.author = first(
             jsonLD.author, meta["author"], meta["article:author"].flatMap { $0.hasPrefix("http") ? nil : $0 },
-            meta["dc.creator"], meta["byl"].map { $0.replacingOccurrences(of: "By ", with: "") }, meta["parsely-author"],
+            meta["dc.creator"], meta["byl"].map { $0.replacingOccurrences(of: "By ", with: "") },
+            meta["parsely-author"],
             meta["sailthru.author"], bylineAuthor)
         result.date = first(
             meta["article:published_time"], jsonLD.datePublished, meta["datepublished"], meta["date"],

@@ -1,5 +1,5 @@
-import ChatbotCore
 import CXMLShim
+import ChatbotCore
 public import Foundation
 
 /// An XML document (DOCX/ODT/EPUB parts, XHTML) parsed without network access, entity substitution

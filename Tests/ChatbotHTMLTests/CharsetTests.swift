@@ -28,7 +28,7 @@ struct CharsetTests {
         return (page.text, page.charset)
     }
 
-    let russian = "Москва — столица России, крупнейший по численности населения город страны и её культурный центр."
+    let russian = "Москва - столица России, крупнейший по численности населения город страны и её культурный центр."
     let japanese = "東京は日本の首都であり、世界で最も人口の多い都市圏の一つです。多くの人々がここで働いています。"
 
     @Test("<meta charset> declares a legacy charset (KOI8-R)")
@@ -53,7 +53,8 @@ struct CharsetTests {
     @Test("the HTTP header wins over <meta>")
     func headerWins() throws {
         let html = "<html><head><meta charset=\"utf-8\"></head><body><p>\(russian)</p></body></html>"
-        let (text, charset) = try text(of: iconv(html, to: "WINDOWS-1251"), contentType: "text/html; charset=windows-1251")
+        let (text, charset) = try text(
+            of: iconv(html, to: "WINDOWS-1251"), contentType: "text/html; charset=windows-1251")
         #expect(charset == "WINDOWS-1251")
         #expect(text == russian)
     }
@@ -79,7 +80,8 @@ struct CharsetTests {
 
     @Test("latin1 labels mean Windows-1252 (WHATWG)")
     func latin1Label() throws {
-        let html = Data([0x3C, 0x6D, 0x65, 0x74, 0x61, 0x20, 0x63, 0x68, 0x61, 0x72, 0x73, 0x65, 0x74, 0x3D])
+        let html =
+            Data([0x3C, 0x6D, 0x65, 0x74, 0x61, 0x20, 0x63, 0x68, 0x61, 0x72, 0x73, 0x65, 0x74, 0x3D])
             + Data("iso-8859-1><p>".utf8) + Data([0x93, 0x68, 0x69, 0x94]) + Data("</p>".utf8)
         #expect(try text(of: html) == ("“hi”", "windows-1252"))
     }

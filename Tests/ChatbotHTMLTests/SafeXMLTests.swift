@@ -22,7 +22,8 @@ struct SafeXMLTests {
 
     @Test("a DOCTYPE without an internal subset is accepted")
     func plainDoctype() throws {
-        let xml = #"<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd"><html xmlns="http://www.w3.org/1999/xhtml"><body><p>ok</p></body></html>"#
+        let xml =
+            #"<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd"><html xmlns="http://www.w3.org/1999/xhtml"><body><p>ok</p></body></html>"#
         let document = try SafeXMLDocument(data: Data(xml.utf8))
         #expect(document.root.textContent == "ok")
     }
