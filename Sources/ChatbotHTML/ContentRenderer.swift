@@ -132,7 +132,7 @@ struct ContentRenderer {
         let items = list.children.filter { $0.isElement("li") && $0.chars > 0 }
         guard items.count >= 3 else { return false }
         let linked = items.filter { item in
-            Double(item.linkChars) >= 0.25 * Double(item.chars) && item.firstDescendant(named: "a") != nil
+            Double(item.linkChars) >= 0.5 * Double(item.chars) && item.firstDescendant(named: "a") != nil
         }
         return Double(linked.count) >= 0.8 * Double(items.count)
     }
