@@ -26,7 +26,7 @@ struct ContentExtractor {
     var climbNoiseWeight = 1.0
 
     /// The content root(s) of `body`, in document order; every other node is ignored.
-    func contentNodes(of body: HTMLNode) -> [HTMLNode] {
+    func contentNodes(of body: HTMLNode, title: String? = nil) -> [HTMLNode] {
         measure(body)
         let total = max(body.prose, 1)
         prune(body, totalProse: total)
@@ -52,6 +52,13 @@ struct ContentExtractor {
             guard addedProse > 0, Double(addedProse) > climbNoiseWeight * Double(addedNoise) else { break }
             best = parent
         }
+        // The article usually holds its own title: when the chosen container also holds much
+        // else (teasers of other articles), narrow it to the block around the title heading.
+        if let title, let anchor = titleContainer(in: body, title: title), anchor !== best,
+            isDescendant(anchor, of: best), anchor.prose >= 400, anchor.prose * 5 >= best.prose
+        {
+            best = anchor
+        }
         // A container the page itself marks as the article body wins over an ancestor or an
         // unrelated block, when it holds a fair share of the prose.
         if let marked = markedContainer(in: body, minimumProse: max(200, body.prose * 15 / 100)),
@@ -75,7 +82,9 @@ struct ContentExtractor {
         for sibling in parent.children where sibling.kind == .element && !sibling.pruned {
             if sibling === best {
                 result.append(sibling)
-            } else if Double(score(sibling)) >= threshold, sibling.linkChars * 3 < sibling.chars {
+            } else if Double(score(sibling)) >= threshold, sibling.linkChars * 3 < sibling.chars,
+                sibling.name != best.name || !hasHeading(sibling)
+            {
                 result.append(sibling)
             }
         }
@@ -96,6 +105,27 @@ struct ContentExtractor {
             }
         }
         return found
+    }
+
+    /// The lowest ancestor of the heading that repeats the page title which holds prose.
+    private func titleContainer(in body: HTMLNode, title: String) -> HTMLNode? {
+        let wanted = TitleMatch.normalize(title)
+        guard wanted.count >= 8 else { return nil }
+        let headings = body.descendants { $0.name == "h1" && !$0.pruned }
+        guard let heading = headings.first(where: { TitleMatch.matches(TitleMatch.normalize($0.textContent), wanted) })
+        else { return nil }
+        var current = heading.parent
+        while let node = current, node !== body {
+            if node.pruned { return nil }
+            if node.prose >= 200 { return node }
+            current = node.parent
+        }
+        return nil
+    }
+
+    /// Whether the element holds an `h1`–`h3` (a sibling article of its own, not a continuation).
+    private func hasHeading(_ node: HTMLNode) -> Bool {
+        !node.descendants { $0.name == "h1" || $0.name == "h2" || $0.name == "h3" }.isEmpty
     }
 
     /// Whether the node or one of its ancestors was pruned.
@@ -261,6 +291,22 @@ struct ContentExtractor {
         if negative && !positive { return share < 0.5 }
         if negative { return share < 0.03 }
         return false
+    }
+}
+
+/// Compares headings with the page title.
+enum TitleMatch {
+    /// Lower-cased letters and digits only.
+    static func normalize(_ text: String) -> String {
+        String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
+    }
+
+    /// Whether a heading repeats the title (equal, or contained in a title that adds the site name).
+    static func matches(_ heading: String, _ title: String) -> Bool {
+        guard !heading.isEmpty else { return false }
+        return heading == title || (heading.count >= 15 && title.contains(heading))
+            || (heading.count >= 8 && (title.hasPrefix(heading) || title.hasSuffix(heading)))
+            || (title.count >= 15 && heading.contains(title))
     }
 }
 
