@@ -107,6 +107,26 @@ struct ContentExtractor {
         return found
     }
 
+    /// Prunes what precedes the title heading inside the content (breadcrumbs, "breaking news"
+    /// bars, kickers): the article starts at its title.
+    func pruneBeforeTitle(in nodes: [HTMLNode], title: String?) {
+        guard let title, let first = nodes.first else { return }
+        let wanted = TitleMatch.normalize(title)
+        guard wanted.count >= 8,
+            let heading = first.descendants(where: { $0.name == "h1" && !$0.pruned }).first(where: {
+                TitleMatch.matches(TitleMatch.normalize($0.textContent), wanted)
+            })
+        else { return }
+        var node = heading
+        while let parent = node.parent, node !== first {
+            for sibling in parent.children {
+                if sibling === node { break }
+                if sibling.kind == .element { sibling.pruned = true }
+            }
+            node = parent
+        }
+    }
+
     /// The lowest ancestor of the heading that repeats the page title which holds prose.
     private func titleContainer(in body: HTMLNode, title: String) -> HTMLNode? {
         let wanted = TitleMatch.normalize(title)

@@ -27,7 +27,9 @@ public struct HTMLExtractor: Sendable {
         let base = LinkExtractor.effectiveBase(of: document, baseURL: baseURL)
         let metadata = MetadataExtractor.metadata(of: document, baseURL: base)
         let links = LinkExtractor.links(in: document, baseURL: baseURL)
-        let nodes = ContentExtractor().contentNodes(of: document.body, title: metadata.title)
+        let contentExtractor = ContentExtractor()
+        let nodes = contentExtractor.contentNodes(of: document.body, title: metadata.title)
+        contentExtractor.pruneBeforeTitle(in: nodes, title: metadata.title)
         let headingTitle = metadata.title
         let markdown = ContentRenderer(mode: .markdown, baseURL: base, title: headingTitle).render(nodes)
         let text = ContentRenderer(mode: .text, baseURL: base, title: headingTitle).render(nodes)
