@@ -52,6 +52,16 @@ struct ContentExtractor {
             guard addedProse > 0, Double(addedProse) > climbNoiseWeight * Double(addedNoise) else { break }
             best = parent
         }
+        // Descend past other articles: when one child holds most of the prose and every other
+        // child with prose has a heading of its own (teasers, "more stories"), keep that child.
+        while true {
+            let children = best.children.filter { $0.kind == .element && !$0.pruned && $0.prose > 0 }
+            guard let main = children.max(by: { $0.prose < $1.prose }), main.prose * 2 >= best.prose,
+                children.count > 1,
+                children.allSatisfy({ $0 === main || hasHeading($0) })
+            else { break }
+            best = main
+        }
         // The article usually holds its own title: when the chosen container also holds much
         // else (teasers of other articles), narrow it to the block around the title heading.
         if let title, let anchor = titleContainer(in: body, title: title), anchor !== best,
