@@ -303,6 +303,8 @@ struct ContentExtractor {
         }
         let words = ElementClasses.words(of: node)
         guard !words.isEmpty else { return false }
+        // Embedded posts (tweets, Instagram) quoted by the article are content.
+        if words.contains(where: { ElementClasses.embedWords.contains($0) }) { return false }
         var negative = false
         var strong = false
         var positive = false

@@ -45,6 +45,9 @@ enum ElementClasses {
     /// class/id words of cookie and consent banners.
     static let consentWords: Set<String> = ["cookie", "cookies", "consent", "gdpr", "cookiebanner", "onetrust", "cli"]
 
+    /// class/id words of embedded posts quoted by an article.
+    static let embedWords: Set<String> = ["embed", "embedded", "tweet", "twitter-tweet", "instagram-media"]
+
     /// class/id words that mark the content.
     static let positiveWords: Set<String> = [
         "article", "content", "main", "body", "entry", "post", "story", "text", "blog", "prose", "richtext",
