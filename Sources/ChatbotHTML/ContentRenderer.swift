@@ -27,7 +27,10 @@ struct ContentRenderer {
         output.flush(mode: mode)
         // The same block twice (responsive duplicates, repeated teasers) is printed once.
         var seen: Set<String> = []
-        return output.blocks.filter { $0.count < 20 || seen.insert($0).inserted }
+        return output.blocks.filter { block in
+            if block.count <= 30, Self.labels.contains(TitleMatch.normalize(block)) { return false }
+            return block.count < 20 || seen.insert(block).inserted
+        }
     }
 
     // MARK: Blocks
@@ -187,6 +190,14 @@ struct ContentRenderer {
         }
         return lines.joined(separator: "\n")
     }
+
+    /// Lines that label page furniture rather than say anything (compared letters-only, lower case).
+    static let labels: Set<String> = [
+        "advert", "advertisement", "ad", "ads", "sponsored", "sponsoredcontent", "backtotop", "relatedstories",
+        "relatedarticles", "readmore", "share", "sharethis", "sharethisarticle", "sharethisstory", "print", "email",
+        "continuereading", "skiptocontent", "textsize", "storycontinuesbelowadvertisement",
+        "advertisementcontinuereadingbelow",
+    ]
 
     static func isListBlock(_ block: String) -> Bool {
         if block.hasPrefix("- ") { return true }

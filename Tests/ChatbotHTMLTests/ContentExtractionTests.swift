@@ -172,6 +172,20 @@ struct ContentExtractionTests {
         #expect(try extract(huge).text.contains("The river rose"))
     }
 
+    @Test("furniture labels (Advertisement, Back to top) are dropped; embedded tweets are kept")
+    func labelsAndEmbeds() throws {
+        let article = """
+            <p>\(PageFixture.paragraphs[0])</p><div>Advertisement</div><p>\(PageFixture.paragraphs[1])</p>
+            <div class="social-media-embed"><blockquote class="twitter-tweet"><p>The water is up to the church \
+            steps now, stay safe everyone and keep away from the river path tonight.</p></blockquote></div>
+            <p>\(PageFixture.paragraphs[2])</p><p>Back to top</p>
+            """
+        let page = try extract(PageFixture.page(article: article))
+        #expect(!page.text.contains("Advertisement"))
+        #expect(!page.text.contains("Back to top"))
+        #expect(page.text.contains("The water is up to the church steps now"))
+    }
+
     @Test("the same block repeated (responsive duplicates) is printed once")
     func duplicates() throws {
         let article = PageFixture.articleParagraphs + "<p>\(PageFixture.paragraphs[0])</p>"
