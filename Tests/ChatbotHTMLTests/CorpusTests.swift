@@ -7,7 +7,7 @@ import Testing
 struct CorpusTests {
     /// The F1 this extractor reached when the floor was set (see docs/drafts/extract.md); the test
     /// fails if a change makes it drop below.
-    static let f1Floor = 0.955
+    static let f1Floor = 0.96
 
     /// `CHATBOT_CORPORA_DIR`, else `<package>/../shared/corpora`, else `/work/shared/corpora`.
     static var corpusDirectory: URL? {
