@@ -11,7 +11,8 @@ let package = Package(
     name: "chatbot",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "chatbot", targets: ["chatbot"])
+        .executable(name: "chatbot", targets: ["chatbot"]),
+        .executable(name: "chatbot-extract-score", targets: ["ChatbotExtractScore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,7 +42,7 @@ let package = Package(
             name: "ChatbotCLI",
             dependencies: [
                 "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotLocalStack", "ChatbotChat",
-                "ChatbotBackup", "ChatbotBackupS3", "ChatbotS3",
+                "ChatbotBackup", "ChatbotBackupS3", "ChatbotS3", "ChatbotHTML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -159,6 +160,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libxml2 (libxml2-dev): pkg-config flags only; its headers are included by CXMLShim alone (DESIGN §6).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // Plain, prefixed C functions over libxml2: recovering HTML parse, safe XML parse, node walk.
+        .target(
+            name: "CXMLShim",
+            dependencies: ["CLibXML2"]
+        ),
+        // HTML parsing, charset detection, metadata and links, main-content extraction to Markdown/text,
+        // and the article-extraction scorer. Light on purpose: no networking.
+        .target(
+            name: "ChatbotHTML",
+            dependencies: ["ChatbotCore", "CXMLShim"],
+            swiftSettings: swiftSettings
+        ),
+        // `chatbot-extract-score`: scores extracted texts against ground truth (Scripts/bench/extract-web).
+        .executableTarget(
+            name: "ChatbotExtractScore",
+            dependencies: ["ChatbotHTML"],
+            path: "Sources/chatbot-extract-score",
+            swiftSettings: swiftSettings
+        ),
         // Starts, health-checks and stops the managed local model servers.
         .target(
             name: "ChatbotLocalStack",
@@ -200,6 +226,11 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotHTMLTests",
+            dependencies: ["ChatbotHTML", "ChatbotCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -173,13 +173,13 @@ _chatbot() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    ask|history|migrate|backup|config|local|help)
+    ask|history|migrate|backup|config|local|scrape|help)
         # Offer subcommand argument completions
         "_chatbot_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'ask history migrate backup config local help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'ask history migrate backup config local scrape help' -- "${cur}"))
         ;;
     esac
 }
@@ -870,6 +870,28 @@ _chatbot_local_stop() {
     case "${positional_number}" in
     *)
         __chatbot_add_completions -W 'chat'$'\n''embeddings'$'\n''speech'
+        return
+        ;;
+    esac
+}
+
+_chatbot_scrape() {
+    repeating_flags=()
+    non_repeating_flags=(--quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--base-url --format --charset)
+    __chatbot_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--base-url')
+        return
+        ;;
+    '--format')
+        __chatbot_add_completions -W 'markdown'$'\n''text'$'\n''json'$'\n''ndjson'
+        return
+        ;;
+    '--charset')
         return
         ;;
     esac

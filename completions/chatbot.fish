@@ -82,6 +82,8 @@ function __chatbot_parse_tokens -S
             case 'stop'
                 __chatbot_parse_subcommand -r 1 'config=' 'data-dir=' 'database-url=' 'object-store=' 'v/verbose' 'q/quiet' 'version' 'h/help'
             end
+        case 'scrape'
+            __chatbot_parse_subcommand -r 1 'base-url=' 'format=' 'charset=' 'q/quiet' 'version' 'h/help'
         case 'help'
             __chatbot_parse_subcommand -r 1 'version'
         end
@@ -145,6 +147,7 @@ complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_positional "cha
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_positional "chatbot" -eq 1' -fa 'backup' -d 'Back up, verify, list, prune and restore the database and object store.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_positional "chatbot" -eq 1' -fa 'config' -d 'Show, locate or create the configuration file.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_positional "chatbot" -eq 1' -fa 'local' -d 'Show and control the managed local model servers.'
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_positional "chatbot" -eq 1' -fa 'scrape' -d 'Extract the main content and metadata of web pages as Markdown, text or JSON.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_positional "chatbot" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot ask" config' -l 'config' -d 'Read configuration from this YAML file.' -rfka ''
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot ask" data-dir' -l 'data-dir' -d 'Keep the database and objects in this directory.' -rfka ''
@@ -385,4 +388,10 @@ complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_option
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_positional "chatbot local stop" -ge 1' -fka 'chat embeddings speech'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot local stop" version' -l 'version' -d 'Show the version.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot local stop" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot scrape" base-url' -l 'base-url' -d 'The page\'s URL, for resolving relative links.' -rfka ''
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot scrape" format' -l 'format' -d 'Output format: markdown, text, json or ndjson.' -rfka 'markdown text json ndjson'
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot scrape" charset' -l 'charset' -d 'Decode the input with this charset instead of detecting it.' -rfka ''
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot scrape" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but results and errors.'
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot scrape" version' -l 'version' -d 'Show the version.'
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot scrape" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot help" version' -l 'version' -d 'Show the version.'

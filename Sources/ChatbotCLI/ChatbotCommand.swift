@@ -28,6 +28,7 @@ public struct ChatbotCommand: AsyncParsableCommand {
             BackupCommand.self,
             ConfigCommand.self,
             LocalCommand.self,
+            ScrapeCommand.self,
         ]
     )
 

@@ -1,0 +1,180 @@
+import ArgumentParser
+import ChatbotCore
+import ChatbotHTML
+import Foundation
+
+/// `chatbot scrape FILE... | -`: main content of saved web pages as Markdown, text or JSON.
+struct ScrapeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scrape",
+        abstract: "Extract the main content and metadata of web pages as Markdown, text or JSON.",
+        discussion: """
+            Reads HTML files (or `-` for stdin), finds the main content and drops navigation, headers, \
+            footers, sidebars, comments, cookie banners, ads and related-story lists. Headings, \
+            paragraphs, lists, tables, code blocks, links and emphasis are kept as Markdown. \
+            Metadata (title, author, date, description, language, canonical URL, site name) comes from \
+            <meta> tags, OpenGraph and JSON-LD.
+
+            The charset is taken from --charset, else a byte-order mark, else <meta charset> or \
+            http-equiv, else UTF-8 when the bytes are valid UTF-8, else Windows-1252. Broken markup is \
+            repaired as browsers do.
+
+            --base-url gives the page's address so relative links and images resolve: \
+            `curl -s URL | chatbot scrape - --base-url URL`.
+
+            --format json prints one object per page, --format ndjson one line per page, with the \
+            keys url, final_url, status (null for local input), title, metadata (title, author, \
+            date, description, language, canonical_url, site_name, image), content (Markdown), text \
+            (plain text), links (url, text, nofollow), charset and source.
+
+            Fetching URLs directly is not available yet; arguments starting with http:// or https:// \
+            are refused with exit status 64.
+
+            EXIT STATUS: 0 every page extracted; 1 the only page failed; 2 some pages failed (the others \
+            are printed); 64 usage error.
+            """
+    )
+
+    /// Output formats.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case markdown, text, json, ndjson
+    }
+
+    /// The largest page read, in bytes.
+    static let maximumPageBytes = 64 * 1_048_576
+
+    @Argument(help: ArgumentHelp("HTML files to read; `-` reads stdin.", valueName: "file"))
+    var inputs: [String]
+
+    @Option(help: ArgumentHelp("The page's URL, for resolving relative links.", valueName: "url"))
+    var baseURL: String?
+
+    @Option(help: ArgumentHelp("Output format: markdown, text, json or ndjson.", valueName: "format"))
+    var format: Format = .markdown
+
+    @Option(help: ArgumentHelp("Decode the input with this charset instead of detecting it.", valueName: "name"))
+    var charset: String?
+
+    @Flag(name: .shortAndLong, help: "Print nothing but results and errors.")
+    var quiet = false
+
+    func validate() throws {
+        if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("stdin (`-`) can be read only once") }
+        if let baseURL {
+            guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(), url.host != nil,
+                ["http", "https"].contains(scheme)
+            else { throw ValidationError("--base-url must be an absolute http(s) URL, got '\(baseURL)'") }
+        }
+    }
+
+    func run() async throws {
+        if let url = inputs.first(where: Self.isRemote) {
+            // Seam for the fetcher: remote inputs will be fetched (robots.txt, politeness) here.
+            throw ChatbotError(
+                .usage, "fetching URLs is not available yet: \(url)",
+                hint: "save the page first: curl -sL '\(url)' | chatbot scrape - --base-url '\(url)'")
+        }
+        let extractor = HTMLExtractor()
+        let base = baseURL.flatMap(URL.init(string:))
+        var failures: [ChatbotError] = []
+        var printed = 0
+        for input in inputs {
+            do {
+                let data = try Self.read(input)
+                let source = input == "-" ? "stdin" : input
+                let page = try extractor.extract(data: data, baseURL: base, charset: charset, source: source)
+                try emit(page, input: input, separator: printed > 0)
+                printed += 1
+            } catch let error as ChatbotError {
+                if inputs.count == 1 { throw error }
+                if !quiet { StandardError.write("chatbot: \(error.message)\n") }
+                failures.append(error)
+            }
+        }
+        if !failures.isEmpty {
+            throw ChatbotError(
+                .partial, "\(failures.count) of \(inputs.count) pages could not be extracted",
+                hint: failures.count == 1 ? failures[0].hint : nil)
+        }
+    }
+
+    private func emit(_ page: ExtractedPage, input: String, separator: Bool) throws {
+        switch format {
+        case .markdown, .text:
+            var body = format == .markdown ? page.markdown : page.text
+            if let title = page.title {
+                body = (format == .markdown ? "# " + title : title) + (body.isEmpty ? "" : "\n\n" + body)
+            }
+            StandardOutput.write((separator ? "\n" : "") + body + "\n")
+        case .json, .ndjson:
+            let record = ScrapeRecord(page: page, input: input, baseURL: baseURL)
+            try JSONOutput.print(record, pretty: format == .json)
+        }
+    }
+
+    static func isRemote(_ input: String) -> Bool {
+        let lower = input.lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
+    }
+
+    /// Reads a file or stdin, refusing directories, oversized files and binary data.
+    static func read(_ input: String) throws -> Data {
+        let data: Data
+        if input == "-" {
+            data = try PromptBuilder.readStandardInput(limit: maximumPageBytes + 1)
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
+                throw ChatbotError(.runtime, "\(input): no such file")
+            }
+            if isDirectory.boolValue { throw ChatbotError(.usage, "\(input): is a directory; give HTML files") }
+            guard let handle = FileHandle(forReadingAtPath: input) else {
+                throw ChatbotError(.runtime, "\(input): cannot be read (permission denied?)")
+            }
+            defer { try? handle.close() }
+            data = (try? handle.read(upToCount: maximumPageBytes + 1)) ?? Data()
+        }
+        let name = input == "-" ? "stdin" : input
+        if data.count > maximumPageBytes {
+            throw ChatbotError(.runtime, "\(name): larger than \(maximumPageBytes / 1_048_576) MiB; not read as a page")
+        }
+        if looksBinary(data) {
+            throw ChatbotError(.runtime, "\(name): does not look like HTML (binary data)", hint: "give an HTML file")
+        }
+        return data
+    }
+
+    /// NUL bytes early in the data, without a UTF-16 byte-order mark, mean binary input.
+    static func looksBinary(_ data: Data) -> Bool {
+        let head = data.prefix(4096)
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { return false }
+        return head.contains(0)
+    }
+}
+
+/// One page in `--format json|ndjson`.
+struct ScrapeRecord: Encodable {
+    let page: ExtractedPage
+    let input: String
+    let baseURL: String?
+
+    enum CodingKeys: String, CodingKey {
+        case url, finalUrl, status, title, metadata, content, text, links, charset, source
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        let url =
+            baseURL ?? (input == "-" ? nil : URL(fileURLWithPath: input).standardizedFileURL.absoluteString)
+        try container.encode(url, forKey: .url)
+        try container.encode(url, forKey: .finalUrl)
+        try container.encodeNil(forKey: .status)
+        try container.encode(page.title, forKey: .title)
+        try container.encode(page.metadata, forKey: .metadata)
+        try container.encode(page.markdown, forKey: .content)
+        try container.encode(page.text, forKey: .text)
+        try container.encode(page.links, forKey: .links)
+        try container.encode(page.charset, forKey: .charset)
+        try container.encode(input, forKey: .source)
+    }
+}

@@ -1,0 +1,189 @@
+import CXMLShim
+import ChatbotCore
+public import Foundation
+
+/// A parsed HTML document: libxml2's recovering parser (no network, no entity expansion), copied
+/// into a Swift tree of ``HTMLNode``s so the C document is freed at once.
+///
+/// Script, style, template and similar non-content elements are dropped while copying; JSON-LD
+/// scripts are kept aside in ``jsonLD`` for metadata.
+public final class HTMLDocument {
+    /// The root element (`<html>`), or an empty `html` element for an empty input.
+    public let root: HTMLNode
+    /// The charset the bytes were decoded from (an IANA name such as `UTF-8` or `windows-1252`).
+    public let charset: String
+    /// The bodies of `<script type="application/ld+json">` elements, in document order.
+    public let jsonLD: [String]
+
+    /// Elements whose content is never text of the page.
+    static let droppedElements: Set<String> = [
+        "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
+        "select", "option", "textarea", "button", "input", "map", "audio", "video", "source", "track",
+    ]
+
+    /// Nesting beyond this depth is flattened into the element at this depth (hostile input guard).
+    static let maximumDepth = 200
+
+    /// Parses HTML bytes. The charset is `charset` when given, otherwise detected by
+    /// ``CharsetDetector`` from the HTTP `Content-Type` value, a byte-order mark, `<meta>` or the bytes.
+    ///
+    /// - Parameters:
+    ///   - data: The raw bytes of the page.
+    ///   - contentType: The HTTP `Content-Type` header value, if any.
+    ///   - charset: A charset that overrides detection (e.g. from `--charset`).
+    ///   - source: A name for the input used in error messages (a path or URL).
+    /// - Throws: ``ChatbotError`` (usage) when `charset` names a charset this system cannot decode.
+    public init(data: Data, contentType: String? = nil, charset: String? = nil, source: String = "input") throws {
+        var chosen: String
+        if let charset {
+            guard let normalized = CharsetDetector.normalize(charset), CharsetDetector.isSupported(normalized) else {
+                throw ChatbotError(
+                    .usage, "\(source): unknown charset '\(charset)'",
+                    hint: "give an IANA charset name such as UTF-8, windows-1252, ISO-8859-2 or Shift_JIS")
+            }
+            chosen = normalized
+        } else {
+            chosen = CharsetDetector.detect(data, contentType: contentType)
+        }
+        var scripts: [String] = []
+        let root = data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> HTMLNode? in
+            guard let base = buffer.baseAddress, buffer.count > 0 else { return nil }
+            let pointer = base.assumingMemoryBound(to: CChar.self)
+            guard let doc = cbx_html_parse(pointer, buffer.count, chosen) else { return nil }
+            defer { cbx_doc_free(doc) }
+            guard let rootNode = cbx_doc_root(doc) else { return nil }
+            return TreeBuilder(lowercaseNames: true, dropElements: true).build(rootNode, jsonLD: &scripts)
+        }
+        if let root, root.name != "html" {
+            let html = HTMLNode(element: "html", attributes: [])
+            html.children = [root]
+            root.parent = html
+            self.root = html
+        } else {
+            self.root = root ?? HTMLNode(element: "html", attributes: [])
+        }
+        if chosen.isEmpty { chosen = "UTF-8" }
+        self.charset = chosen
+        self.jsonLD = scripts
+    }
+
+    /// Parses an HTML string (already decoded).
+    public convenience init(string: String) throws {
+        try self.init(data: Data(string.utf8), charset: "UTF-8")
+    }
+
+    /// The `<head>` element, if any.
+    public var head: HTMLNode? { root.children.first { $0.isElement("head") } ?? root.firstDescendant(named: "head") }
+
+    /// The `<body>` element, or the root when there is none.
+    public var body: HTMLNode {
+        root.children.first { $0.isElement("body") } ?? root.firstDescendant(named: "body") ?? root
+    }
+}
+
+/// Copies libxml2's tree into ``HTMLNode``s.
+struct TreeBuilder {
+    let lowercaseNames: Bool
+    let dropElements: Bool
+
+    func build(_ rootNode: UnsafeMutableRawPointer, jsonLD: inout [String]) -> HTMLNode? {
+        guard cbx_node_kind(rootNode) == Int32(CBX_NODE_ELEMENT) else { return nil }
+        let root = makeElement(rootNode)
+        // Iterative walk: (C node whose children are pending, Swift parent, depth).
+        var stack: [(UnsafeMutableRawPointer?, HTMLNode, Int)] = [(cbx_node_first_child(rootNode), root, 1)]
+        while var entry = stack.popLast() {
+            guard let current = entry.0 else { continue }
+            entry.0 = cbx_node_next(current)
+            stack.append(entry)
+            let parent = entry.1
+            switch Int(cbx_node_kind(current)) {
+            case Int(CBX_NODE_ELEMENT):
+                let element = makeElement(current)
+                if dropElements && HTMLDocument.droppedElements.contains(element.name) {
+                    if element.name == "script", let type = element.attribute("type"),
+                        type.lowercased().contains("ld+json")
+                    {
+                        jsonLD.append(collectText(current))
+                    }
+                    continue
+                }
+                element.parent = parent
+                parent.children.append(element)
+                if entry.2 >= HTMLDocument.maximumDepth {
+                    // Too deep: keep the text, attach it flat.
+                    let text = collectText(current)
+                    if !text.isEmpty {
+                        let node = HTMLNode(text: text)
+                        node.parent = element
+                        element.children.append(node)
+                    }
+                } else {
+                    stack.append((cbx_node_first_child(current), element, entry.2 + 1))
+                }
+            case Int(CBX_NODE_TEXT), Int(CBX_NODE_CDATA):
+                guard let text = cbx_node_text(current) else { continue }
+                let string = String(cString: text)
+                if Self.isEscapedMarkup(string) { continue }
+                let node = HTMLNode(text: string)
+                node.parent = parent
+                parent.children.append(node)
+            default:
+                continue
+            }
+        }
+        return root
+    }
+
+    /// Markup that reached the tree as text (e.g. `<noscript>` content in `<head>`): tracking pixels.
+    static func isEscapedMarkup(_ text: String) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.hasPrefix("<") && trimmed.hasSuffix(">") && trimmed.count > 2
+    }
+
+    private func makeElement(_ node: UnsafeMutableRawPointer) -> HTMLNode {
+        var name = cbx_node_name(node).map { String(cString: $0) } ?? ""
+        if let prefix = cbx_node_prefix(node) { name = String(cString: prefix) + ":" + name }
+        if lowercaseNames { name = name.lowercased() }
+        var attributes: [(name: String, value: String)] = []
+        var attribute = cbx_node_first_attribute(node)
+        while let current = attribute {
+            var attributeName = String(cString: cbx_attribute_name(current))
+            if let prefix = cbx_attribute_prefix(current) {
+                attributeName = String(cString: prefix) + ":" + attributeName
+            }
+            if lowercaseNames { attributeName = attributeName.lowercased() }
+            var value = ""
+            if let raw = cbx_attribute_value(current) {
+                value = String(cString: raw)
+                cbx_free(raw)
+            }
+            attributes.append((attributeName, value))
+            attribute = cbx_attribute_next(current)
+        }
+        return HTMLNode(element: name, attributes: attributes)
+    }
+
+    private func collectText(_ node: UnsafeMutableRawPointer) -> String {
+        var result = ""
+        var stack: [UnsafeMutableRawPointer] = []
+        var child = cbx_node_first_child(node)
+        while let current = child {
+            stack.append(current)
+            child = cbx_node_next(current)
+        }
+        stack.reverse()
+        while let current = stack.popLast() {
+            if let text = cbx_node_text(current), cbx_node_kind(current) != Int32(CBX_NODE_COMMENT) {
+                result += String(cString: text)
+            }
+            var children: [UnsafeMutableRawPointer] = []
+            var next = cbx_node_first_child(current)
+            while let item = next {
+                children.append(item)
+                next = cbx_node_next(item)
+            }
+            stack.append(contentsOf: children.reversed())
+        }
+        return result
+    }
+}

@@ -1,0 +1,102 @@
+/// One node of a parsed HTML (or XML) document: an element with attributes and children, or a
+/// run of text. Built once from libxml2's tree; names are lower-cased for HTML.
+public final class HTMLNode {
+    /// What a node is.
+    public enum Kind: Sendable, Hashable {
+        /// An element such as `<p>`.
+        case element
+        /// Character data.
+        case text
+    }
+
+    /// Element or text.
+    public let kind: Kind
+    /// The element's name (lower-cased for HTML); empty for text.
+    public let name: String
+    /// The element's attributes in document order (names lower-cased for HTML).
+    public internal(set) var attributes: [(name: String, value: String)]
+    /// The text of a text node; empty for elements.
+    public let text: String
+    /// The child nodes in document order.
+    public internal(set) var children: [HTMLNode] = []
+    /// The parent element, `nil` for the root.
+    public internal(set) weak var parent: HTMLNode?
+
+    // Scratch state of ContentExtractor (one extraction per document).
+    /// Pruned as boilerplate.
+    var pruned = false
+    /// Characters (non-space) of prose text below this node.
+    var prose = 0
+    /// Characters (non-space) of other text below this node: links, labels, short lines.
+    var noise = 0
+    /// Characters (non-space) of all text below this node.
+    var chars = 0
+    /// Characters (non-space) of link text below this node.
+    var linkChars = 0
+
+    init(element name: String, attributes: [(name: String, value: String)]) {
+        self.kind = .element
+        self.name = name
+        self.attributes = attributes
+        self.text = ""
+    }
+
+    init(text: String) {
+        self.kind = .text
+        self.name = ""
+        self.attributes = []
+        self.text = text
+    }
+
+    /// The value of the named attribute, or `nil`.
+    public func attribute(_ name: String) -> String? {
+        for attribute in attributes where attribute.name == name { return attribute.value }
+        return nil
+    }
+
+    /// Whether this is an element with the given name.
+    public func isElement(_ name: String) -> Bool {
+        kind == .element && self.name == name
+    }
+
+    /// All text below this node, concatenated as it appears in the source.
+    public var textContent: String {
+        if kind == .text { return text }
+        var result = ""
+        appendText(to: &result)
+        return result
+    }
+
+    private func appendText(to result: inout String) {
+        for child in children {
+            if child.kind == .text {
+                result += child.text
+            } else {
+                child.appendText(to: &result)
+            }
+        }
+    }
+
+    /// Every element below this node (depth first, document order) for which `predicate` holds.
+    public func descendants(where predicate: (HTMLNode) -> Bool) -> [HTMLNode] {
+        var found: [HTMLNode] = []
+        var stack: [HTMLNode] = children.reversed()
+        while let node = stack.popLast() {
+            guard node.kind == .element else { continue }
+            if predicate(node) { found.append(node) }
+            stack.append(contentsOf: node.children.reversed())
+        }
+        return found
+    }
+
+    /// The first element below this node with the given name.
+    public func firstDescendant(named name: String) -> HTMLNode? {
+        var stack: [HTMLNode] = children.reversed()
+        while let node = stack.popLast() {
+            guard node.kind == .element else { continue }
+            if node.name == name { return node }
+            stack.append(contentsOf: node.children.reversed())
+        }
+        return nil
+    }
+}

@@ -1,0 +1,81 @@
+public import Foundation
+
+/// A hyperlink found on a page.
+public struct PageLink: Sendable, Hashable, Codable {
+    /// The target, resolved against the base URL (absolute when a base is known).
+    public var url: String
+    /// The link text, whitespace collapsed.
+    public var text: String
+    /// Whether the link carries `rel="nofollow"` (crawlers may skip it).
+    public var nofollow: Bool
+
+    /// Creates a link.
+    public init(url: String, text: String, nofollow: Bool = false) {
+        self.url = url
+        self.text = text
+        self.nofollow = nofollow
+    }
+}
+
+/// Finds the links of a document; used by the crawler to discover pages.
+public enum LinkExtractor {
+    /// Every `<a href>` of the document resolved against `baseURL` (or the document's
+    /// `<base href>`), without `javascript:`/`data:` targets or bare fragments, first occurrence kept.
+    public static func links(in document: HTMLDocument, baseURL: URL?) -> [PageLink] {
+        links(below: document.root, baseURL: effectiveBase(of: document, baseURL: baseURL))
+    }
+
+    /// The canonical URL the page declares (`<link rel="canonical">`), resolved, or `nil`.
+    public static func canonicalURL(of document: HTMLDocument, baseURL: URL?) -> URL? {
+        let base = effectiveBase(of: document, baseURL: baseURL)
+        for link in document.root.descendants(where: { $0.name == "link" }) {
+            guard let rel = link.attribute("rel")?.lowercased(), rel.split(separator: " ").contains("canonical"),
+                let href = link.attribute("href")
+            else { continue }
+            if let url = URL(string: href.trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: base),
+                url.scheme != nil
+            {
+                return url.absoluteURL
+            }
+        }
+        return nil
+    }
+
+    /// The base for relative links: `<base href>` resolved against `baseURL`, else `baseURL`.
+    static func effectiveBase(of document: HTMLDocument, baseURL: URL?) -> URL? {
+        if let head = document.head, let base = head.firstDescendant(named: "base"), let href = base.attribute("href"),
+            let url = URL(string: href.trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: baseURL),
+            url.scheme != nil
+        {
+            return url.absoluteURL
+        }
+        return baseURL
+    }
+
+    static func links(below node: HTMLNode, baseURL: URL?) -> [PageLink] {
+        var seen: Set<String> = []
+        var result: [PageLink] = []
+        for anchor in node.descendants(where: { $0.name == "a" || $0.name == "area" }) {
+            guard let href = anchor.attribute("href"), let resolved = resolve(href, against: baseURL) else { continue }
+            if !seen.insert(resolved).inserted { continue }
+            let rel = anchor.attribute("rel")?.lowercased() ?? ""
+            result.append(
+                PageLink(
+                    url: resolved, text: MetadataExtractor.collapse(anchor.textContent),
+                    nofollow: rel.split(separator: " ").contains("nofollow")))
+        }
+        return result
+    }
+
+    /// Resolves one `href`; `nil` for targets that are not pages.
+    static func resolve(_ href: String, against baseURL: URL?) -> String? {
+        let trimmed = href.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { return nil }
+        let lower = trimmed.lowercased()
+        if lower.hasPrefix("javascript:") || lower.hasPrefix("data:") || lower.hasPrefix("vbscript:") { return nil }
+        let escaped = trimmed.replacingOccurrences(of: " ", with: "%20")
+        guard let url = URL(string: escaped, relativeTo: baseURL) else { return nil }
+        if url.scheme == nil { return baseURL == nil ? escaped : nil }
+        return url.absoluteString
+    }
+}
