@@ -42,7 +42,7 @@ let package = Package(
             name: "ChatbotCLI",
             dependencies: [
                 "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotLocalStack", "ChatbotChat",
-                "ChatbotBackup", "ChatbotBackupS3", "ChatbotS3", "ChatbotHTML",
+                "ChatbotBackup", "ChatbotBackupS3", "ChatbotS3", "ChatbotHTML", "ChatbotWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

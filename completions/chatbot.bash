@@ -877,9 +877,9 @@ _chatbot_local_stop() {
 
 _chatbot_scrape() {
     repeating_flags=()
-    non_repeating_flags=(--quiet -q --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--base-url --format --charset)
+    non_repeating_flags=(--quiet -q --allow-private --version -h --help)
+    repeating_options=(--include --exclude --sitemap)
+    non_repeating_options=(--base-url --format --charset --depth --max-pages --scope --delay --concurrency --per-host --timeout --connect-timeout --max-bytes --user-agent)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -892,6 +892,45 @@ _chatbot_scrape() {
         return
         ;;
     '--charset')
+        return
+        ;;
+    '--depth')
+        return
+        ;;
+    '--max-pages')
+        return
+        ;;
+    '--scope')
+        return
+        ;;
+    '--include')
+        return
+        ;;
+    '--exclude')
+        return
+        ;;
+    '--sitemap')
+        return
+        ;;
+    '--delay')
+        return
+        ;;
+    '--concurrency')
+        return
+        ;;
+    '--per-host')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--max-bytes')
+        return
+        ;;
+    '--user-agent')
         return
         ;;
     esac

@@ -75,13 +75,13 @@ struct ScrapeCommandTests {
         }
     }
 
-    @Test("URLs are refused for now with a usage error and a hint")
-    func urlSeam() async throws {
+    @Test("a URL whose host does not resolve is unavailable (69), named as such, not blamed on robots.txt")
+    func unresolvableHost() async throws {
         try await CLISandbox.with { sandbox in
-            let result = try await sandbox.run("scrape", "https://gazette.example/h")
-            #expect(result.exitCode == 64, "\(result)")
-            #expect(result.stderr.contains("fetching URLs is not available yet"))
-            #expect(result.stderr.contains("hint:"))
+            let result = try await sandbox.run("scrape", "https://gazette.invalid/h")
+            #expect(result.exitCode == 69, "\(result)")
+            #expect(result.stderr.contains("cannot resolve gazette.invalid"), "\(result)")
+            #expect(!result.stderr.contains("robots.txt"))
         }
     }
 

@@ -85,6 +85,23 @@ struct CrawlerTests {
         }
     }
 
+    @Test("a refused address is reported as the refusal (usage error), not as a robots.txt disallow")
+    func refusedAddressIsNotRobots() async throws {
+        try await LocalTestSite.withRunning { site, base in
+            Self.buildSite(site)
+            let (events, summary) = try await Self.crawl(
+                Self.options(["\(base)/"]) { $0.fetchPolicy.allowPrivateNetworks = false })
+            #expect(summary.failed == 1 && summary.pages == 0 && summary.skipped == 0)
+            guard case .failed(let error) = events.all.first?.outcome else {
+                Issue.record("expected a failure, got \(String(describing: events.all.first?.outcome))")
+                return
+            }
+            #expect(error.kind == .usage)
+            #expect(error.message.contains("loopback"), "\(error.message)")
+            #expect(site.requests.isEmpty)
+        }
+    }
+
     @Test("--max-pages stops the crawl")
     func maxPages() async throws {
         try await LocalTestSite.withRunning { site, base in
@@ -285,9 +302,10 @@ struct CrawlerPolitenessTests {
             _ = await expiring.isAllowed(URL(string: "\(base)/a")!)
             _ = await expiring.isAllowed(URL(string: "\(base)/b")!)
             #expect(site.requests(for: "/robots.txt").count == 3)
-            // Refused by the guard (private networks not allowed): everything is disallowed.
+            // Refused by the guard (private networks not allowed): not a robots.txt verdict; robots
+            // allows, so the page's own fetch meets the guard and fails with its precise reason.
             let guarded = RobotsCache(fetcher: fetcher)
-            #expect(await !guarded.isAllowed(URL(string: "\(base)/yes")!))
+            #expect(await guarded.isAllowed(URL(string: "\(base)/no")!))
             #expect(site.requests(for: "/robots.txt").count == 3)
             await fetcher.shutdown()
         }

@@ -27,8 +27,19 @@ struct ScrapeCommand: AsyncParsableCommand {
             date, description, language, canonical_url, site_name, image), content (Markdown), text \
             (plain text), links (url, text, nofollow), charset and source.
 
-            Fetching URLs directly is not available yet; arguments starting with http:// or https:// \
-            are refused with exit status 64.
+            Arguments starting with http:// or https:// are fetched: redirects followed by hand (at \
+            most 5, each hop checked again), gzip, deflate and br decoded up to --max-bytes, a \
+            --timeout for the whole fetch, robots.txt obeyed (RFC 9309, Crawl-delay included), and a \
+            User-Agent naming chatbot and its version. Loopback, private, link-local, carrier-grade NAT, \
+            multicast and cloud-metadata addresses are refused (also when spelled oddly, such as \
+            2130706433, or hidden in IPv6), and each connection goes to the address that was checked, \
+            so DNS rebinding cannot reach them; --allow-private lifts this for your own intranet.
+
+            With --depth N the links of each page are followed N levels deep, within --scope \
+            (same-host, same-prefix, or a pattern), --include and --exclude (globs such as \
+            '/docs/*', or re:REGEX), up to --max-pages; --sitemap seeds the crawl from a sitemap or \
+            sitemap index (gzipped too). Each URL is fetched once (normalised, canonical links \
+            respected), at most --per-host at a time per host and --delay seconds apart.
 
             EXIT STATUS: 0 every page extracted; 1 the only page failed; 2 some pages failed (the others \
             are printed); 64 usage error.
@@ -58,6 +69,9 @@ struct ScrapeCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing but results and errors.")
     var quiet = false
 
+    @OptionGroup(title: "Fetching and crawling URLs")
+    var web: ScrapeWebOptions
+
     func validate() throws {
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("stdin (`-`) can be read only once") }
         if let baseURL {
@@ -68,17 +82,11 @@ struct ScrapeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if let url = inputs.first(where: Self.isRemote) {
-            // Seam for the fetcher: remote inputs will be fetched (robots.txt, politeness) here.
-            throw ChatbotError(
-                .usage, "fetching URLs is not available yet: \(url)",
-                hint: "save the page first: curl -sL '\(url)' | chatbot scrape - --base-url '\(url)'")
-        }
         let extractor = HTMLExtractor()
         let base = baseURL.flatMap(URL.init(string:))
         var failures: [ChatbotError] = []
         var printed = 0
-        for input in inputs {
+        for input in inputs where !Self.isRemote(input) {
             do {
                 let data = try Self.read(input)
                 let source = input == "-" ? "stdin" : input
@@ -86,19 +94,24 @@ struct ScrapeCommand: AsyncParsableCommand {
                 try emit(page, input: input, separator: printed > 0)
                 printed += 1
             } catch let error as ChatbotError {
-                if inputs.count == 1 { throw error }
-                if !quiet { StandardError.write("chatbot: \(error.message)\n") }
+                if !quiet && inputs.count > 1 { StandardError.write("chatbot: \(error.message)\n") }
                 failures.append(error)
             }
         }
-        if !failures.isEmpty {
-            throw ChatbotError(
-                .partial, "\(failures.count) of \(inputs.count) pages could not be extracted",
-                hint: failures.count == 1 ? failures[0].hint : nil)
+        let remote = inputs.filter(Self.isRemote)
+        if !remote.isEmpty { try await scrapeRemote(remote, printed: &printed, failures: &failures) }
+        guard !failures.isEmpty else { return }
+        if printed == 0 {
+            // Nothing printed: the one failure is the error (its own exit status), or all failed.
+            if failures.count == 1 { throw failures[0] }
+            throw ChatbotError(.runtime, "none of the \(failures.count) pages could be extracted")
         }
+        throw ChatbotError(
+            .partial, "\(failures.count) of \(failures.count + printed) pages could not be extracted",
+            hint: failures.count == 1 ? failures[0].hint : nil)
     }
 
-    private func emit(_ page: ExtractedPage, input: String, separator: Bool) throws {
+    func emit(_ page: ExtractedPage, input: String, separator: Bool, remote: RemoteSource? = nil) throws {
         switch format {
         case .markdown, .text:
             var body = format == .markdown ? page.markdown : page.text
@@ -107,7 +120,7 @@ struct ScrapeCommand: AsyncParsableCommand {
             }
             StandardOutput.write((separator ? "\n" : "") + body + "\n")
         case .json, .ndjson:
-            let record = ScrapeRecord(page: page, input: input, baseURL: baseURL)
+            let record = ScrapeRecord(page: page, input: input, baseURL: baseURL, remote: remote)
             try JSONOutput.print(record, pretty: format == .json)
         }
     }
@@ -157,6 +170,7 @@ struct ScrapeRecord: Encodable {
     let page: ExtractedPage
     let input: String
     let baseURL: String?
+    let remote: RemoteSource?
 
     enum CodingKeys: String, CodingKey {
         case url, finalUrl, status, title, metadata, content, text, links, charset, source
@@ -166,9 +180,15 @@ struct ScrapeRecord: Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         let url =
             baseURL ?? (input == "-" ? nil : URL(fileURLWithPath: input).standardizedFileURL.absoluteString)
-        try container.encode(url, forKey: .url)
-        try container.encode(url, forKey: .finalUrl)
-        try container.encodeNil(forKey: .status)
+        if let remote {
+            try container.encode(remote.url, forKey: .url)
+            try container.encode(remote.finalURL, forKey: .finalUrl)
+            try container.encode(remote.status, forKey: .status)
+        } else {
+            try container.encode(url, forKey: .url)
+            try container.encode(url, forKey: .finalUrl)
+            try container.encodeNil(forKey: .status)
+        }
         try container.encode(page.title, forKey: .title)
         try container.encode(page.metadata, forKey: .metadata)
         try container.encode(page.markdown, forKey: .content)

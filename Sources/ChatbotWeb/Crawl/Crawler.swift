@@ -167,6 +167,9 @@ public struct Crawler: Sendable {
             let path = url.path(percentEncoded: true)
             let query = url.query(percentEncoded: true).map { "?\($0)" } ?? ""
             guard rules.isAllowed((path.isEmpty ? "/" : path) + query, userAgent: options.robotsToken) else {
+                if let error = rules.fetchError {
+                    return Visit(url: url, depth: depth, outcome: .failed(error))
+                }
                 return Visit(url: url, depth: depth, outcome: .skipped(reason: "disallowed by robots.txt"))
             }
             delay = Self.effectiveDelay(

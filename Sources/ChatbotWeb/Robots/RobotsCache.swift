@@ -1,3 +1,4 @@
+import ChatbotCore
 public import Foundation
 
 /// Fetches robots.txt once per origin (scheme, host, port) and keeps the rules for a while.
@@ -81,8 +82,18 @@ public actor RobotsCache {
             case 400..<500: return .allowAll
             default: return .disallowAll
             }
+        } catch let error as ChatbotError where error.kind == .usage {
+            // The address itself is refused (the SSRF guard, a bad scheme): not a robots.txt
+            // matter. Allowing lets the page's own fetch fail with that precise error.
+            return .allowAll
         } catch {
-            return .disallowAll
+            // RFC 9309: unreachable means disallow all; the error is kept so the crawler can say
+            // what went wrong (an unknown host, a timeout) instead of blaming robots.txt.
+            var rules = RobotsRules.disallowAll
+            rules.fetchError =
+                (error as? ChatbotError)
+                ?? ChatbotError(.unavailable, "cannot fetch \(url.absoluteString): \(error)")
+            return rules
         }
     }
 }

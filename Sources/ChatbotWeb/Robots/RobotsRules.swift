@@ -1,3 +1,4 @@
+public import ChatbotCore
 import Foundation
 
 /// A parsed robots.txt (RFC 9309): groups of rules per user agent, matched by longest pattern,
@@ -25,6 +26,9 @@ public struct RobotsRules: Sendable, Hashable {
     }
 
     private let kind: Kind
+    /// Why robots.txt could not be fetched at all (network failure, timeout), when that is why
+    /// these rules disallow everything; `nil` for rules read from a file or an HTTP status.
+    public internal(set) var fetchError: ChatbotError?
     private(set) var groups: [Group]
     /// The `Sitemap:` URLs, in file order.
     public let sitemaps: [String]
