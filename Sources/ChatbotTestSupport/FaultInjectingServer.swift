@@ -21,8 +21,7 @@ public final class FaultInjectingServer: Sendable {
     private struct State {
         var script: [Behaviour] = []
         var requests: [RecordedRequest] = []
-        var group: MultiThreadedEventLoopGroup?
-        var channel: (any Channel)?
+        var listener: LoopbackListener?
     }
 
     private let defaultBehaviour: Behaviour
@@ -48,40 +47,21 @@ public final class FaultInjectingServer: Sendable {
     /// - Parameter port: The port to listen on; 0 (the default) picks a free one. A fixed port
     ///   lets a test bring up a server where a client was refused a moment ago.
     public func start(port: Int = 0) async throws -> String {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(FaultInjectingHandler(server: self))
-                }
-            }
-        let channel: any Channel
-        do {
-            channel = try await bootstrap.bind(host: "127.0.0.1", port: port).get()
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
+        let listener = try await LoopbackListener.bind(port: port) { channel in
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+            try channel.pipeline.syncOperations.addHandler(FaultInjectingHandler(server: self))
         }
-        state.withLock {
-            $0.group = group
-            $0.channel = channel
-        }
-        return "http://127.0.0.1:\(channel.localAddress?.port ?? 0)/v1"
+        state.withLock { $0.listener = listener }
+        return "http://127.0.0.1:\(listener.port)/v1"
     }
 
     /// Closes the listening socket and every open connection, stalled ones included.
     public func shutdown() async throws {
-        let (group, channel) = state.withLock { state in
-            defer {
-                state.group = nil
-                state.channel = nil
-            }
-            return (state.group, state.channel)
+        let listener = state.withLock { state in
+            defer { state.listener = nil }
+            return state.listener
         }
-        try? await channel?.close()
-        try await group?.shutdownGracefully()
+        try await listener?.close()
     }
 
     /// Starts a server, runs `body` with it and its base URL, and shuts it down afterwards,

@@ -99,8 +99,7 @@ public final class LocalTestSite: Sendable {
         var requests: [Request] = []
         var inFlight = 0
         var maxInFlight = 0
-        var group: MultiThreadedEventLoopGroup?
-        var channel: (any Channel)?
+        var listener: LoopbackListener?
     }
 
     private let state = Mutex(State())
@@ -140,44 +139,25 @@ public final class LocalTestSite: Sendable {
         } else {
             tlsContext = nil
         }
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tlsContext {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
-                    }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(LocalTestSiteHandler(site: self))
-                }
+        let listener = try await LoopbackListener.bind { channel in
+            if let tlsContext {
+                try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
             }
-        let channel: any Channel
-        do {
-            channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+            try channel.pipeline.syncOperations.addHandler(LocalTestSiteHandler(site: self))
         }
-        state.withLock {
-            $0.group = group
-            $0.channel = channel
-        }
+        state.withLock { $0.listener = listener }
         let scheme = tlsContext == nil ? "http" : "https"
-        return "\(scheme)://127.0.0.1:\(channel.localAddress?.port ?? 0)"
+        return "\(scheme)://127.0.0.1:\(listener.port)"
     }
 
     /// Closes the listening socket and every connection, dripping ones included.
     public func shutdown() async throws {
-        let (group, channel) = state.withLock { state in
-            defer {
-                state.group = nil
-                state.channel = nil
-            }
-            return (state.group, state.channel)
+        let listener = state.withLock { state in
+            defer { state.listener = nil }
+            return state.listener
         }
-        try? await channel?.close()
-        try await group?.shutdownGracefully()
+        try await listener?.close()
     }
 
     /// Starts a site, runs `body` with it and its base URL, and shuts it down afterwards, also
