@@ -337,17 +337,32 @@ struct InlineText {
     private(set) var hadSpace = false
 
     mutating func appendText(_ text: String) {
-        for character in text {
-            if character.isWhitespace {
+        // Scans UTF-8 bytes: only ASCII whitespace collapses (as in HTML; no-break spaces stay).
+        let utf8 = text.utf8
+        var runStart: String.Index?
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
+                if let start = runStart {
+                    appendWord(text[start..<index])
+                    runStart = nil
+                }
                 pendingSpace = true
                 hadSpace = true
                 if value.isEmpty { leadingSpace = true }
-            } else {
-                if pendingSpace && !value.isEmpty && !value.hasSuffix("\n") { value.append(" ") }
-                pendingSpace = false
-                value.append(character)
+            } else if runStart == nil {
+                runStart = index
             }
+            index = utf8.index(after: index)
         }
+        if let start = runStart { appendWord(text[start..<utf8.endIndex]) }
+    }
+
+    private mutating func appendWord(_ word: Substring) {
+        if pendingSpace && !value.isEmpty && value.utf8.last != 0x0A { value.append(" ") }
+        pendingSpace = false
+        value += word
     }
 
     mutating func appendRaw(_ text: String) {

@@ -83,25 +83,29 @@ enum ElementClasses {
         var result: [String] = []
         for name in ["class", "id"] {
             guard let value = node.attribute(name), !value.isEmpty else { continue }
-            for token in value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
-                result.append(token.lowercased())
-                var current = ""
+            for token in value.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+                result.append(String(decoding: token, as: UTF8.self).lowercased())
+                // Parts: split at non-alphanumerics and at lower→upper case changes (ASCII).
+                var current: [UInt8] = []
                 var previousLower = false
-                for character in token {
-                    if character.isLetter || character.isNumber {
-                        if character.isUppercase && previousLower && !current.isEmpty {
-                            result.append(current.lowercased())
-                            current = ""
+                for byte in token {
+                    let isUpper = byte >= 0x41 && byte <= 0x5A
+                    let isLower = byte >= 0x61 && byte <= 0x7A
+                    let isAlphanumeric = isUpper || isLower || (byte >= 0x30 && byte <= 0x39) || byte >= 0x80
+                    if isAlphanumeric {
+                        if isUpper && previousLower && !current.isEmpty {
+                            result.append(String(decoding: current, as: UTF8.self))
+                            current.removeAll(keepingCapacity: true)
                         }
-                        current.append(character)
-                        previousLower = character.isLowercase
+                        current.append(isUpper ? byte + 32 : byte)
+                        previousLower = isLower
                     } else {
-                        if !current.isEmpty { result.append(current.lowercased()) }
-                        current = ""
+                        if !current.isEmpty { result.append(String(decoding: current, as: UTF8.self)) }
+                        current.removeAll(keepingCapacity: true)
                         previousLower = false
                     }
                 }
-                if !current.isEmpty { result.append(current.lowercased()) }
+                if !current.isEmpty { result.append(String(decoding: current, as: UTF8.self)) }
             }
         }
         return result

@@ -88,7 +88,7 @@ struct TreeBuilder {
 
     func build(_ rootNode: UnsafeMutableRawPointer, jsonLD: inout [String]) -> HTMLNode? {
         guard cbx_node_kind(rootNode) == Int32(CBX_NODE_ELEMENT) else { return nil }
-        let root = makeElement(rootNode)
+        let root = makeElement(rootNode, name: elementName(rootNode))
         // Iterative walk: (C node whose children are pending, Swift parent, depth).
         var stack: [(UnsafeMutableRawPointer?, HTMLNode, Int)] = [(cbx_node_first_child(rootNode), root, 1)]
         while var entry = stack.popLast() {
@@ -98,15 +98,16 @@ struct TreeBuilder {
             let parent = entry.1
             switch Int(cbx_node_kind(current)) {
             case Int(CBX_NODE_ELEMENT):
-                let element = makeElement(current)
-                if dropElements && HTMLDocument.droppedElements.contains(element.name) {
-                    if element.name == "script", let type = element.attribute("type"),
+                let name = elementName(current)
+                if dropElements && HTMLDocument.droppedElements.contains(name) {
+                    if name == "script", let type = makeElement(current, name: name).attribute("type"),
                         type.lowercased().contains("ld+json")
                     {
                         jsonLD.append(collectText(current))
                     }
                     continue
                 }
+                let element = makeElement(current, name: name)
                 element.parent = parent
                 parent.children.append(element)
                 if entry.2 >= HTMLDocument.maximumDepth {
@@ -136,14 +137,24 @@ struct TreeBuilder {
 
     /// Markup that reached the tree as text (e.g. `<noscript>` content in `<head>`): tracking pixels.
     static func isEscapedMarkup(_ text: String) -> Bool {
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D || $0 == 0x0C }
+        guard let first = text.utf8.first(where: { !isSpace($0) }), first == UInt8(ascii: "<") else { return false }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.hasPrefix("<") && trimmed.hasSuffix(">") && trimmed.count > 2
     }
 
-    private func makeElement(_ node: UnsafeMutableRawPointer) -> HTMLNode {
+    private func elementName(_ node: UnsafeMutableRawPointer) -> String {
         var name = cbx_node_name(node).map { String(cString: $0) } ?? ""
         if let prefix = cbx_node_prefix(node) { name = String(cString: prefix) + ":" + name }
-        if lowercaseNames { name = name.lowercased() }
+        return lowercaseNames ? Self.lowercasedASCII(name) : name
+    }
+
+    /// Lower-cases only when needed (libxml2's HTML parser already lower-cases most names).
+    static func lowercasedASCII(_ text: String) -> String {
+        text.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? text.lowercased() : text
+    }
+
+    private func makeElement(_ node: UnsafeMutableRawPointer, name: String) -> HTMLNode {
         var attributes: [(name: String, value: String)] = []
         var attribute = cbx_node_first_attribute(node)
         while let current = attribute {
@@ -151,7 +162,7 @@ struct TreeBuilder {
             if let prefix = cbx_attribute_prefix(current) {
                 attributeName = String(cString: prefix) + ":" + attributeName
             }
-            if lowercaseNames { attributeName = attributeName.lowercased() }
+            if lowercaseNames { attributeName = Self.lowercasedASCII(attributeName) }
             var value = ""
             if let raw = cbx_attribute_value(current) {
                 value = String(cString: raw)

@@ -84,7 +84,9 @@ public enum MetadataExtractor {
     }
 
     static func collapse(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        var line = InlineText()
+        line.appendText(text)
+        return line.finished()
     }
 
     static func resolve(_ reference: String, against base: URL?) -> String? {

@@ -67,12 +67,21 @@ public enum LinkExtractor {
         return result
     }
 
+    /// Bytes that a URL must not contain unescaped.
+    static let unsafeURLBytes: Set<UInt8> = Set("\"<>\\^`{|}".utf8)
+
     /// Resolves one `href`; `nil` for targets that are not pages.
     static func resolve(_ href: String, against baseURL: URL?) -> String? {
         let trimmed = href.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { return nil }
         let lower = trimmed.lowercased()
         if lower.hasPrefix("javascript:") || lower.hasPrefix("data:") || lower.hasPrefix("vbscript:") { return nil }
+        // Fast path: an absolute http(s) URL of plain URL characters resolves to itself.
+        if lower.hasPrefix("https://") || lower.hasPrefix("http://"),
+            trimmed.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !Self.unsafeURLBytes.contains($0) })
+        {
+            return trimmed
+        }
         let escaped = trimmed.replacingOccurrences(of: " ", with: "%20")
         guard let url = URL(string: escaped, relativeTo: baseURL) else { return nil }
         if url.scheme == nil { return baseURL == nil ? escaped : nil }

@@ -45,7 +45,7 @@ struct Entrypoint {
                     let source = object["source"] as? String
                 else { continue }
                 let id = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
-                extracted[id] = object["content"] as? String ?? ""
+                extracted[id] = object["text"] as? String ?? object["content"] as? String ?? ""
             }
         } else if let extract {
             let extractor = HTMLExtractor()
