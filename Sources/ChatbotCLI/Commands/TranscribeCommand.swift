@@ -28,7 +28,8 @@ struct TranscribeCommand: AsyncParsableCommand {
             any configured provider name (openai, groq, huggingface, or your own) uses that provider's \
             URL and key. speech.protocol is openai (multipart /audio/transcriptions) or huggingface \
             (the inference API at speech.base_url, default the model's hf-inference URL). Further keys: \
-            speech.model, speech.base_url, speech.window_seconds (600), speech.upload_limit_mb (25), \
+            speech.model, speech.base_url, speech.window_seconds (28 for the local server, whose \
+            model mis-hears single uploads over 30 s; 600 otherwise), speech.upload_limit_mb (25), \
             speech.parallel (2), speech.language.
 
             --use-subtitles takes the transcript from an embedded text subtitle track (SubRip, ASS, \
@@ -106,11 +107,12 @@ struct TranscribeCommand: AsyncParsableCommand {
         }
         var overrides: [String: String] = [:]
         if let model { overrides["speech.model"] = model }
-        if let windowSeconds { overrides["speech.window_seconds"] = String(windowSeconds) }
-        if let parallel { overrides["speech.parallel"] = String(parallel) }
         let context = try await CommandContext.make(global, overrides: overrides)
         let settings = context.settings
         let speech = try settings.speechEndpoint()
+        // Numbers from flags are applied here: the settings reader takes flag values as text.
+        let window = windowSeconds ?? speech.defaultWindowSeconds
+        let parallelRequests = parallel ?? settings.speech.parallelRequests
         let outputFormat = json ? TranscriptFormat.json : TranscriptFormat(rawValue: format) ?? .txt
         let options = TranscriptionOptions(
             model: speech.model, language: language ?? settings.speech.language, prompt: prompt)
@@ -124,7 +126,7 @@ struct TranscribeCommand: AsyncParsableCommand {
             parts: [
                 speech.endpoint.baseURL, speech.wireProtocol.rawValue, options.model, options.language ?? "",
                 options.prompt ?? "", stream.map(String.init) ?? "best", useSubtitles ? "subtitles" : "audio",
-                String(settings.speech.windowSeconds),
+                String(window),
             ])
         if !force, let cached = cache.load(key) {
             context.logger.debug("transcript from cache", metadata: ["key": "\(key)"])
@@ -136,7 +138,8 @@ struct TranscribeCommand: AsyncParsableCommand {
         if useSubtitles, let fromSubtitles = try subtitleTranscript(source, name: spooled.displayName) {
             transcript = fromSubtitles
         } else {
-            transcript = try await transcribeAudio(source, speech: speech, options: options, context: context)
+            transcript = try await transcribeAudio(
+                source, speech: speech, options: options, window: window, parallel: parallelRequests, context: context)
         }
         try? cache.store(transcript, key: key)
         try emit(outputFormat.render(transcript))
@@ -160,7 +163,8 @@ struct TranscribeCommand: AsyncParsableCommand {
     }
 
     private func transcribeAudio(
-        _ source: MediaSource, speech: SpeechEndpoint, options: TranscriptionOptions, context: CommandContext
+        _ source: MediaSource, speech: SpeechEndpoint, options: TranscriptionOptions, window: Double, parallel: Int,
+        context: CommandContext
     ) async throws -> Transcript {
         let settings = context.settings
         if speech.endpoint.isManagedLocal {
@@ -172,7 +176,7 @@ struct TranscribeCommand: AsyncParsableCommand {
         let timeouts = ProviderTimeouts(
             connect: .milliseconds(Int(settings.connectTimeout * 1000)),
             idle: .milliseconds(Int(settings.idleTimeout * 1000)),
-            request: .seconds(max(600, settings.speech.windowSeconds * 2)))
+            request: .seconds(max(600, window * 2)))
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: timeouts.httpClientConfiguration())
         let client: any SpeechTranscriber =
             switch speech.wireProtocol {
@@ -186,8 +190,7 @@ struct TranscribeCommand: AsyncParsableCommand {
                     uploadLimitBytes: settings.speech.uploadLimitBytes)
             }
         let transcriber = WindowedTranscriber(
-            transcriber: client, options: options, maxWindowSeconds: settings.speech.windowSeconds,
-            parallelRequests: settings.speech.parallelRequests,
+            transcriber: client, options: options, maxWindowSeconds: window, parallelRequests: parallel,
             retry: RetryPolicy(maxAttempts: settings.maxAttempts), logger: context.logger)
         let showProgress = StandardError.isTerminal && !global.quiet
         let chosenStream = useSubtitles ? nil : stream

@@ -103,7 +103,7 @@ public struct SettingsLoader: Sendable {
             wireProtocol: wireProtocol,
             model: reader.string(forKey: "speech.model").flatMap { $0.isEmpty ? nil : $0 },
             baseURL: reader.string(forKey: "speech.base_url").flatMap { $0.isEmpty ? nil : $0 },
-            windowSeconds: max(1, reader.double(forKey: "speech.window_seconds", default: defaults.windowSeconds)),
+            windowSeconds: reader.double(forKey: "speech.window_seconds").map { max(1, $0) },
             uploadLimitBytes: max(
                 64 * 1024,
                 Int(reader.double(forKey: "speech.upload_limit_mb", default: 25) * 1_000_000)),

@@ -16,8 +16,9 @@ public struct SpeechSettings: Sendable, Hashable {
     public var model: String?
     /// A base URL that replaces the provider's (OpenAI protocol: up to `/v1`; Hugging Face: the model URL).
     public var baseURL: String?
-    /// The longest window sent in one request, in seconds.
-    public var windowSeconds: Double
+    /// The longest window sent in one request, in seconds; `nil` for the endpoint's default
+    /// (``SpeechEndpoint/defaultWindowSeconds``).
+    public var windowSeconds: Double?
     /// The provider's upload limit in bytes (25 MB for OpenAI).
     public var uploadLimitBytes: Int
     /// How many windows are sent at once.
@@ -25,13 +26,13 @@ public struct SpeechSettings: Sendable, Hashable {
     /// The default spoken language (ISO-639-1), when set.
     public var language: String?
 
-    /// Creates settings; the defaults use the managed local server, 10-minute windows, 25 MB, 2 at once.
+    /// Creates settings; the defaults use the managed local server, the endpoint's window, 25 MB, 2 at once.
     public init(
         provider: String = "local",
         wireProtocol: WireProtocol? = nil,
         model: String? = nil,
         baseURL: String? = nil,
-        windowSeconds: Double = 600,
+        windowSeconds: Double? = nil,
         uploadLimitBytes: Int = 25 * 1_000_000,
         parallelRequests: Int = 2,
         language: String? = nil
@@ -55,12 +56,20 @@ public struct SpeechEndpoint: Sendable, Hashable {
     public var wireProtocol: SpeechSettings.WireProtocol
     /// The model sent with each request.
     public var model: String
+    /// The window length used when `speech.window_seconds` is not set: 28 s for the local
+    /// faster-whisper server (it mis-transcribes single uploads longer than Whisper's 30 s
+    /// context), 600 s for hosted services.
+    public var defaultWindowSeconds: Double
 
     /// Creates an endpoint.
-    public init(endpoint: ProviderEndpoint, wireProtocol: SpeechSettings.WireProtocol, model: String) {
+    public init(
+        endpoint: ProviderEndpoint, wireProtocol: SpeechSettings.WireProtocol, model: String,
+        defaultWindowSeconds: Double = 600
+    ) {
         self.endpoint = endpoint
         self.wireProtocol = wireProtocol
         self.model = model
+        self.defaultWindowSeconds = defaultWindowSeconds
     }
 }
 
@@ -68,6 +77,12 @@ extension ChatbotSettings {
     /// The speech service to call: the managed local faster-whisper server for `local` (marked
     /// managed, so the caller may start it), otherwise the named provider's URL, key and headers.
     public func speechEndpoint() throws -> SpeechEndpoint {
+        var resolved = try resolveSpeechEndpoint()
+        if let window = speech.windowSeconds { resolved.defaultWindowSeconds = window }
+        return resolved
+    }
+
+    private func resolveSpeechEndpoint() throws -> SpeechEndpoint {
         let name = speech.provider
         if name == "local" {
             let base = speech.baseURL ?? "http://127.0.0.1:\(local.speechPort)/v1"
@@ -75,7 +90,7 @@ extension ChatbotSettings {
                 endpoint: ProviderEndpoint(
                     name: "local-speech", baseURL: trimmed(base), isManagedLocal: speech.baseURL == nil),
                 wireProtocol: speech.wireProtocol ?? .openai,
-                model: speech.model ?? "tiny.en")
+                model: speech.model ?? "tiny.en", defaultWindowSeconds: 28)
         }
         guard let provider = providers[name] else {
             throw ChatbotError(
