@@ -21,14 +21,16 @@ public enum TranscriptFormat: String, Sendable, CaseIterable {
             var output = ""
             for (number, segment) in transcript.segments.enumerated() {
                 output += "\(number + 1)\n"
-                output += "\(Self.timestamp(segment.start, separator: ",")) --> \(Self.timestamp(segment.end, separator: ","))\n"
+                output +=
+                    "\(Self.timestamp(segment.start, separator: ",")) --> \(Self.timestamp(segment.end, separator: ","))\n"
                 output += "\(Self.cueText(segment.text))\n\n"
             }
             return output
         case .vtt:
             var output = "WEBVTT\n\n"
             for segment in transcript.segments {
-                output += "\(Self.timestamp(segment.start, separator: ".")) --> \(Self.timestamp(segment.end, separator: "."))\n"
+                output +=
+                    "\(Self.timestamp(segment.start, separator: ".")) --> \(Self.timestamp(segment.end, separator: "."))\n"
                 output += "\(Self.cueText(segment.text))\n\n"
             }
             return output

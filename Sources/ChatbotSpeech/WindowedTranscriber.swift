@@ -55,7 +55,8 @@ public struct WindowedTranscriber: Sendable {
         progress: (@Sendable (TranscriptionProgress) -> Void)? = nil
     ) async throws -> Transcript {
         let decoder = try AudioDecoder(source: source, stream: stream, sampleRate: Self.sampleRate, limits: limits)
-        let total = decoder.info.streams.first { $0.index == decoder.streamIndex }?.durationSeconds
+        let total =
+            decoder.info.streams.first { $0.index == decoder.streamIndex }?.durationSeconds
             ?? decoder.info.durationSeconds
         var windower = AudioWindower(policy: policy, sampleRate: Self.sampleRate)
         let transcriber = self.transcriber
@@ -84,7 +85,9 @@ public struct WindowedTranscriber: Sendable {
                 let index = window.index
                 logger.debug(
                     "sending window",
-                    metadata: ["index": "\(index)", "start": "\(offset)", "seconds": "\(duration)", "bytes": "\(wav.count)"])
+                    metadata: [
+                        "index": "\(index)", "start": "\(offset)", "seconds": "\(duration)", "bytes": "\(wav.count)",
+                    ])
                 group.addTask {
                     let transcript = try await Self.send(wav, transcriber: transcriber, options: options, retry: retry)
                     return (index, TranscriptMerger.Part(offset: offset, duration: duration, transcript: transcript))

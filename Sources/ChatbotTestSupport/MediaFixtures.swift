@@ -90,14 +90,20 @@ public struct MediaFixtures: Sendable {
         """.write(toFile: metadata, atomically: true, encoding: .utf8)
         let still = ["-f", "lavfi", "-i", "color=c=navy:s=320x240:r=5"]
         try ffmpeg(
-            still + ["-i", wav, "-i", metadata, "-map", "0:v", "-map", "1:a", "-map_metadata", "2", "-shortest",
-                "-c:v", "mpeg4", "-c:a", "aac", path("video.mp4")])
+            still + [
+                "-i", wav, "-i", metadata, "-map", "0:v", "-map", "1:a", "-map_metadata", "2", "-shortest",
+                "-c:v", "mpeg4", "-c:a", "aac", path("video.mp4"),
+            ])
         try ffmpeg(
-            still + ["-i", wav, "-i", metadata, "-map", "0:v", "-map", "1:a", "-map_metadata", "2", "-shortest",
-                "-c:v", "mpeg4", "-c:a", "libopus", path("video.mkv")])
+            still + [
+                "-i", wav, "-i", metadata, "-map", "0:v", "-map", "1:a", "-map_metadata", "2", "-shortest",
+                "-c:v", "mpeg4", "-c:a", "libopus", path("video.mkv"),
+            ])
         try ffmpeg(
-            still + ["-i", wav, "-shortest", "-c:v", "libvpx", "-deadline", "realtime", "-b:v", "100k", "-c:a",
-                "libopus", path("video.webm")])
+            still + [
+                "-i", wav, "-shortest", "-c:v", "libvpx", "-deadline", "realtime", "-b:v", "100k", "-c:a",
+                "libopus", path("video.webm"),
+            ])
         try ffmpeg(still + ["-i", wav, "-shortest", "-c:v", "mpeg4", "-c:a", "aac", path("video.mov")])
 
         let srt = path("subs.srt")
@@ -106,14 +112,24 @@ public struct MediaFixtures: Sendable {
             srtText += "\(number + 1)\n\(Self.srtTime(cue.start)) --> \(Self.srtTime(cue.end))\n\(cue.text)\n\n"
         }
         try srtText.write(toFile: srt, atomically: true, encoding: .utf8)
-        try ffmpeg(["-i", path("video.mp4"), "-i", srt, "-map", "0:v", "-map", "0:a", "-map", "1", "-c", "copy", "-c:s", "srt",
-            path("subs-srt.mkv")])
-        try ffmpeg(["-i", path("video.mp4"), "-i", srt, "-map", "0:v", "-map", "0:a", "-map", "1", "-c", "copy", "-c:s", "ass",
-            path("subs-ass.mkv")])
-        try ffmpeg(["-i", path("video.mp4"), "-i", srt, "-map", "0:v", "-map", "0:a", "-map", "1", "-c", "copy", "-c:s", "mov_text",
-            path("subs-movtext.mp4")])
-        try ffmpeg(["-i", path("video.webm"), "-i", srt, "-map", "0:v", "-map", "0:a", "-map", "1", "-c", "copy", "-c:s", "webvtt",
-            path("subs-vtt.webm")])
+        try ffmpeg([
+            "-i", path("video.mp4"), "-i", srt, "-map", "0:v", "-map", "0:a", "-map", "1", "-c", "copy", "-c:s", "srt",
+            path("subs-srt.mkv"),
+        ])
+        try ffmpeg([
+            "-i", path("video.mp4"), "-i", srt, "-map", "0:v", "-map", "0:a", "-map", "1", "-c", "copy", "-c:s", "ass",
+            path("subs-ass.mkv"),
+        ])
+        try ffmpeg([
+            "-i", path("video.mp4"), "-i", srt, "-map", "0:v", "-map", "0:a", "-map", "1", "-c", "copy", "-c:s",
+            "mov_text",
+            path("subs-movtext.mp4"),
+        ])
+        try ffmpeg([
+            "-i", path("video.webm"), "-i", srt, "-map", "0:v", "-map", "0:a", "-map", "1", "-c", "copy", "-c:s",
+            "webvtt",
+            path("subs-vtt.webm"),
+        ])
 
         // Damaged files: an MP4 cut in half (its index is at the end), a FLAC cut to 40 % (its header
         // declares the full length), noise.
@@ -172,13 +188,15 @@ public struct MediaFixtures: Sendable {
         do {
             try process.run()
         } catch {
-            throw FixtureError(message: "cannot run \(program): \(error) (Scripts/setup installs ffmpeg, espeak-ng, sox)")
+            throw FixtureError(
+                message: "cannot run \(program): \(error) (Scripts/setup installs ffmpeg, espeak-ng, sox)")
         }
         let output = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw FixtureError(
-                message: "\(program) \(arguments.joined(separator: " ")) failed: \(String(decoding: output, as: UTF8.self))")
+                message:
+                    "\(program) \(arguments.joined(separator: " ")) failed: \(String(decoding: output, as: UTF8.self))")
         }
     }
 

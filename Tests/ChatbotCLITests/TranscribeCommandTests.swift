@@ -47,7 +47,9 @@ struct TranscribeCommandTests {
         }
     }
 
-    @Test("refused and damaged media exit 1 with the file named", arguments: ["playlist.mp4", "concat.mp4", "noise.mp4", "truncated.mp4"])
+    @Test(
+        "refused and damaged media exit 1 with the file named",
+        arguments: ["playlist.mp4", "concat.mp4", "noise.mp4", "truncated.mp4"])
     func badMedia(name: String) async throws {
         let fixtures = try MediaFixtures.shared
         try await CLISandbox.with { sandbox in
@@ -65,14 +67,17 @@ struct TranscribeCommandTests {
         let fixtures = try MediaFixtures.shared
         try await CLISandbox.with { sandbox in
             let result = try await sandbox.run(
-                "transcribe", fixtures.path("speech.wav"), environment: ["CHATBOT_SPEECH_BASE_URL": "http://127.0.0.1:9/v1"])
+                "transcribe", fixtures.path("speech.wav"),
+                environment: ["CHATBOT_SPEECH_BASE_URL": "http://127.0.0.1:9/v1"])
             #expect(result.exitCode == 69, "\(result)")
         }
     }
 
     @Test(
         "transcribes through faster-whisper, caches the transcript, --force sends again",
-        .enabled(if: ProcessInfo.processInfo.environment["CHATBOT_TEST_WHISPER_URL"] != nil, "CHATBOT_TEST_WHISPER_URL is not set"))
+        .enabled(
+            if: ProcessInfo.processInfo.environment["CHATBOT_TEST_WHISPER_URL"] != nil,
+            "CHATBOT_TEST_WHISPER_URL is not set"))
     func whisper() async throws {
         let fixtures = try MediaFixtures.shared
         let url = try #require(ProcessInfo.processInfo.environment["CHATBOT_TEST_WHISPER_URL"])

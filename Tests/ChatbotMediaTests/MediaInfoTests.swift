@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Media info")
 struct MediaInfoTests {
-    @Test("audio containers: family, duration, one audio stream", arguments: MediaFixtures.audioFiles.sorted { $0.key < $1.key })
+    @Test(
+        "audio containers: family, duration, one audio stream",
+        arguments: MediaFixtures.audioFiles.sorted { $0.key < $1.key })
     func audio(entry: (key: String, value: String)) throws {
         let fixtures = try MediaFixtures.shared
         let info = try MediaProbe.info(of: .file(fixtures.path(entry.key)))
@@ -20,7 +22,9 @@ struct MediaInfoTests {
         #expect(info.bestAudioStream == audio.first?.index)
     }
 
-    @Test("videos: resolution and frame rate of the still image", arguments: MediaFixtures.videoFiles.sorted { $0.key < $1.key })
+    @Test(
+        "videos: resolution and frame rate of the still image",
+        arguments: MediaFixtures.videoFiles.sorted { $0.key < $1.key })
     func video(entry: (key: String, value: String)) throws {
         let fixtures = try MediaFixtures.shared
         let info = try MediaProbe.info(of: .file(fixtures.path(entry.key)))

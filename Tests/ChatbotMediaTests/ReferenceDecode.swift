@@ -9,8 +9,11 @@ enum ReferenceDecode {
         defer { try? FileManager.default.removeItem(at: output) }
         try MediaFixtures.run(
             "ffmpeg",
-            ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", path, "-ac", "1", "-ar", "16000", "-f", "f32le",
-                output.path])
+            [
+                "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", path, "-ac", "1", "-ar", "16000", "-f",
+                "f32le",
+                output.path,
+            ])
         let data = try Data(contentsOf: output)
         return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     }

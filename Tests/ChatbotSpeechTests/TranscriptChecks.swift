@@ -81,7 +81,8 @@ enum TranscriptChecks {
         // HH:MM:SS<sep>mmm exactly.
         let characters = Array(text)
         try #require(characters.count == 12, "bad timestamp: \(text)")
-        try #require(characters[2] == ":" && characters[5] == ":" && characters[8] == separator, "bad timestamp: \(text)")
+        try #require(
+            characters[2] == ":" && characters[5] == ":" && characters[8] == separator, "bad timestamp: \(text)")
         let hours = try #require(Int(String(characters[0..<2])))
         let minutes = try #require(Int(String(characters[3..<5])))
         let seconds = try #require(Int(String(characters[6..<8])))

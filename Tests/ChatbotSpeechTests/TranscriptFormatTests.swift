@@ -51,12 +51,14 @@ struct TranscriptFormatTests {
     @Test("merging shifts by the window offset, clamps into the window, keeps order")
     func merge() {
         let first = Transcript(
-            text: "", segments: [
+            text: "",
+            segments: [
                 TranscriptSegment(start: 0, end: 4, text: " one "),
                 TranscriptSegment(start: 4, end: 11, text: "two"),  // runs past its 10 s window
             ])
         let second = Transcript(
-            text: "", segments: [
+            text: "",
+            segments: [
                 TranscriptSegment(start: -0.5, end: 2, text: "three"),  // starts before the window
                 TranscriptSegment(start: 2, end: 3, text: "   "),  // empty: dropped
                 TranscriptSegment(start: 3, end: 6, text: "four"),

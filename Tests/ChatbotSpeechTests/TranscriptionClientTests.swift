@@ -15,7 +15,8 @@ struct TranscriptionClientTests {
     private let wav = WAVEncoder.encode([Float](repeating: 0.1, count: 32_000), sampleRate: 16_000)
 
     private func withClient<T>(_ body: (HTTPClient) async throws -> T) async throws -> T {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ProviderTimeouts().httpClientConfiguration())
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: ProviderTimeouts().httpClientConfiguration())
         do {
             let result = try await body(client)
             try await client.shutdown()
@@ -33,10 +34,12 @@ struct TranscriptionClientTests {
                 .status(503, body: #"{"error":"Model openai/whisper is currently loading","estimated_time":1.0}"#),
                 .status(
                     200,
-                    body: #"{"text":" Hello world. Again.","chunks":[{"timestamp":[0.0,1.2],"text":" Hello world."},{"timestamp":[1.2,null],"text":" Again."}]}"#
+                    body:
+                        #"{"text":" Hello world. Again.","chunks":[{"timestamp":[0.0,1.2],"text":" Hello world."},{"timestamp":[1.2,null],"text":" Again."}]}"#
                 ))
             try await withClient { http in
-                let endpoint = ProviderEndpoint(name: "hf", baseURL: baseURL + "/models/openai/whisper", apiKey: "hf_secret")
+                let endpoint = ProviderEndpoint(
+                    name: "hf", baseURL: baseURL + "/models/openai/whisper", apiKey: "hf_secret")
                 let client = HuggingFaceTranscriptionClient(endpoint: endpoint, httpClient: http)
                 let transcript = try await WindowedTranscriber.send(
                     wav, transcriber: client, options: TranscriptionOptions(model: "openai/whisper", language: "en"),

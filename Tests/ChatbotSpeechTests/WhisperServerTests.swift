@@ -20,7 +20,9 @@ enum WhisperServer {
 /// `CHATBOT_TEST_WHISPER_URL=http://127.0.0.1:PORT/v1`.
 @Suite(
     "Transcription with faster-whisper",
-    .enabled(if: WhisperServer.baseURL != nil, "CHATBOT_TEST_WHISPER_URL is not set (eval \"$(Scripts/start-test-whisper)\")"),
+    .enabled(
+        if: WhisperServer.baseURL != nil, "CHATBOT_TEST_WHISPER_URL is not set (eval \"$(Scripts/start-test-whisper)\")"
+    ),
     .serialized)
 struct WhisperServerTests {
     /// First measured with tiny.en on these espeak-ng fixtures: 0.17 (WAV, FLAC, M4A, MP4, MOV),
@@ -51,7 +53,10 @@ struct WhisperServerTests {
 
     @Test(
         "every container is transcribed close to the script",
-        arguments: ["speech.wav", "speech.mp3", "speech.m4a", "speech.flac", "speech.ogg", "video.mp4", "video.mkv", "video.webm", "video.mov"])
+        arguments: [
+            "speech.wav", "speech.mp3", "speech.m4a", "speech.flac", "speech.ogg", "video.mp4", "video.mkv",
+            "video.webm", "video.mov",
+        ])
     func wordErrorRate(name: String) async throws {
         let fixtures = try MediaFixtures.shared
         let path = fixtures.path(name)

@@ -82,7 +82,9 @@ struct TranscribeCommand: AsyncParsableCommand {
     @Flag(help: "Transcribe again even when the cache holds this file's transcript.")
     var force = false
 
-    @Option(help: ArgumentHelp("The longest window sent in one request (default: speech.window_seconds).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "The longest window sent in one request (default: speech.window_seconds).", valueName: "seconds"))
     var windowSeconds: Double?
 
     @Option(help: ArgumentHelp("Windows sent at once (default: speech.parallel).", valueName: "n"))
@@ -119,8 +121,9 @@ struct TranscribeCommand: AsyncParsableCommand {
 
         let cache = TranscriptCache(
             directory: URL(
-                fileURLWithPath: XDGDirectories(environment: ProcessInfo.processInfo.environment).cacheHome)
-                .appendingPathComponent("chatbot/transcripts"))
+                fileURLWithPath: XDGDirectories(environment: ProcessInfo.processInfo.environment).cacheHome
+            )
+            .appendingPathComponent("chatbot/transcripts"))
         let key = TranscriptCache.key(
             contentDigest: try TranscriptCache.digest(ofFile: spooled.path),
             parts: [
@@ -153,10 +156,14 @@ struct TranscribeCommand: AsyncParsableCommand {
             }
             return nil
         }
-        let cues = try SubtitleReader.cues(of: source, stream: stream.flatMap { index in
-            mediaInfo.textSubtitleStreams.contains { $0.index == index } ? index : nil
-        })
-        let segments = cues.map { TranscriptSegment(start: $0.start, end: $0.end, text: $0.text.replacingOccurrences(of: "\n", with: " ")) }
+        let cues = try SubtitleReader.cues(
+            of: source,
+            stream: stream.flatMap { index in
+                mediaInfo.textSubtitleStreams.contains { $0.index == index } ? index : nil
+            })
+        let segments = cues.map {
+            TranscriptSegment(start: $0.start, end: $0.end, text: $0.text.replacingOccurrences(of: "\n", with: " "))
+        }
         return Transcript(
             text: segments.map(\.text).joined(separator: " "), segments: segments,
             language: mediaInfo.textSubtitleStreams.first?.language, duration: mediaInfo.durationSeconds)
@@ -177,7 +184,8 @@ struct TranscribeCommand: AsyncParsableCommand {
             connect: .milliseconds(Int(settings.connectTimeout * 1000)),
             idle: .milliseconds(Int(settings.idleTimeout * 1000)),
             request: .seconds(max(600, window * 2)))
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: timeouts.httpClientConfiguration())
+        let httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: timeouts.httpClientConfiguration())
         let client: any SpeechTranscriber =
             switch speech.wireProtocol {
             case .openai:
@@ -251,7 +259,8 @@ struct TranscribeCommand: AsyncParsableCommand {
         }
         for (number, chapter) in mediaInfo.chapters.enumerated() {
             lines.append(
-                "chapter \(number + 1): \(Self.clock(chapter.startSeconds))–\(Self.clock(chapter.endSeconds)) \(chapter.title ?? "")")
+                "chapter \(number + 1): \(Self.clock(chapter.startSeconds))–\(Self.clock(chapter.endSeconds)) \(chapter.title ?? "")"
+            )
         }
         for (key, value) in mediaInfo.tags.sorted(by: { $0.key < $1.key }) {
             lines.append("tag \(key): \(value)")

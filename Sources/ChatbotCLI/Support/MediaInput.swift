@@ -14,7 +14,8 @@ struct MediaInput {
         guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]),
             let handle = FileHandle(forWritingAtPath: url.path)
         else {
-            throw ChatbotError(.runtime, "cannot create a temporary file for stdin in \(url.deletingLastPathComponent().path)")
+            throw ChatbotError(
+                .runtime, "cannot create a temporary file for stdin in \(url.deletingLastPathComponent().path)")
         }
         defer { try? handle.close() }
         do {

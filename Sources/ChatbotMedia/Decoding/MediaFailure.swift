@@ -17,7 +17,8 @@ enum MediaFailure {
         case CBM_ERR_NOT_ALLOWED:
             let allowed = String(cString: cbm_allowed_formats()).replacingOccurrences(of: ",", with: ", ")
             return ChatbotError(
-                .runtime, "\(name): this container format is not accepted (playlists, concat lists and other files that refer to further files are refused)",
+                .runtime,
+                "\(name): this container format is not accepted (playlists, concat lists and other files that refer to further files are refused)",
                 hint: "accepted containers: \(allowed); convert the file with ffmpeg first")
         case CBM_ERR_UNRECOGNISED:
             return ChatbotError(
@@ -35,7 +36,8 @@ enum MediaFailure {
         case CBM_ERR_CANCELLED:
             return ChatbotError(.interrupted, "\(name): decoding was cancelled")
         case CBM_ERR_NO_STREAM:
-            return ChatbotError(.usage, "\(name): no such stream", hint: "see the streams with `chatbot transcribe --info`")
+            return ChatbotError(
+                .usage, "\(name): no such stream", hint: "see the streams with `chatbot transcribe --info`")
         default:
             return ChatbotError(
                 .runtime, "\(name): damaged or truncated media (\(message(code: code)))",

@@ -36,7 +36,8 @@ final class MediaHandle {
         case .memory(let data):
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 16)
             _ = data.copyBytes(to: buffer.bindMemory(to: UInt8.self))
-            code = cbm_open_memory(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), data.count, &cLimits, &opened)
+            code = cbm_open_memory(
+                buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), data.count, &cLimits, &opened)
             fileDescriptor = -1
             memory = buffer
         }

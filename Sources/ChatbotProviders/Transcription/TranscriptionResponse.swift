@@ -36,7 +36,8 @@ enum TranscriptionResponse {
         do {
             body = try JSONDecoder().decode(OpenAIBody.self, from: data)
         } catch {
-            throw ProviderError.malformedResponse(endpoint, detail: "the transcription is not the expected JSON: \(error)")
+            throw ProviderError.malformedResponse(
+                endpoint, detail: "the transcription is not the expected JSON: \(error)")
         }
         guard let segments = body.segments, !segments.isEmpty else {
             var transcript = single(body.text ?? "", uploadSeconds: body.duration ?? uploadSeconds)
@@ -49,7 +50,8 @@ enum TranscriptionResponse {
             language: body.language, duration: body.duration ?? uploadSeconds)
     }
 
-    static func decodeHuggingFace(_ data: Data, uploadSeconds: Double?, endpoint: ProviderEndpoint) throws -> Transcript {
+    static func decodeHuggingFace(_ data: Data, uploadSeconds: Double?, endpoint: ProviderEndpoint) throws -> Transcript
+    {
         let body: HuggingFaceBody
         do {
             body = try JSONDecoder().decode(HuggingFaceBody.self, from: data)
