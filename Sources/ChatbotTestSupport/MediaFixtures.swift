@@ -48,12 +48,17 @@ public struct MediaFixtures: Sendable {
         get throws { try built.get() }
     }
 
-    private static let built = Result { try MediaFixtures.build() }
+    private static let sharedDirectory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("chatbot-media-fixtures-\(UUID().uuidString)", isDirectory: true)
 
-    /// Builds the fixtures into a new temporary directory.
-    public static func build() throws -> MediaFixtures {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("chatbot-media-fixtures-\(UUID().uuidString)", isDirectory: true)
+    private static let built = Result {
+        // The shared fixtures live as long as the test process; remove them when it exits.
+        atexit { try? FileManager.default.removeItem(at: MediaFixtures.sharedDirectory) }
+        return try MediaFixtures.build(into: sharedDirectory)
+    }
+
+    /// Builds the fixtures into `directory` (created when missing).
+    public static func build(into directory: URL) throws -> MediaFixtures {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let fixtures = MediaFixtures(directory: directory)
         try fixtures.make()
