@@ -367,7 +367,7 @@ static int open_decoder(cbm_media *media, int index, enum AVMediaType type, AVCo
     int code = avcodec_parameters_to_context(context, stream->codecpar);
     if (code >= 0) {
         context->pkt_timebase = stream->time_base;
-        context->thread_count = 1;
+        context->thread_count = 0;  // as many as FFmpeg finds useful (FLAC decodes frames in parallel)
         code = avcodec_open2(context, codec, NULL);
     }
     if (code < 0) {
