@@ -140,8 +140,13 @@ public struct MediaFixtures: Sendable {
         // declares the full length), noise.
         try truncate("video.mp4", to: 0.5, into: "truncated.mp4")
         try truncate("speech.flac", to: 0.4, into: "truncated.flac")
-        var generator = SystemRandomNumberGenerator()
-        let noise = Data((0..<65_536).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        // Pseudo-random bytes from a fixed seed, so every run sees the same "file".
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let noise = Data(
+            (0..<65_536).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(truncatingIfNeeded: state >> 33)
+            })
         try noise.write(to: directory.appendingPathComponent("noise.mp4"))
 
         // Files that point at other files, renamed to look like media.

@@ -27,8 +27,9 @@ struct HostileMediaTests {
     func noise() throws {
         let fixtures = try MediaFixtures.shared
         let error = try openError(fixtures.path("noise.mp4"))
-        #expect(error.message.contains("noise.mp4"))
-        #expect(error.message.contains("not a recognised"))
+        #expect(error.message.hasPrefix(fixtures.path("noise.mp4")))
+        // Noise may look like nothing, or faintly like a demuxer outside the allow-list: refused either way.
+        #expect(error.message.contains("not a recognised") || error.message.contains("not accepted"))
     }
 
     @Test("an MP4 cut in half is reported as damaged or truncated")
