@@ -42,7 +42,8 @@ let package = Package(
             name: "ChatbotCLI",
             dependencies: [
                 "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotLocalStack", "ChatbotChat",
-                "ChatbotBackup", "ChatbotBackupS3", "ChatbotS3", "ChatbotHTML", "ChatbotWeb",
+                "ChatbotBackup", "ChatbotBackupS3", "ChatbotS3", "ChatbotHTML", "ChatbotWeb", "ChatbotMedia",
+                "ChatbotSpeech",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -185,6 +186,48 @@ let package = Package(
             path: "Sources/chatbot-extract-score",
             swiftSettings: swiftSettings
         ),
+        // FFmpeg (libavformat, libavcodec, libswresample, libavutil): link flags only; the headers are
+        // included by CFFmpegShim alone, so no FFmpeg type reaches Swift.
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswresample-dev", "libavutil-dev"])]
+        ),
+        // Plain prefixed C functions over FFmpeg: custom I/O only, demuxer allow-list, caps, deadline.
+        .target(
+            name: "CFFmpegShim",
+            dependencies: ["CFFmpeg"],
+            linkerSettings: [
+                .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swresample"),
+                .linkedLibrary("avutil"),
+            ]
+        ),
+        // Media probing, streaming decode to 16 kHz mono, subtitles, window planning, WAV encoding.
+        .target(
+            name: "ChatbotMedia",
+            dependencies: ["ChatbotCore", "CFFmpegShim"],
+            swiftSettings: swiftSettings
+        ),
+        // Speech to text: OpenAI-compatible and Hugging Face transcription clients, windowed
+        // transcription with bounded parallelism and retries, transcript formats and cache.
+        .target(
+            name: "ChatbotSpeech",
+            dependencies: [
+                "ChatbotCore", "ChatbotMedia", "ChatbotProviders",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `chatbot-media-bench decode FILE`: decodes to 16 kHz mono s16le on stdout; used by Scripts/bench/decode.
+        .executableTarget(
+            name: "ChatbotMediaBench",
+            dependencies: ["ChatbotMedia"],
+            path: "Sources/chatbot-media-bench",
+            swiftSettings: swiftSettings
+        ),
         // Starts, health-checks and stops the managed local model servers.
         .target(
             name: "ChatbotLocalStack",
@@ -304,6 +347,20 @@ let package = Package(
             dependencies: [
                 "ChatbotWeb", "ChatbotCore", "ChatbotTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotMediaTests",
+            dependencies: ["ChatbotMedia", "ChatbotCore", "ChatbotTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotSpeechTests",
+            dependencies: [
+                "ChatbotSpeech", "ChatbotMedia", "ChatbotCore", "ChatbotProviders", "ChatbotTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

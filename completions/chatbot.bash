@@ -173,13 +173,13 @@ _chatbot() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    ask|history|migrate|backup|config|local|scrape|help)
+    ask|transcribe|history|migrate|backup|config|local|scrape|help)
         # Offer subcommand argument completions
         "_chatbot_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'ask history migrate backup config local scrape help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'ask transcribe history migrate backup config local scrape help' -- "${cur}"))
         ;;
     esac
 }
@@ -221,6 +221,54 @@ _chatbot_ask() {
         return
         ;;
     '--max-tokens')
+        return
+        ;;
+    esac
+}
+
+_chatbot_transcribe() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --info --json --use-subtitles --force --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store --format --language --prompt --output -o --model -m --stream --window-seconds --parallel)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    '--format')
+        return
+        ;;
+    '--language')
+        return
+        ;;
+    '--prompt')
+        return
+        ;;
+    '--output'|'-o')
+        return
+        ;;
+    '--model'|'-m')
+        return
+        ;;
+    '--stream')
+        return
+        ;;
+    '--window-seconds')
+        return
+        ;;
+    '--parallel')
         return
         ;;
     esac

@@ -23,6 +23,7 @@ public struct ChatbotCommand: AsyncParsableCommand {
         version: version,
         subcommands: [
             AskCommand.self,
+            TranscribeCommand.self,
             HistoryCommand.self,
             MigrateCommand.self,
             BackupCommand.self,

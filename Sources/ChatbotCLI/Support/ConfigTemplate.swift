@@ -54,5 +54,15 @@ enum ConfigTemplate {
         #   embeddings_port: 8412
         #   speech_port: 8413
 
+        # `chatbot transcribe`: "local" is the managed faster-whisper server (Whisper tiny.en);
+        # or name a provider above (openai, groq, huggingface, …). protocol: openai | huggingface.
+        # speech:
+        #   provider: local
+        #   model: whisper-1
+        #   window_seconds: 600
+        #   upload_limit_mb: 25
+        #   parallel: 2
+        #   language: en
+
         """
 }

@@ -38,6 +38,8 @@ public struct ChatbotSettings: Sendable {
     /// The AWS variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`,
     /// `AWS_DEFAULT_REGION`) from the environment, for the S3 object store. Secret: never printed.
     public var awsEnvironment: [String: String]
+    /// The speech-to-text service of `chatbot transcribe`.
+    public var speech: SpeechSettings
 
     /// Creates settings; ``SettingsLoader`` is the usual way.
     public init(
@@ -56,7 +58,8 @@ public struct ChatbotSettings: Sendable {
         databaseURL: String? = nil,
         postgresEnvironment: [String: String] = [:],
         objectStoreURL: String? = nil,
-        awsEnvironment: [String: String] = [:]
+        awsEnvironment: [String: String] = [:],
+        speech: SpeechSettings = SpeechSettings()
     ) {
         self.configFile = configFile
         self.dataDirectory = dataDirectory
@@ -74,6 +77,7 @@ public struct ChatbotSettings: Sendable {
         self.postgresEnvironment = postgresEnvironment
         self.objectStoreURL = objectStoreURL
         self.awsEnvironment = awsEnvironment
+        self.speech = speech
     }
 
     /// The SQLite database of the embedded store.

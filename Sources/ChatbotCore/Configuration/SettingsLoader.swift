@@ -82,7 +82,33 @@ public struct SettingsLoader: Sendable {
             databaseURL: reader.string(forKey: "database_url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 },
             postgresEnvironment: environment.filter { Self.postgresVariables.contains($0.key) },
             objectStoreURL: reader.string(forKey: "object_store").flatMap { $0.isEmpty ? nil : $0 },
-            awsEnvironment: environment.filter { Self.awsVariables.contains($0.key) }
+            awsEnvironment: environment.filter { Self.awsVariables.contains($0.key) },
+            speech: try speechSettings(reader, file: path)
+        )
+    }
+
+    private func speechSettings(_ reader: ConfigReader, file: String) throws -> SpeechSettings {
+        var wireProtocol: SpeechSettings.WireProtocol?
+        if let name = reader.string(forKey: "speech.protocol"), !name.isEmpty {
+            guard let parsed = SpeechSettings.WireProtocol(rawValue: name) else {
+                throw ChatbotError(
+                    .usage, "speech.protocol '\(name)' in \(file) is not openai or huggingface",
+                    hint: "set speech.protocol (CHATBOT_SPEECH_PROTOCOL) to openai or huggingface")
+            }
+            wireProtocol = parsed
+        }
+        let defaults = SpeechSettings()
+        return SpeechSettings(
+            provider: reader.string(forKey: "speech.provider", default: defaults.provider),
+            wireProtocol: wireProtocol,
+            model: reader.string(forKey: "speech.model").flatMap { $0.isEmpty ? nil : $0 },
+            baseURL: reader.string(forKey: "speech.base_url").flatMap { $0.isEmpty ? nil : $0 },
+            windowSeconds: reader.double(forKey: "speech.window_seconds").map { max(1, $0) },
+            uploadLimitBytes: max(
+                64 * 1024,
+                Int(reader.double(forKey: "speech.upload_limit_mb", default: 25) * 1_000_000)),
+            parallelRequests: max(1, reader.int(forKey: "speech.parallel", default: defaults.parallelRequests)),
+            language: reader.string(forKey: "speech.language").flatMap { $0.isEmpty ? nil : $0 }
         )
     }
 
