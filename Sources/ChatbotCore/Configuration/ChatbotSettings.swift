@@ -40,6 +40,8 @@ public struct ChatbotSettings: Sendable {
     public var awsEnvironment: [String: String]
     /// The speech-to-text service of `chatbot transcribe`.
     public var speech: SpeechSettings
+    /// The embedding service for retrieval.
+    public var embeddings: EmbeddingSettings
 
     /// Creates settings; ``SettingsLoader`` is the usual way.
     public init(
@@ -59,7 +61,8 @@ public struct ChatbotSettings: Sendable {
         postgresEnvironment: [String: String] = [:],
         objectStoreURL: String? = nil,
         awsEnvironment: [String: String] = [:],
-        speech: SpeechSettings = SpeechSettings()
+        speech: SpeechSettings = SpeechSettings(),
+        embeddings: EmbeddingSettings = EmbeddingSettings()
     ) {
         self.configFile = configFile
         self.dataDirectory = dataDirectory
@@ -78,6 +81,7 @@ public struct ChatbotSettings: Sendable {
         self.objectStoreURL = objectStoreURL
         self.awsEnvironment = awsEnvironment
         self.speech = speech
+        self.embeddings = embeddings
     }
 
     /// The SQLite database of the embedded store.

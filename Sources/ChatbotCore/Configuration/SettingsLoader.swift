@@ -83,8 +83,19 @@ public struct SettingsLoader: Sendable {
             postgresEnvironment: environment.filter { Self.postgresVariables.contains($0.key) },
             objectStoreURL: reader.string(forKey: "object_store").flatMap { $0.isEmpty ? nil : $0 },
             awsEnvironment: environment.filter { Self.awsVariables.contains($0.key) },
-            speech: try speechSettings(reader, file: path)
+            speech: try speechSettings(reader, file: path),
+            embeddings: embeddingSettings(reader)
         )
+    }
+
+    private func embeddingSettings(_ reader: ConfigReader) -> EmbeddingSettings {
+        let defaults = EmbeddingSettings()
+        return EmbeddingSettings(
+            provider: reader.string(forKey: "embeddings.provider", default: defaults.provider),
+            model: reader.string(forKey: "embeddings.model").flatMap { $0.isEmpty ? nil : $0 },
+            baseURL: reader.string(forKey: "embeddings.base_url").flatMap { $0.isEmpty ? nil : $0 },
+            batchSize: max(1, reader.int(forKey: "embeddings.batch_size", default: defaults.batchSize)),
+            sendsInputType: reader.bool(forKey: "embeddings.input_type"))
     }
 
     private func speechSettings(_ reader: ConfigReader, file: String) throws -> SpeechSettings {

@@ -12,7 +12,7 @@ public struct HuggingFaceTranscriptionClient: SpeechTranscriber {
     public let endpoint: ProviderEndpoint
     /// The largest upload the service accepts, in bytes.
     public let uploadLimitBytes: Int
-    private let http: TranscriptionHTTP
+    private let http: ProviderPost
 
     /// Creates a client; `httpClient` is owned by the caller.
     public init(
@@ -21,7 +21,7 @@ public struct HuggingFaceTranscriptionClient: SpeechTranscriber {
     ) {
         self.endpoint = endpoint
         self.uploadLimitBytes = uploadLimitBytes
-        self.http = TranscriptionHTTP(httpClient: httpClient, timeouts: timeouts)
+        self.http = ProviderPost(httpClient: httpClient, timeouts: timeouts)
     }
 
     /// Transcribes one WAV upload.

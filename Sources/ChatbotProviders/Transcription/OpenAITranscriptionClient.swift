@@ -14,7 +14,7 @@ public struct OpenAITranscriptionClient: SpeechTranscriber {
     public let endpoint: ProviderEndpoint
     /// The largest upload the service accepts, in bytes.
     public let uploadLimitBytes: Int
-    private let http: TranscriptionHTTP
+    private let http: ProviderPost
 
     /// Creates a client.
     ///
@@ -27,7 +27,7 @@ public struct OpenAITranscriptionClient: SpeechTranscriber {
     ) {
         self.endpoint = endpoint
         self.uploadLimitBytes = uploadLimitBytes
-        self.http = TranscriptionHTTP(httpClient: httpClient, timeouts: timeouts)
+        self.http = ProviderPost(httpClient: httpClient, timeouts: timeouts)
     }
 
     /// Transcribes one WAV upload.

@@ -4,9 +4,9 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// The HTTP exchange shared by the transcription clients: one POST, the body collected (bounded),
+/// The HTTP exchange shared by the transcription and embedding clients: one POST, the body collected (bounded),
 /// error statuses and transport failures turned into ``ProviderError``s.
-struct TranscriptionHTTP {
+struct ProviderPost {
     static let maximumBodySize = 16 * 1024 * 1024
 
     let httpClient: HTTPClient
