@@ -68,6 +68,29 @@ struct StoreFixture: Sendable {
         }
         vectors.append(VectorRecord(collection: "docs", itemID: "chunk-0", model: "other", vector: [1, 2, 3]))
         try await store.vectors.upsert(vectors)
+        // Documents: two collections, odd text in chunks, a title missing, JSON locations.
+        try await store.documents.replace(
+            DocumentRecord(
+                collection: "docs", source: "/docs/harbour.md", contentHash: String(repeating: "a", count: 64),
+                mediaType: "markdown", size: 1234, title: "Harbour \"guide\"", metadata: #"{"author":"Kit"}"#),
+            chunks: [
+                ChunkRecord(
+                    ordinal: 0, text: "The harbour tides turn twice a day.", location: #"{"heading":["Tides"]}"#),
+                ChunkRecord(
+                    ordinal: 1, text: "Tabs\tand\nnewlines \\ in chunk text", location: #"{"heading":["Misc"]}"#),
+            ])
+        try await store.documents.replace(
+            DocumentRecord(
+                collection: "docs", source: "/docs/report.pdf", contentHash: String(repeating: "b", count: 64),
+                mediaType: "pdf", size: 99_999),
+            chunks: (0..<3).map {
+                ChunkRecord(ordinal: $0, text: "Page \($0 + 1) of the report.", location: #"{"page":\#($0 + 1)}"#)
+            })
+        try await store.documents.replace(
+            DocumentRecord(
+                collection: "notes", source: "https://example.com/a", contentHash: String(repeating: "c", count: 64),
+                mediaType: "html", size: 10, title: "日本語 🦊"),
+            chunks: [ChunkRecord(ordinal: 0, text: "unicode: žluťoučký kůň"), ChunkRecord(ordinal: 1, text: "")])
         var generator = SystemRandomNumberGenerator()
         for size in [0, 17, 300_000] {
             _ = try await objects.put(Data((0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }))

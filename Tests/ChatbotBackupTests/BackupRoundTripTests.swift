@@ -16,7 +16,10 @@ struct BackupRoundTripTests {
             let archive = try await backUp(source, into: root.appendingPathComponent("backups"))
             let verification = try archive.verify()
             #expect(
-                verification.rows == ["conversations": 5, "messages": 150, "response_cache": 3, "embeddings": 9])
+                verification.rows == [
+                    "conversations": 5, "messages": 150, "response_cache": 3, "embeddings": 9, "collections": 2,
+                    "documents": 3, "chunks": 7,
+                ])
             #expect(verification.objects == 4)
 
             let target = try await StoreFixture.open(in: root.appendingPathComponent("target"))
@@ -34,6 +37,8 @@ struct BackupRoundTripTests {
                         == source.store.conversations.messages(conversationID: conversation.id))
             }
             #expect(try await target.store.conversations.cachedResponse(key: "key-1") != nil)
+            let found = try await target.store.documents.search("harbour tides", collection: "docs", limit: 3)
+            #expect(found.first?.source == "/docs/harbour.md")
             let nearest = try await target.store.vectors.nearest(
                 to: [3, 0, 1e-7, 0, 0.5, -1], collection: "notes", model: "e5", limit: 1)
             #expect(nearest.first?.itemID == "chunk-3")
@@ -106,6 +111,15 @@ struct BackupRoundTripTests {
             let fixture = try await StoreFixture.open(in: root)
             #expect(BackupSchema.known.map(\.version).contains(fixture.store.migrator.latestVersion))
             let schema = try BackupSchema.forVersion(fixture.store.migrator.latestVersion)
+            // Every table is dumped but the bookkeeping and the FTS5 indexes (and their shadow tables).
+            let tables = try await fixture.store.withSnapshot { sql in
+                try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all()
+                    .map { try $0.decode(column: "name", as: String.self) }
+            }
+            let dumpable = tables.filter {
+                !$0.hasPrefix("sqlite_") && !$0.contains("_fts") && $0 != "schema_migrations"
+            }
+            #expect(Set(dumpable) == Set(schema.tables.map(\.name)))
             for table in schema.tables {
                 let columns = try await fixture.store.withSnapshot { sql in
                     try await sql.raw(

@@ -22,6 +22,7 @@ struct StorageBackendFixture: Sendable, CustomTestStringConvertible {
     struct OpenedStore: Sendable {
         let conversations: any ConversationStore
         let vectors: SQLVectorStore
+        let documents: SQLDocumentStore
         /// Runs one statement outside the store, for assertions about stored state.
         let inspect: @Sendable (SQLQueryString) async throws -> [any SQLRow]
         let close: @Sendable () async throws -> Void
@@ -33,6 +34,7 @@ struct StorageBackendFixture: Sendable, CustomTestStringConvertible {
         return OpenedStore(
             conversations: store.conversations,
             vectors: store.vectors,
+            documents: store.documents,
             inspect: { sql in try await store.access.perform { try await $0.raw(sql).all() } },
             close: { try await store.close() }
         )
@@ -46,6 +48,7 @@ struct StorageBackendFixture: Sendable, CustomTestStringConvertible {
             return OpenedStore(
                 conversations: store.conversations,
                 vectors: store.vectors,
+                documents: store.documents,
                 inspect: { sql in try await store.access.perform { try await $0.raw(sql).all() } },
                 close: {
                     try await store.close()

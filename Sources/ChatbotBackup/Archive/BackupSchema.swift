@@ -4,8 +4,8 @@ import ChatbotCore
 /// key rows are paged and ordered by. The one place that knows the schema's shape; a new migration
 /// that adds or changes a table adds an entry here (a test checks every known version has one).
 ///
-/// Not dumped: `schema_migrations` (restore migrates the target itself) and `messages_fts`
-/// (an index the insert triggers rebuild).
+/// Not dumped: `schema_migrations` (restore migrates the target itself) and the FTS5 tables
+/// `messages_fts` and `chunks_fts` (indexes the insert triggers rebuild).
 public struct BackupSchema: Sendable, Hashable {
     /// The portable type of a column.
     public enum ColumnType: String, Sendable, Hashable {
@@ -64,7 +64,7 @@ public struct BackupSchema: Sendable, Hashable {
     }
 
     /// Every schema version this binary can dump and restore.
-    public static let known: [BackupSchema] = [version1, version2]
+    public static let known: [BackupSchema] = [version1, version2, version3]
 
     private static func column(_ name: String, _ type: ColumnType, nullable: Bool = false) -> Column {
         Column(name: name, type: type, nullable: nullable)
@@ -123,6 +123,39 @@ public struct BackupSchema: Sendable, Hashable {
                 key: "seq",
                 keyIsSequence: true
             )
+        ]
+    )
+
+    /// Version 3: version 2 plus document collections (collections, documents, chunks).
+    static let version3 = BackupSchema(
+        version: 3,
+        tables: version2.tables + [
+            Table(
+                name: "collections",
+                columns: [column("name", .text), column("created_at", .int64), column("updated_at", .int64)],
+                key: "name",
+                keyIsSequence: false
+            ),
+            Table(
+                name: "documents",
+                columns: [
+                    column("id", .text), column("collection", .text), column("source", .text),
+                    column("content_hash", .text), column("media_type", .text), column("size", .int64),
+                    column("title", .text, nullable: true), column("metadata", .text), column("created_at", .int64),
+                    column("updated_at", .int64),
+                ],
+                key: "id",
+                keyIsSequence: false
+            ),
+            Table(
+                name: "chunks",
+                columns: [
+                    column("seq", .int64), column("id", .text), column("document_id", .text), column("ordinal", .int64),
+                    column("text", .text), column("location", .text),
+                ],
+                key: "seq",
+                keyIsSequence: true
+            ),
         ]
     )
 }

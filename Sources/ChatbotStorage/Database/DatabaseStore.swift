@@ -14,6 +14,8 @@ public protocol DatabaseStore: Sendable {
     var migrator: Migrator { get }
     /// Embedding vectors and nearest-neighbour search.
     var vectors: SQLVectorStore { get }
+    /// Collections, documents and chunks, with full-text and hybrid search.
+    var documents: SQLDocumentStore { get }
     /// Releases the connection(s); the store must not be used afterwards.
     func close() async throws
 

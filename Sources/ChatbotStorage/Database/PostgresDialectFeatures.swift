@@ -40,6 +40,20 @@ struct PostgresDialectFeatures: SQLDialectFeatures {
             """
     }
 
+    func chunkSearchQuery(_ userQuery: String, collection: String, limit: Int) -> SQLQueryString? {
+        guard let text = Self.plainQueryText(for: userQuery) else { return nil }
+        // plainto_tsquery's lexemes (stop words dropped, stemmed), ORed instead of ANDed: a
+        // question rarely shares every word with the passage that answers it.
+        return """
+            SELECT \(unsafeRaw: SQLDocumentStore.hitColumns), CAST(ts_rank_cd(c.text_tsv, q.query) AS DOUBLE PRECISION) AS rank \
+            FROM chunks AS c JOIN documents AS d ON d.id = c.document_id, \
+            (SELECT replace(plainto_tsquery('english', \(bind: text))::text, '&', '|')::tsquery AS query) AS q \
+            WHERE d.collection = \(bind: collection) AND c.text_tsv @@ q.query \
+            ORDER BY rank DESC, c.seq \
+            LIMIT \(bind: max(0, limit))
+            """
+    }
+
     func translate(_ error: any Error) -> any Error {
         if error is ChatbotError { return error }
         if let psqlError = error as? PSQLError {

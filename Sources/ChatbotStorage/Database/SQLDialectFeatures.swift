@@ -34,6 +34,11 @@ protocol SQLDialectFeatures: Sendable {
     /// Returns `nil` when the user's text contains nothing searchable.
     func messageSearchQuery(_ userQuery: String, limit: Int) -> SQLQueryString?
 
+    /// A full-text query over the chunks of one collection, any word matching (ranked by BM25 on
+    /// SQLite, `ts_rank_cd` on PostgreSQL): rows with the columns of ``SQLDocumentStore/hitColumns``
+    /// plus a `rank` column, higher is better. `nil` when the text holds nothing searchable.
+    func chunkSearchQuery(_ userQuery: String, collection: String, limit: Int) -> SQLQueryString?
+
     /// Turns a driver error a user can act on (a lock held by another process, a duplicate id)
     /// into a ``ChatbotError``; returns other errors unchanged.
     func translate(_ error: any Error) -> any Error

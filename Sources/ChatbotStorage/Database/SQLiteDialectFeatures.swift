@@ -29,6 +29,22 @@ struct SQLiteDialectFeatures: SQLDialectFeatures {
             """
     }
 
+    func chunkSearchQuery(_ userQuery: String, collection: String, limit: Int) -> SQLQueryString? {
+        // Any word may match (a question rarely shares every word with its answer), so the
+        // words that match everything are left out, as PostgreSQL's english configuration does.
+        let words = userQuery.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            .filter { !Self.stopWords.contains($0.lowercased()) }
+        guard let match = Self.ftsMatchExpression(for: words.joined(separator: " "), joiner: " OR ") else { return nil }
+        return """
+            SELECT \(unsafeRaw: SQLDocumentStore.hitColumns), -bm25(chunks_fts) AS rank \
+            FROM chunks_fts JOIN chunks AS c ON c.seq = chunks_fts.rowid \
+            JOIN documents AS d ON d.id = c.document_id \
+            WHERE chunks_fts MATCH \(bind: match) AND d.collection = \(bind: collection) \
+            ORDER BY bm25(chunks_fts), c.seq \
+            LIMIT \(bind: max(0, limit))
+            """
+    }
+
     func translate(_ error: any Error) -> any Error {
         guard let sqliteError = error as? SQLiteError else { return error }
         switch sqliteError.reason {
@@ -45,16 +61,24 @@ struct SQLiteDialectFeatures: SQLDialectFeatures {
         }
     }
 
+    /// Common English words left out of any-word chunk queries.
+    static let stopWords: Set<String> = [
+        "a", "about", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "for", "from", "how",
+        "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "so", "that", "the",
+        "their", "then", "there", "these", "they", "this", "to", "was", "we", "were", "what", "when", "where",
+        "which", "who", "why", "will", "with", "you", "your",
+    ]
+
     /// Turns free text into an FTS5 query that cannot be a syntax error: every whitespace-separated
     /// term becomes a quoted string (inner `"` doubled), so operators such as `AND`, `NEAR`, `(`,
     /// `*` or `:` are searched as plain words. Terms are ANDed. Terms without a letter or digit
     /// are dropped, because the tokenizer would reduce them to nothing.
-    static func ftsMatchExpression(for userQuery: String) -> String? {
+    static func ftsMatchExpression(for userQuery: String, joiner: String = " ") -> String? {
         let terms =
             userQuery
             .split(whereSeparator: { $0.isWhitespace })
             .filter { $0.contains(where: { $0.isLetter || $0.isNumber }) }
             .map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        return terms.isEmpty ? nil : terms.joined(separator: " ")
+        return terms.isEmpty ? nil : terms.joined(separator: joiner)
     }
 }

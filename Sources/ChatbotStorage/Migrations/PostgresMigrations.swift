@@ -5,7 +5,7 @@
 /// values, which the driver maps to these, so its SQL is the same on both backends.
 enum PostgresMigrations {
     /// Every migration, oldest first.
-    static let all: [Migration] = [v1Initial, v2Embeddings]
+    static let all: [Migration] = [v1Initial, v2Embeddings, v3Documents]
 
     /// Conversations, messages (with a generated `tsvector` column and GIN index), response
     /// cache, and the pgvector extension when the server has it.
@@ -103,5 +103,58 @@ enum PostgresMigrations {
             """
         ],
         down: ["DROP TABLE embeddings"]
+    )
+
+    /// Document collections for retrieval: collections, documents, chunks with a generated
+    /// `tsvector` column and a GIN index.
+    static let v3Documents = Migration(
+        version: 3,
+        name: "documents",
+        up: [
+            """
+            CREATE TABLE collections (
+                name TEXT NOT NULL PRIMARY KEY,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE documents (
+                id TEXT NOT NULL PRIMARY KEY,
+                collection TEXT NOT NULL REFERENCES collections (name) ON DELETE CASCADE,
+                source TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                media_type TEXT NOT NULL,
+                size BIGINT NOT NULL,
+                title TEXT,
+                metadata TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                UNIQUE (collection, source)
+            )
+            """,
+            "CREATE INDEX documents_content_hash_idx ON documents (content_hash)",
+            """
+            CREATE TABLE chunks (
+                seq BIGSERIAL PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                ordinal INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                location TEXT NOT NULL,
+                text_tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', text)) STORED
+            )
+            """,
+            "CREATE INDEX chunks_document_idx ON chunks (document_id, ordinal)",
+            "CREATE INDEX chunks_text_tsv_idx ON chunks USING GIN (text_tsv)",
+        ],
+        down: [
+            "DROP INDEX chunks_text_tsv_idx",
+            "DROP INDEX chunks_document_idx",
+            "DROP TABLE chunks",
+            "DROP INDEX documents_content_hash_idx",
+            "DROP TABLE documents",
+            "DROP TABLE collections",
+        ]
     )
 }

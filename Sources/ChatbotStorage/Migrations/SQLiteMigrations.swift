@@ -5,7 +5,7 @@
 /// maps to these.
 enum SQLiteMigrations {
     /// Every migration, oldest first.
-    static let all: [Migration] = [v1Initial, v2Embeddings]
+    static let all: [Migration] = [v1Initial, v2Embeddings, v3Documents]
 
     /// Conversations, messages (with FTS5 full-text index), response cache.
     static let v1Initial = Migration(
@@ -113,5 +113,83 @@ enum SQLiteMigrations {
             """
         ],
         down: ["DROP TABLE embeddings"]
+    )
+
+    /// Document collections for retrieval: collections, documents (one per source in a
+    /// collection), chunks with an FTS5 index kept in sync by triggers.
+    static let v3Documents = Migration(
+        version: 3,
+        name: "documents",
+        up: [
+            """
+            CREATE TABLE collections (
+                name TEXT NOT NULL PRIMARY KEY,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE documents (
+                id TEXT NOT NULL PRIMARY KEY,
+                collection TEXT NOT NULL REFERENCES collections (name) ON DELETE CASCADE,
+                source TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                media_type TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                title TEXT,
+                metadata TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                UNIQUE (collection, source)
+            )
+            """,
+            "CREATE INDEX documents_content_hash_idx ON documents (content_hash)",
+            """
+            CREATE TABLE chunks (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                ordinal INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                location TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX chunks_document_idx ON chunks (document_id, ordinal)",
+            """
+            CREATE VIRTUAL TABLE chunks_fts USING fts5(
+                text,
+                content = 'chunks',
+                content_rowid = 'seq',
+                tokenize = 'porter unicode61 remove_diacritics 2'
+            )
+            """,
+            """
+            CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
+                INSERT INTO chunks_fts (rowid, text) VALUES (new.seq, new.text);
+            END
+            """,
+            """
+            CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
+                INSERT INTO chunks_fts (chunks_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+            END
+            """,
+            """
+            CREATE TRIGGER chunks_fts_update AFTER UPDATE OF text ON chunks BEGIN
+                INSERT INTO chunks_fts (chunks_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+                INSERT INTO chunks_fts (rowid, text) VALUES (new.seq, new.text);
+            END
+            """,
+        ],
+        down: [
+            "DROP TRIGGER chunks_fts_update",
+            "DROP TRIGGER chunks_fts_delete",
+            "DROP TRIGGER chunks_fts_insert",
+            "DROP TABLE chunks_fts",
+            "DROP INDEX chunks_document_idx",
+            "DROP TABLE chunks",
+            "DROP INDEX documents_content_hash_idx",
+            "DROP TABLE documents",
+            "DROP TABLE collections",
+        ]
     )
 }

@@ -39,6 +39,8 @@ public final class PostgresDatabaseStore: DatabaseStore {
     public let conversations: SQLConversationStore
     /// Embedding vectors and nearest-neighbour search.
     public let vectors: SQLVectorStore
+    /// Collections, documents and chunks, with full-text and hybrid search.
+    public let documents: SQLDocumentStore
     /// The schema migrations of this database.
     public let migrator: Migrator
     /// Always ``DatabaseBackend/postgres``.
@@ -62,6 +64,7 @@ public final class PostgresDatabaseStore: DatabaseStore {
         self.supportsVectorIndex = supportsVectorIndex
         self.conversations = SQLConversationStore(access: access)
         self.vectors = SQLVectorStore(access: access)
+        self.documents = SQLDocumentStore(access: access, vectors: vectors)
         self.migrator = Migrator(access: access, migrations: access.features.migrations)
     }
 

@@ -23,6 +23,8 @@ public final class SQLiteDatabaseStore: DatabaseStore {
     public let conversations: SQLConversationStore
     /// Embedding vectors and nearest-neighbour search.
     public let vectors: SQLVectorStore
+    /// Collections, documents and chunks, with full-text and hybrid search.
+    public let documents: SQLDocumentStore
     /// The schema migrations of this database.
     public let migrator: Migrator
     /// Always ``DatabaseBackend/sqlite``.
@@ -42,6 +44,7 @@ public final class SQLiteDatabaseStore: DatabaseStore {
         )
         self.conversations = SQLConversationStore(access: access)
         self.vectors = SQLVectorStore(access: access)
+        self.documents = SQLDocumentStore(access: access, vectors: vectors)
         self.migrator = Migrator(access: access, migrations: features.migrations)
     }
 
