@@ -134,6 +134,21 @@ char *cbx_attribute_value(const void *attribute) {
     return (char *)xmlNodeListGetString(a->doc, a->children, 1);
 }
 
+const char *cbx_attribute_text(const void *attribute, int *simple) {
+    const xmlAttr *a = (const xmlAttr *)attribute;
+    const xmlNode *child = a->children;
+    *simple = 0;
+    if (child == NULL) {
+        *simple = 1;
+        return NULL;
+    }
+    if (child->next == NULL && child->type == XML_TEXT_NODE && child->content != NULL) {
+        *simple = 1;
+        return (const char *)child->content;
+    }
+    return NULL;
+}
+
 const char *cbx_attribute_prefix(const void *attribute) {
     const xmlAttr *a = (const xmlAttr *)attribute;
     return a->ns != NULL ? (const char *)a->ns->prefix : NULL;

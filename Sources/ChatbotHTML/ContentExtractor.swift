@@ -282,6 +282,20 @@ struct ContentExtractor {
         }
     }
 
+    /// Whether a `style` value holds `display:none` or `visibility:hidden` (ASCII case and spaces ignored).
+    static func hidesElement(style: String) -> Bool {
+        if style.utf8.contains(where: { $0 >= 0x80 }) {
+            let compact = style.lowercased().replacingOccurrences(of: " ", with: "")
+            return compact.contains("display:none") || compact.contains("visibility:hidden")
+        }
+        guard style.utf8.count >= 12 else { return false }
+        let bytes = ArraySlice(style.utf8.lazy.filter { $0 != 0x20 }.map(TextScanning.lowered))
+        return TextScanning.contains(bytes, Self.displayNone) || TextScanning.contains(bytes, Self.visibilityHidden)
+    }
+
+    private static let displayNone = Array("display:none".utf8)
+    private static let visibilityHidden = Array("visibility:hidden".utf8)
+
     func shouldPrune(_ node: HTMLNode, totalProse: Int) -> Bool {
         let share = Double(node.prose) / Double(totalProse)
         if ElementClasses.boilerplate.contains(node.name) {
@@ -291,11 +305,7 @@ struct ContentExtractor {
         if node.name == "header" && share < 0.3 { return true }
         if node.attribute("hidden") != nil { return true }
         if let hidden = node.attribute("aria-hidden"), hidden == "true", share < 0.3 { return true }
-        if let style = node.attribute("style")?.lowercased().replacingOccurrences(of: " ", with: ""),
-            style.contains("display:none") || style.contains("visibility:hidden")
-        {
-            return true
-        }
+        if let style = node.attribute("style"), Self.hidesElement(style: style) { return true }
         if let role = node.attribute("role")?.lowercased(), ElementClasses.boilerplateRoles.contains(role),
             share < 0.3
         {

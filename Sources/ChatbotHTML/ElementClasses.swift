@@ -60,15 +60,29 @@ enum ElementClasses {
     static func marksArticleBody(_ node: HTMLNode) -> Bool {
         if let itemprop = node.attribute("itemprop"), itemprop.lowercased() == "articlebody" { return true }
         for name in ["class", "id"] {
-            guard let value = node.attribute(name) else { continue }
-            for token in value.lowercased().split(separator: " ") {
-                let subject = ["article", "entry", "post", "story"].contains { token.contains($0) }
-                let body = ["body", "content", "text"].contains { token.contains($0) }
-                if subject && body && !notBodyParts.contains(where: { token.contains($0) }) { return true }
+            guard let value = node.attribute(name), !value.isEmpty else { continue }
+            if value.utf8.contains(where: { $0 >= 0x80 }) {
+                // Non-ASCII names: Unicode lower-casing and character comparison, as always.
+                for token in value.lowercased().split(separator: " ") {
+                    let subject = ["article", "entry", "post", "story"].contains { token.contains($0) }
+                    let body = ["body", "content", "text"].contains { token.contains($0) }
+                    if subject && body && !notBodyParts.contains(where: { token.contains($0) }) { return true }
+                }
+                continue
+            }
+            let bytes = value.utf8.map(TextScanning.lowered)
+            for token in bytes.split(separator: 0x20) {
+                let subject = subjectBytes.contains { TextScanning.contains(token, $0) }
+                guard subject, bodyBytes.contains(where: { TextScanning.contains(token, $0) }) else { continue }
+                if !notBodyPartBytes.contains(where: { TextScanning.contains(token, $0) }) { return true }
             }
         }
         return false
     }
+
+    private static let subjectBytes: [[UInt8]] = ["article", "entry", "post", "story"].map { Array($0.utf8) }
+    private static let bodyBytes: [[UInt8]] = ["body", "content", "text"].map { Array($0.utf8) }
+    private static let notBodyPartBytes: [[UInt8]] = notBodyParts.map { Array($0.utf8) }
 
     /// Parts of class names that describe something other than the body itself.
     static let notBodyParts = [

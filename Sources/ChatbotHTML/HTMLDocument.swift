@@ -52,7 +52,8 @@ public final class HTMLDocument {
             guard let doc = cbx_html_parse(pointer, buffer.count, chosen) else { return nil }
             defer { cbx_doc_free(doc) }
             guard let rootNode = cbx_doc_root(doc) else { return nil }
-            return TreeBuilder(lowercaseNames: true, dropElements: true).build(rootNode, jsonLD: &scripts)
+            var builder = TreeBuilder(lowercaseNames: true, dropElements: true)
+            return builder.build(rootNode, jsonLD: &scripts)
         }
         if let root, root.name != "html" {
             let html = HTMLNode(element: "html", attributes: [])
@@ -85,8 +86,15 @@ public final class HTMLDocument {
 struct TreeBuilder {
     let lowercaseNames: Bool
     let dropElements: Bool
+    /// Names already turned into Swift strings, by libxml2's (dictionary-interned) name pointer.
+    private var names: [UnsafeRawPointer: String] = [:]
 
-    func build(_ rootNode: UnsafeMutableRawPointer, jsonLD: inout [String]) -> HTMLNode? {
+    init(lowercaseNames: Bool, dropElements: Bool) {
+        self.lowercaseNames = lowercaseNames
+        self.dropElements = dropElements
+    }
+
+    mutating func build(_ rootNode: UnsafeMutableRawPointer, jsonLD: inout [String]) -> HTMLNode? {
         guard cbx_node_kind(rootNode) == Int32(CBX_NODE_ELEMENT) else { return nil }
         let root = makeElement(rootNode, name: elementName(rootNode))
         // Iterative walk: (C node whose children are pending, Swift parent, depth).
@@ -143,10 +151,23 @@ struct TreeBuilder {
         return trimmed.hasPrefix("<") && trimmed.hasSuffix(">") && trimmed.count > 2
     }
 
-    private func elementName(_ node: UnsafeMutableRawPointer) -> String {
-        var name = cbx_node_name(node).map { String(cString: $0) } ?? ""
-        if let prefix = cbx_node_prefix(node) { name = String(cString: prefix) + ":" + name }
-        return lowercaseNames ? Self.lowercasedASCII(name) : name
+    /// A name from libxml2, optionally prefixed and lower-cased, converted once per distinct pointer pair.
+    private mutating func name(_ pointer: UnsafePointer<CChar>?, prefix: UnsafePointer<CChar>?) -> String {
+        guard let pointer, prefix == nil else {
+            var name = prefix.map { String(cString: $0) + ":" } ?? ""
+            if let pointer { name += String(cString: pointer) }
+            return lowercaseNames ? Self.lowercasedASCII(name) : name
+        }
+        let key = UnsafeRawPointer(pointer)
+        if let known = names[key] { return known }
+        var name = String(cString: pointer)
+        if lowercaseNames { name = Self.lowercasedASCII(name) }
+        names[key] = name
+        return name
+    }
+
+    private mutating func elementName(_ node: UnsafeMutableRawPointer) -> String {
+        name(cbx_node_name(node), prefix: cbx_node_prefix(node))
     }
 
     /// Lower-cases only when needed (libxml2's HTML parser already lower-cases most names).
@@ -154,24 +175,24 @@ struct TreeBuilder {
         text.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? text.lowercased() : text
     }
 
-    private func makeElement(_ node: UnsafeMutableRawPointer, name: String) -> HTMLNode {
+    private mutating func makeElement(_ node: UnsafeMutableRawPointer, name elementName: String) -> HTMLNode {
         var attributes: [(name: String, value: String)] = []
         var attribute = cbx_node_first_attribute(node)
         while let current = attribute {
-            var attributeName = String(cString: cbx_attribute_name(current))
-            if let prefix = cbx_attribute_prefix(current) {
-                attributeName = String(cString: prefix) + ":" + attributeName
-            }
-            if lowercaseNames { attributeName = Self.lowercasedASCII(attributeName) }
+            let attributeName = name(cbx_attribute_name(current), prefix: cbx_attribute_prefix(current))
             var value = ""
-            if let raw = cbx_attribute_value(current) {
+            var simple: Int32 = 0
+            let text = cbx_attribute_text(current, &simple)
+            if simple != 0 {
+                if let text { value = String(cString: text) }
+            } else if let raw = cbx_attribute_value(current) {
                 value = String(cString: raw)
                 cbx_free(raw)
             }
             attributes.append((attributeName, value))
             attribute = cbx_attribute_next(current)
         }
-        return HTMLNode(element: name, attributes: attributes)
+        return HTMLNode(element: elementName, attributes: attributes)
     }
 
     private func collectText(_ node: UnsafeMutableRawPointer) -> String {

@@ -19,8 +19,10 @@ public final class HTMLNode {
     public let text: String
     /// The child nodes in document order.
     public internal(set) var children: [HTMLNode] = []
-    /// The parent element, `nil` for the root.
-    public internal(set) weak var parent: HTMLNode?
+    /// The parent element, `nil` for the root. Unowned rather than weak (a weak reference gives
+    /// every parent a side table and slows all reference counting on it): keep the tree's root
+    /// (or its document) alive while following `parent` from a node.
+    public internal(set) unowned(safe) var parent: HTMLNode?
 
     // Scratch state of ContentExtractor (one extraction per document).
     /// Pruned as boilerplate.

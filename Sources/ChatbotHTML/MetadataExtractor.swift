@@ -16,7 +16,7 @@ public enum MetadataExtractor {
             case "meta":
                 let key = (node.attribute("property") ?? node.attribute("name") ?? node.attribute("itemprop"))?
                     .lowercased()
-                if let key, let content = node.attribute("content")?.trimmingCharacters(in: .whitespacesAndNewlines),
+                if let key, let content = node.attribute("content").map(TextScanning.trimmed),
                     !content.isEmpty, meta[key] == nil
                 {
                     meta[key] = content
@@ -90,7 +90,7 @@ public enum MetadataExtractor {
     }
 
     static func resolve(_ reference: String, against base: URL?) -> String? {
-        let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = TextScanning.trimmed(reference)
         guard !trimmed.isEmpty else { return nil }
         if let url = URL(string: trimmed, relativeTo: base), url.scheme != nil { return url.absoluteString }
         return base == nil ? trimmed : nil

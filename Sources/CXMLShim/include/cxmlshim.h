@@ -59,6 +59,9 @@ void *cbx_attribute_next(const void *attribute);
 const char *cbx_attribute_name(const void *attribute);
 /// The attribute's value, newly allocated (free with cbx_free), or NULL.
 char *cbx_attribute_value(const void *attribute);
+/// The attribute's value when it is a single text node (owned by the document), else NULL (then
+/// use cbx_attribute_value). *simple is set to 1 when the returned pointer is the whole value.
+const char *cbx_attribute_text(const void *attribute, int *simple);
 /// The attribute's namespace prefix, or NULL.
 const char *cbx_attribute_prefix(const void *attribute);
 /// The element's namespace prefix, or NULL.
