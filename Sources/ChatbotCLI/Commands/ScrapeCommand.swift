@@ -121,7 +121,11 @@ struct ScrapeCommand: AsyncParsableCommand {
             StandardOutput.write((separator ? "\n" : "") + body + "\n")
         case .json, .ndjson:
             let record = ScrapeRecord(page: page, input: input, baseURL: baseURL, remote: remote)
-            try JSONOutput.print(record, pretty: format == .json)
+            if format == .ndjson {
+                StandardOutput.write(record.jsonLine() + "\n")
+            } else {
+                try JSONOutput.print(record, pretty: true)
+            }
         }
     }
 
