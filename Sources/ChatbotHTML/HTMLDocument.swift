@@ -86,8 +86,10 @@ public final class HTMLDocument {
 struct TreeBuilder {
     let lowercaseNames: Bool
     let dropElements: Bool
-    /// Names already turned into Swift strings, by libxml2's (dictionary-interned) name pointer.
-    private var names: [UnsafeRawPointer: String] = [:]
+    /// Names already turned into Swift strings, by libxml2's (dictionary-interned) name pointer:
+    /// a direct-mapped cache (a collision only costs a conversion).
+    private var nameKeys = [UnsafeRawPointer?](repeating: nil, count: 512)
+    private var nameValues = [String](repeating: "", count: 512)
 
     init(lowercaseNames: Bool, dropElements: Bool) {
         self.lowercaseNames = lowercaseNames
@@ -159,10 +161,12 @@ struct TreeBuilder {
             return lowercaseNames ? Self.lowercasedASCII(name) : name
         }
         let key = UnsafeRawPointer(pointer)
-        if let known = names[key] { return known }
+        let slot = Int(truncatingIfNeeded: (UInt(bitPattern: key) >> 3) ^ (UInt(bitPattern: key) >> 12)) & 511
+        if nameKeys[slot] == key { return nameValues[slot] }
         var name = String(cString: pointer)
         if lowercaseNames { name = Self.lowercasedASCII(name) }
-        names[key] = name
+        nameKeys[slot] = key
+        nameValues[slot] = name
         return name
     }
 

@@ -82,23 +82,35 @@ public final class HTMLNode {
     /// Every element below this node (depth first, document order) for which `predicate` holds.
     public func descendants(where predicate: (HTMLNode) -> Bool) -> [HTMLNode] {
         var found: [HTMLNode] = []
-        var stack: [HTMLNode] = children.reversed()
+        var stack: [HTMLNode] = []
+        Self.pushReversed(children, onto: &stack)
         while let node = stack.popLast() {
             guard node.kind == .element else { continue }
             if predicate(node) { found.append(node) }
-            stack.append(contentsOf: node.children.reversed())
+            Self.pushReversed(node.children, onto: &stack)
         }
         return found
     }
 
     /// The first element below this node with the given name.
     public func firstDescendant(named name: String) -> HTMLNode? {
-        var stack: [HTMLNode] = children.reversed()
+        var stack: [HTMLNode] = []
+        Self.pushReversed(children, onto: &stack)
         while let node = stack.popLast() {
             guard node.kind == .element else { continue }
             if node.name == name { return node }
-            stack.append(contentsOf: node.children.reversed())
+            Self.pushReversed(node.children, onto: &stack)
         }
         return nil
+    }
+
+    /// Pushes the element children in reverse order, so that popping yields document order.
+    @inline(__always)
+    static func pushReversed(_ nodes: [HTMLNode], onto stack: inout [HTMLNode]) {
+        var index = nodes.count - 1
+        while index >= 0 {
+            if nodes[index].kind == .element { stack.append(nodes[index]) }
+            index -= 1
+        }
     }
 }

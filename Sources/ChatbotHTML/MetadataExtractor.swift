@@ -42,7 +42,7 @@ public enum MetadataExtractor {
                     if !text.isEmpty && text.count < 80 { bylineAuthor = text }
                 }
             }
-            stack.append(contentsOf: node.children.reversed())
+            HTMLNode.pushReversed(node.children, onto: &stack)
         }
         let jsonLD = JSONLDMetadata(scripts: document.jsonLD)
 
