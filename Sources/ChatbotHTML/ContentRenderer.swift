@@ -28,9 +28,15 @@ struct ContentRenderer {
         // The same block twice (responsive duplicates, repeated teasers) is printed once.
         var seen: Set<String> = []
         return output.blocks.filter { block in
-            if block.count <= 30, Self.labels.contains(TitleMatch.normalize(block)) { return false }
-            return block.count < 20 || seen.insert(block).inserted
+            if Self.hasAtMost(30, block), Self.labels.contains(TitleMatch.normalize(block)) { return false }
+            return Self.hasAtMost(19, block) || seen.insert(block).inserted
         }
+    }
+
+    /// `text.count <= limit`, without counting the characters of a long text.
+    static func hasAtMost(_ limit: Int, _ text: String) -> Bool {
+        if text.utf8.count <= limit { return true }
+        return text.index(text.startIndex, offsetBy: limit + 1, limitedBy: text.endIndex) == nil
     }
 
     // MARK: Blocks
@@ -338,31 +344,33 @@ struct InlineText {
 
     mutating func appendText(_ text: String) {
         // Scans UTF-8 bytes: only ASCII whitespace collapses (as in HTML; no-break spaces stay).
-        let utf8 = text.utf8
-        var runStart: String.Index?
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
-            let byte = utf8[index]
+        // The collapsed text is gathered in one buffer and appended once; words never contain a
+        // line feed, so after the first word a pending space is always written as one space.
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        var inWord = false
+        for byte in text.utf8 {
             if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
-                if let start = runStart {
-                    appendWord(text[start..<index])
-                    runStart = nil
-                }
+                inWord = false
                 pendingSpace = true
                 hadSpace = true
-                if value.isEmpty { leadingSpace = true }
-            } else if runStart == nil {
-                runStart = index
+                if value.isEmpty && output.isEmpty { leadingSpace = true }
+                continue
             }
-            index = utf8.index(after: index)
+            if !inWord {
+                inWord = true
+                if pendingSpace {
+                    if !output.isEmpty {
+                        output.append(0x20)
+                    } else if !value.isEmpty && value.utf8.last != 0x0A {
+                        output.append(0x20)
+                    }
+                    pendingSpace = false
+                }
+            }
+            output.append(byte)
         }
-        if let start = runStart { appendWord(text[start..<utf8.endIndex]) }
-    }
-
-    private mutating func appendWord(_ word: Substring) {
-        if pendingSpace && !value.isEmpty && value.utf8.last != 0x0A { value.append(" ") }
-        pendingSpace = false
-        value += word
+        if !output.isEmpty { value += String(decoding: output, as: UTF8.self) }
     }
 
     mutating func appendRaw(_ text: String) {
