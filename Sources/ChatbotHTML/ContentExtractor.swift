@@ -196,7 +196,7 @@ struct ContentExtractor {
                 continue
             }
             if child.pruned { continue }
-            if ElementClasses.inline.contains(child.name) && !containsBlock(child) {
+            if child.isInline && !child.hasBlockInside {
                 let (chars, links) = inlineCounts(child, inLink: child.name == "a")
                 run.chars += chars
                 run.linkChars += links
@@ -244,13 +244,6 @@ struct ContentExtractor {
         case "h1", "h2", "h3", "h4", "h5", "h6": true
         default: false
         }
-    }
-
-    private func containsBlock(_ node: HTMLNode) -> Bool {
-        for child in node.children where child.kind == .element {
-            if !ElementClasses.inline.contains(child.name) || containsBlock(child) { return true }
-        }
-        return false
     }
 
     private func inlineCounts(_ node: HTMLNode, inLink: Bool) -> (Int, Int) {

@@ -48,7 +48,7 @@ struct ContentRenderer {
         }
         if node.pruned || isLinkHeavyBox(node) { return }
         let name = node.name
-        if ElementClasses.inline.contains(name) && !hasBlockChild(node) {
+        if node.isInline && !node.hasBlockInside {
             renderInline(node, into: &output.inline)
             return
         }
@@ -115,13 +115,6 @@ struct ContentRenderer {
         }
     }
 
-    private func hasBlockChild(_ node: HTMLNode) -> Bool {
-        for child in node.children where child.kind == .element {
-            if !ElementClasses.inline.contains(child.name) || hasBlockChild(child) { return true }
-        }
-        return false
-    }
-
     /// A box inside the content that is mostly links and has no prose: a link list, a tag cloud,
     /// "read more" rails. Lists and tables are judged by the same rule.
     private func isLinkHeavyBox(_ node: HTMLNode) -> Bool {
@@ -172,7 +165,7 @@ struct ContentRenderer {
         var lines: [String] = []
         var number = Int(list.attribute("start") ?? "") ?? 1
         for item in list.children where item.kind == .element && !item.pruned {
-            guard item.name == "li" || !ElementClasses.inline.contains(item.name) else { continue }
+            guard item.name == "li" || !item.isInline else { continue }
             if isLinkHeavyBox(item) && item.name != "li" { continue }
             let blocks = ContentRenderer(mode: mode, baseURL: baseURL, title: title).renderBlocks(
                 item.name == "li" ? item.children : [item])
@@ -257,7 +250,7 @@ struct ContentRenderer {
 
     /// Inline rendering of a table cell: block children become space-separated text.
     private func renderInlineFlattened(_ node: HTMLNode, into line: inout InlineText) {
-        if node.kind == .element && !ElementClasses.inline.contains(node.name) {
+        if node.kind == .element && !node.isInline {
             line.appendText(" ")
             for child in node.children { renderInlineFlattened(child, into: &line) }
             line.appendText(" ")

@@ -90,6 +90,10 @@ struct TreeBuilder {
     /// a direct-mapped cache (a collision only costs a conversion).
     private var nameKeys = [UnsafeRawPointer?](repeating: nil, count: 512)
     private var nameValues = [String](repeating: "", count: 512)
+    private var nameFlags = [UInt8](repeating: 0, count: 512)
+    /// Flags of a cached name: an inline element, a dropped element.
+    private static let inlineFlag: UInt8 = 1
+    private static let droppedFlag: UInt8 = 2
 
     init(lowercaseNames: Bool, dropElements: Bool) {
         self.lowercaseNames = lowercaseNames
@@ -98,7 +102,8 @@ struct TreeBuilder {
 
     mutating func build(_ rootNode: UnsafeMutableRawPointer, jsonLD: inout [String]) -> HTMLNode? {
         guard cbx_node_kind(rootNode) == Int32(CBX_NODE_ELEMENT) else { return nil }
-        let root = makeElement(rootNode, name: elementName(rootNode))
+        let rootName = elementName(rootNode)
+        let root = makeElement(rootNode, name: rootName.0, flags: rootName.1)
         // Iterative walk: (C node whose children are pending, Swift parent, depth).
         var stack: [(UnsafeMutableRawPointer?, HTMLNode, Int)] = [(cbx_node_first_child(rootNode), root, 1)]
         while var entry = stack.popLast() {
@@ -108,16 +113,16 @@ struct TreeBuilder {
             let parent = entry.1
             switch Int(cbx_node_kind(current)) {
             case Int(CBX_NODE_ELEMENT):
-                let name = elementName(current)
-                if dropElements && HTMLDocument.droppedElements.contains(name) {
-                    if name == "script", let type = makeElement(current, name: name).attribute("type"),
+                let (name, flags) = elementName(current)
+                if dropElements && flags & Self.droppedFlag != 0 {
+                    if name == "script", let type = makeElement(current, name: name, flags: flags).attribute("type"),
                         type.lowercased().contains("ld+json")
                     {
                         jsonLD.append(collectText(current))
                     }
                     continue
                 }
-                let element = makeElement(current, name: name)
+                let element = makeElement(current, name: name, flags: flags)
                 element.parent = parent
                 parent.children.append(element)
                 if entry.2 >= HTMLDocument.maximumDepth {
@@ -154,23 +159,33 @@ struct TreeBuilder {
     }
 
     /// A name from libxml2, optionally prefixed and lower-cased, converted once per distinct pointer pair.
-    private mutating func name(_ pointer: UnsafePointer<CChar>?, prefix: UnsafePointer<CChar>?) -> String {
+    /// A name from libxml2, optionally prefixed and lower-cased, with its flags; converted once per
+    /// distinct (unprefixed) name pointer.
+    private mutating func name(_ pointer: UnsafePointer<CChar>?, prefix: UnsafePointer<CChar>?) -> (String, UInt8) {
         guard let pointer, prefix == nil else {
             var name = prefix.map { String(cString: $0) + ":" } ?? ""
             if let pointer { name += String(cString: pointer) }
-            return lowercaseNames ? Self.lowercasedASCII(name) : name
+            if lowercaseNames { name = Self.lowercasedASCII(name) }
+            return (name, Self.flags(of: name))
         }
         let key = UnsafeRawPointer(pointer)
         let slot = Int(truncatingIfNeeded: (UInt(bitPattern: key) >> 3) ^ (UInt(bitPattern: key) >> 12)) & 511
-        if nameKeys[slot] == key { return nameValues[slot] }
+        if nameKeys[slot] == key { return (nameValues[slot], nameFlags[slot]) }
         var name = String(cString: pointer)
         if lowercaseNames { name = Self.lowercasedASCII(name) }
+        let flags = Self.flags(of: name)
         nameKeys[slot] = key
         nameValues[slot] = name
-        return name
+        nameFlags[slot] = flags
+        return (name, flags)
     }
 
-    private mutating func elementName(_ node: UnsafeMutableRawPointer) -> String {
+    private static func flags(of name: String) -> UInt8 {
+        (ElementClasses.inline.contains(name) ? inlineFlag : 0)
+            | (HTMLDocument.droppedElements.contains(name) ? droppedFlag : 0)
+    }
+
+    private mutating func elementName(_ node: UnsafeMutableRawPointer) -> (String, UInt8) {
         name(cbx_node_name(node), prefix: cbx_node_prefix(node))
     }
 
@@ -179,11 +194,13 @@ struct TreeBuilder {
         text.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? text.lowercased() : text
     }
 
-    private mutating func makeElement(_ node: UnsafeMutableRawPointer, name elementName: String) -> HTMLNode {
+    private mutating func makeElement(_ node: UnsafeMutableRawPointer, name elementName: String, flags: UInt8)
+        -> HTMLNode
+    {
         var attributes: [(name: String, value: String)] = []
         var attribute = cbx_node_first_attribute(node)
         while let current = attribute {
-            let attributeName = name(cbx_attribute_name(current), prefix: cbx_attribute_prefix(current))
+            let attributeName = name(cbx_attribute_name(current), prefix: cbx_attribute_prefix(current)).0
             var value = ""
             var simple: Int32 = 0
             let text = cbx_attribute_text(current, &simple)
@@ -196,7 +213,7 @@ struct TreeBuilder {
             attributes.append((attributeName, value))
             attribute = cbx_attribute_next(current)
         }
-        return HTMLNode(element: elementName, attributes: attributes)
+        return HTMLNode(element: elementName, attributes: attributes, isInline: flags & Self.inlineFlag != 0)
     }
 
     private func collectText(_ node: UnsafeMutableRawPointer) -> String {

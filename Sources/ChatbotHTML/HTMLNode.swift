@@ -36,11 +36,17 @@ public final class HTMLNode {
     /// Characters (non-space) of link text below this node.
     var linkChars = 0
 
-    init(element name: String, attributes: [(name: String, value: String)]) {
+    /// Whether this element flows inside a line of text (``ElementClasses/inline``).
+    let isInline: Bool
+    /// Memo of ``hasBlockInside``: 0 not yet known, 1 no, 2 yes.
+    private var blockInsideState: UInt8 = 0
+
+    init(element name: String, attributes: [(name: String, value: String)], isInline: Bool? = nil) {
         self.kind = .element
         self.name = name
         self.attributes = attributes
         self.text = ""
+        self.isInline = isInline ?? ElementClasses.inline.contains(name)
     }
 
     init(text: String) {
@@ -48,6 +54,20 @@ public final class HTMLNode {
         self.name = ""
         self.attributes = []
         self.text = text
+        self.isInline = false
+    }
+
+    /// Whether a block (non-inline) element sits anywhere below this node. The tree's shape never
+    /// changes after it is built, so the answer is computed once.
+    var hasBlockInside: Bool {
+        if blockInsideState != 0 { return blockInsideState == 2 }
+        var result = false
+        for child in children where child.kind == .element && (!child.isInline || child.hasBlockInside) {
+            result = true
+            break
+        }
+        blockInsideState = result ? 2 : 1
+        return result
     }
 
     /// The value of the named attribute, or `nil`.
