@@ -49,11 +49,11 @@ public final class HTMLDocument {
         let root = data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> HTMLNode? in
             guard let base = buffer.baseAddress, buffer.count > 0 else { return nil }
             let pointer = base.assumingMemoryBound(to: CChar.self)
-            guard let doc = cbx_html_parse(pointer, buffer.count, chosen) else { return nil }
-            defer { cbx_doc_free(doc) }
-            guard let rootNode = cbx_doc_root(doc) else { return nil }
-            var builder = TreeBuilder(lowercaseNames: true, dropElements: true)
-            return builder.build(rootNode, jsonLD: &scripts)
+            var events = cbx_html_events()
+            guard cbx_html_parse_events(pointer, buffer.count, chosen, &events) == 0 else { return nil }
+            defer { cbx_html_events_free(&events) }
+            var builder = EventTreeBuilder()
+            return builder.build(events, jsonLD: &scripts)
         }
         if let root, root.name != "html" {
             let html = HTMLNode(element: "html", attributes: [])
@@ -92,8 +92,8 @@ struct TreeBuilder {
     private var nameValues = [String](repeating: "", count: 512)
     private var nameFlags = [UInt8](repeating: 0, count: 512)
     /// Flags of a cached name: an inline element, a dropped element.
-    private static let inlineFlag: UInt8 = 1
-    private static let droppedFlag: UInt8 = 2
+    static let inlineFlag: UInt8 = 1
+    static let droppedFlag: UInt8 = 2
 
     init(lowercaseNames: Bool, dropElements: Bool) {
         self.lowercaseNames = lowercaseNames
@@ -161,7 +161,7 @@ struct TreeBuilder {
     /// A name from libxml2, optionally prefixed and lower-cased, converted once per distinct pointer pair.
     /// A name from libxml2, optionally prefixed and lower-cased, with its flags; converted once per
     /// distinct (unprefixed) name pointer.
-    private mutating func name(_ pointer: UnsafePointer<CChar>?, prefix: UnsafePointer<CChar>?) -> (String, UInt8) {
+    mutating func name(_ pointer: UnsafePointer<CChar>?, prefix: UnsafePointer<CChar>?) -> (String, UInt8) {
         guard let pointer, prefix == nil else {
             var name = prefix.map { String(cString: $0) + ":" } ?? ""
             if let pointer { name += String(cString: pointer) }
