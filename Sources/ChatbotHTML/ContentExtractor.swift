@@ -306,22 +306,17 @@ struct ContentExtractor {
         }
         let words = ElementClasses.words(of: node)
         guard !words.isEmpty else { return false }
+        // One look-up per word: the categories it belongs to.
+        var categories: UInt8 = 0
+        for word in words { categories |= ElementClasses.wordCategories[word] ?? 0 }
+        guard categories != 0 else { return false }
         // Embedded posts (tweets, Instagram) quoted by the article are content.
-        if words.contains(where: { ElementClasses.embedWords.contains($0) }) { return false }
-        var negative = false
-        var strong = false
-        var positive = false
-        for word in words {
-            if ElementClasses.strongNegativeWords.contains(word) {
-                strong = true
-                negative = true
-            } else if ElementClasses.negativeWords.contains(word) {
-                negative = true
-            }
-            if ElementClasses.positiveWords.contains(word) { positive = true }
-        }
-        if words.contains(where: { ElementClasses.consentWords.contains($0) }) { return share < 0.9 }
-        if words.contains(where: { ElementClasses.overlayWords.contains($0) }) { return share < 0.6 }
+        if categories & ElementClasses.embedCategory != 0 { return false }
+        let strong = categories & ElementClasses.strongNegativeCategory != 0
+        let negative = strong || categories & ElementClasses.negativeCategory != 0
+        let positive = categories & ElementClasses.positiveCategory != 0
+        if categories & ElementClasses.consentCategory != 0 { return share < 0.9 }
+        if categories & ElementClasses.overlayCategory != 0 { return share < 0.6 }
         if strong { return share < 0.5 }
         if negative && !positive { return share < 0.5 }
         if negative { return share < 0.03 }

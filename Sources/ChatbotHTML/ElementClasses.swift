@@ -55,6 +55,28 @@ enum ElementClasses {
         "postbody", "storybody", "page",
     ]
 
+    /// Category bits of class/id words (``wordCategories``).
+    static let negativeCategory: UInt8 = 1
+    static let strongNegativeCategory: UInt8 = 2
+    static let positiveCategory: UInt8 = 4
+    static let embedCategory: UInt8 = 8
+    static let consentCategory: UInt8 = 16
+    static let overlayCategory: UInt8 = 32
+
+    /// Every class/id word of the sets above with the categories it belongs to: one hash per word.
+    static let wordCategories: [String: UInt8] = {
+        var result: [String: UInt8] = [:]
+        let sets: [(Set<String>, UInt8)] = [
+            (negativeWords, negativeCategory), (strongNegativeWords, strongNegativeCategory),
+            (positiveWords, positiveCategory), (embedWords, embedCategory), (consentWords, consentCategory),
+            (overlayWords, overlayCategory),
+        ]
+        for (words, category) in sets {
+            for word in words { result[word, default: 0] |= category }
+        }
+        return result
+    }()
+
     /// Whether the element is marked as an article body: `itemprop="articleBody"`, or a class/id
     /// token naming an article/entry/post/story together with body/content/text.
     static func marksArticleBody(_ node: HTMLNode) -> Bool {

@@ -92,7 +92,7 @@ public enum LinkExtractor {
         {
             return trimmed
         }
-        let escaped = trimmed.replacingOccurrences(of: " ", with: "%20")
+        let escaped = trimmed.utf8.contains(0x20) ? trimmed.replacingOccurrences(of: " ", with: "%20") : trimmed
         guard let url = URL(string: escaped, relativeTo: baseURL) else { return nil }
         if url.scheme == nil { return baseURL == nil ? escaped : nil }
         return url.absoluteString
