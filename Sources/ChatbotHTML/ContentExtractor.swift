@@ -192,7 +192,7 @@ struct ContentExtractor {
         var run = LineRun()
         for child in node.children {
             if child.kind == .text {
-                run.add(text: child.text, inLink: false)
+                run.add(count: child.visibleCharacters, inLink: false)
                 continue
             }
             if child.pruned { continue }
@@ -251,7 +251,7 @@ struct ContentExtractor {
         var links = 0
         for child in node.children {
             if child.kind == .text {
-                let count = LineRun.visibleCount(child.text)
+                let count = child.visibleCharacters
                 chars += count
                 if inLink { links += count }
             } else if !child.pruned {
@@ -328,7 +328,20 @@ struct ContentExtractor {
 enum TitleMatch {
     /// Lower-cased letters and digits only.
     static func normalize(_ text: String) -> String {
-        String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: the letters and digits, lower-cased, without Unicode tables.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 {
+                switch byte {
+                case 0x30...0x39, 0x61...0x7A: bytes.append(byte)
+                case 0x41...0x5A: bytes.append(byte + 32)
+                default: continue
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
     }
 
     /// Whether a heading repeats the title (equal, or contained in a title that adds the site name).
@@ -345,8 +358,7 @@ struct LineRun {
     var chars = 0
     var linkChars = 0
 
-    mutating func add(text: String, inLink: Bool) {
-        let count = Self.visibleCount(text)
+    mutating func add(count: Int, inLink: Bool) {
         chars += count
         if inLink { linkChars += count }
     }

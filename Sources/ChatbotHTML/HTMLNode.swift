@@ -38,6 +38,8 @@ public final class HTMLNode {
 
     /// Whether this element flows inside a line of text (``ElementClasses/inline``).
     let isInline: Bool
+    /// Memo of ``visibleCharacters`` (-1: not yet counted).
+    private var visibleMemo = -1
     /// Memo of ``hasBlockInside``: 0 not yet known, 1 no, 2 yes.
     private var blockInsideState: UInt8 = 0
 
@@ -55,6 +57,12 @@ public final class HTMLNode {
         self.attributes = []
         self.text = text
         self.isInline = false
+    }
+
+    /// The non-whitespace characters of a text node (``LineRun/visibleCount(_:)``), counted once.
+    var visibleCharacters: Int {
+        if visibleMemo < 0 { visibleMemo = LineRun.visibleCount(text) }
+        return visibleMemo
     }
 
     /// Whether a block (non-inline) element sits anywhere below this node. The tree's shape never

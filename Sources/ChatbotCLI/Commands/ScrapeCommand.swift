@@ -165,7 +165,7 @@ struct ScrapeCommand: AsyncParsableCommand {
     static func looksBinary(_ data: Data) -> Bool {
         let head = data.prefix(4096)
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { return false }
-        return head.contains(0)
+        return head.withUnsafeBytes { $0.contains(0) }
     }
 }
 
