@@ -365,6 +365,12 @@ struct LineRun {
 
     /// Non-whitespace characters (counted on UTF-8 bytes for speed; multi-byte scalars count once).
     static func visibleCount(_ text: String) -> Int {
+        let counted = text.utf8.withContiguousStorageIfAvailable { bytes in
+            var count = 0
+            for byte in bytes where byte > 0x20 && (byte & 0xC0) != 0x80 { count += 1 }
+            return count
+        }
+        if let counted { return counted }
         var count = 0
         for byte in text.utf8 where byte > 0x20 && (byte & 0xC0) != 0x80 { count += 1 }
         return count
