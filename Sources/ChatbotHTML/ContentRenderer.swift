@@ -26,10 +26,10 @@ struct ContentRenderer {
         for node in nodes { renderBlock(node, into: &output) }
         output.flush(mode: mode)
         // The same block twice (responsive duplicates, repeated teasers) is printed once.
-        var seen: Set<String> = []
+        var seen: Set<ByteKey> = []
         return output.blocks.filter { block in
             if Self.hasAtMost(30, block), Self.labels.contains(TitleMatch.normalize(block)) { return false }
-            return Self.hasAtMost(19, block) || seen.insert(block).inserted
+            return Self.hasAtMost(19, block) || seen.insert(ByteKey(text: block)).inserted
         }
     }
 
@@ -311,6 +311,22 @@ struct ContentRenderer {
         default:
             for child in node.children { renderInlineChild(child, into: &line) }
         }
+    }
+}
+
+/// A string compared and hashed by its UTF-8 bytes: `String`'s own hashing normalises non-ASCII
+/// text (NFC) first, which dominated de-duplicating long blocks. Repeated blocks come from the
+/// same page bytes, so byte equality finds them.
+struct ByteKey: Hashable {
+    let text: String
+
+    static func == (lhs: ByteKey, rhs: ByteKey) -> Bool {
+        lhs.text.utf8.elementsEqual(rhs.text.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var copy = text
+        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
 
