@@ -119,10 +119,10 @@ struct JSONLDMetadata {
     init(scripts: [String]) {
         var objects: [[String: Any]] = []
         for script in scripts {
-            let trimmed = script.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let data = trimmed.data(using: .utf8),
-                let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            else { continue }
+            let data = Data(TextScanning.trimmed(script).utf8)
+            guard let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+                continue
+            }
             Self.collect(value, into: &objects, depth: 0)
         }
         // Article-like objects first, then anything else.
