@@ -15,6 +15,7 @@ struct EventTreeBuilder {
         else { return nil }
         let root = makeElement(list[0], events: events, text: text)
         var stack: [HTMLNode] = [root]
+        var current = root
         var index = 1
         while index < count {
             let event = list[index]
@@ -34,9 +35,8 @@ struct EventTreeBuilder {
                     continue
                 }
                 let element = makeElement(event, events: events, text: text, name: name, flags: flags)
-                let parent = stack[stack.count - 1]
-                element.parent = parent
-                parent.children.append(element)
+                element.parent = current
+                current.children.append(element)
                 if stack.count >= HTMLDocument.maximumDepth {
                     // Too deep: keep the text, attach it flat.
                     var collected: String? = ""
@@ -49,15 +49,18 @@ struct EventTreeBuilder {
                     continue
                 }
                 stack.append(element)
+                current = element
             case Int(CBX_EVENT_END):
-                if stack.count > 1 { stack.removeLast() }
+                if stack.count > 1 {
+                    stack.removeLast()
+                    current = stack[stack.count - 1]
+                }
             default:
                 let string = Self.string(text, event.text_start, event.text_length)
                 if !TreeBuilder.isEscapedMarkup(string) {
-                    let parent = stack[stack.count - 1]
                     let node = HTMLNode(text: string)
-                    node.parent = parent
-                    parent.children.append(node)
+                    node.parent = current
+                    current.children.append(node)
                 }
             }
             index += 1
