@@ -97,6 +97,16 @@ public final class HTMLNode {
         return result
     }
 
+    /// Feeds the text below this node to `line` in source order: the same result as
+    /// `line.appendText(textContent)` without building the concatenation first.
+    func appendText(to line: inout InlineText) {
+        if kind == .text {
+            line.appendText(text)
+            return
+        }
+        for child in children { child.appendText(to: &line) }
+    }
+
     private func appendText(to result: inout String) {
         for child in children {
             if child.kind == .text {

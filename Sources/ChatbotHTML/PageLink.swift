@@ -61,10 +61,17 @@ public enum LinkExtractor {
             let rel = anchor.attribute("rel")?.lowercased() ?? ""
             result.append(
                 PageLink(
-                    url: resolved, text: MetadataExtractor.collapse(anchor.textContent),
+                    url: resolved, text: collapsedText(of: anchor),
                     nofollow: rel.split(separator: " ").contains("nofollow")))
         }
         return result
+    }
+
+    /// The element's text with whitespace collapsed (`MetadataExtractor.collapse(node.textContent)`).
+    static func collapsedText(of node: HTMLNode) -> String {
+        var line = InlineText()
+        node.appendText(to: &line)
+        return line.finished()
     }
 
     /// Whether a byte may appear unescaped in a URL: printable ASCII except `"<>\^`{|}` and space.
