@@ -192,11 +192,11 @@ struct ContentExtractor {
         var run = LineRun()
         for child in node.children {
             if child.kind == .text {
-                run.add(text: child.text, inLink: false)
+                run.add(count: child.visibleCharacters, inLink: false)
                 continue
             }
             if child.pruned { continue }
-            if ElementClasses.inline.contains(child.name) && !containsBlock(child) {
+            if child.isInline && !child.hasBlockInside {
                 let (chars, links) = inlineCounts(child, inLink: child.name == "a")
                 run.chars += chars
                 run.linkChars += links
@@ -246,19 +246,12 @@ struct ContentExtractor {
         }
     }
 
-    private func containsBlock(_ node: HTMLNode) -> Bool {
-        for child in node.children where child.kind == .element {
-            if !ElementClasses.inline.contains(child.name) || containsBlock(child) { return true }
-        }
-        return false
-    }
-
     private func inlineCounts(_ node: HTMLNode, inLink: Bool) -> (Int, Int) {
         var chars = 0
         var links = 0
         for child in node.children {
             if child.kind == .text {
-                let count = LineRun.visibleCount(child.text)
+                let count = child.visibleCharacters
                 chars += count
                 if inLink { links += count }
             } else if !child.pruned {
@@ -282,6 +275,20 @@ struct ContentExtractor {
         }
     }
 
+    /// Whether a `style` value holds `display:none` or `visibility:hidden` (ASCII case and spaces ignored).
+    static func hidesElement(style: String) -> Bool {
+        if style.utf8.contains(where: { $0 >= 0x80 }) {
+            let compact = style.lowercased().replacingOccurrences(of: " ", with: "")
+            return compact.contains("display:none") || compact.contains("visibility:hidden")
+        }
+        guard style.utf8.count >= 12 else { return false }
+        let bytes = ArraySlice(style.utf8.lazy.filter { $0 != 0x20 }.map(TextScanning.lowered))
+        return TextScanning.contains(bytes, Self.displayNone) || TextScanning.contains(bytes, Self.visibilityHidden)
+    }
+
+    private static let displayNone = Array("display:none".utf8)
+    private static let visibilityHidden = Array("visibility:hidden".utf8)
+
     func shouldPrune(_ node: HTMLNode, totalProse: Int) -> Bool {
         let share = Double(node.prose) / Double(totalProse)
         if ElementClasses.boilerplate.contains(node.name) {
@@ -291,11 +298,7 @@ struct ContentExtractor {
         if node.name == "header" && share < 0.3 { return true }
         if node.attribute("hidden") != nil { return true }
         if let hidden = node.attribute("aria-hidden"), hidden == "true", share < 0.3 { return true }
-        if let style = node.attribute("style")?.lowercased().replacingOccurrences(of: " ", with: ""),
-            style.contains("display:none") || style.contains("visibility:hidden")
-        {
-            return true
-        }
+        if let style = node.attribute("style"), Self.hidesElement(style: style) { return true }
         if let role = node.attribute("role")?.lowercased(), ElementClasses.boilerplateRoles.contains(role),
             share < 0.3
         {
@@ -303,22 +306,17 @@ struct ContentExtractor {
         }
         let words = ElementClasses.words(of: node)
         guard !words.isEmpty else { return false }
+        // One look-up per word: the categories it belongs to.
+        var categories: UInt8 = 0
+        for word in words { categories |= ElementClasses.wordCategories[word] ?? 0 }
+        guard categories != 0 else { return false }
         // Embedded posts (tweets, Instagram) quoted by the article are content.
-        if words.contains(where: { ElementClasses.embedWords.contains($0) }) { return false }
-        var negative = false
-        var strong = false
-        var positive = false
-        for word in words {
-            if ElementClasses.strongNegativeWords.contains(word) {
-                strong = true
-                negative = true
-            } else if ElementClasses.negativeWords.contains(word) {
-                negative = true
-            }
-            if ElementClasses.positiveWords.contains(word) { positive = true }
-        }
-        if words.contains(where: { ElementClasses.consentWords.contains($0) }) { return share < 0.9 }
-        if words.contains(where: { ElementClasses.overlayWords.contains($0) }) { return share < 0.6 }
+        if categories & ElementClasses.embedCategory != 0 { return false }
+        let strong = categories & ElementClasses.strongNegativeCategory != 0
+        let negative = strong || categories & ElementClasses.negativeCategory != 0
+        let positive = categories & ElementClasses.positiveCategory != 0
+        if categories & ElementClasses.consentCategory != 0 { return share < 0.9 }
+        if categories & ElementClasses.overlayCategory != 0 { return share < 0.6 }
         if strong { return share < 0.5 }
         if negative && !positive { return share < 0.5 }
         if negative { return share < 0.03 }
@@ -330,7 +328,20 @@ struct ContentExtractor {
 enum TitleMatch {
     /// Lower-cased letters and digits only.
     static func normalize(_ text: String) -> String {
-        String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: the letters and digits, lower-cased, without Unicode tables.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 {
+                switch byte {
+                case 0x30...0x39, 0x61...0x7A: bytes.append(byte)
+                case 0x41...0x5A: bytes.append(byte + 32)
+                default: continue
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
     }
 
     /// Whether a heading repeats the title (equal, or contained in a title that adds the site name).
@@ -347,14 +358,19 @@ struct LineRun {
     var chars = 0
     var linkChars = 0
 
-    mutating func add(text: String, inLink: Bool) {
-        let count = Self.visibleCount(text)
+    mutating func add(count: Int, inLink: Bool) {
         chars += count
         if inLink { linkChars += count }
     }
 
     /// Non-whitespace characters (counted on UTF-8 bytes for speed; multi-byte scalars count once).
     static func visibleCount(_ text: String) -> Int {
+        let counted = text.utf8.withContiguousStorageIfAvailable { bytes in
+            var count = 0
+            for byte in bytes where byte > 0x20 && (byte & 0xC0) != 0x80 { count += 1 }
+            return count
+        }
+        if let counted { return counted }
         var count = 0
         for byte in text.utf8 where byte > 0x20 && (byte & 0xC0) != 0x80 { count += 1 }
         return count

@@ -26,11 +26,17 @@ struct ContentRenderer {
         for node in nodes { renderBlock(node, into: &output) }
         output.flush(mode: mode)
         // The same block twice (responsive duplicates, repeated teasers) is printed once.
-        var seen: Set<String> = []
+        var seen: Set<ByteKey> = []
         return output.blocks.filter { block in
-            if block.count <= 30, Self.labels.contains(TitleMatch.normalize(block)) { return false }
-            return block.count < 20 || seen.insert(block).inserted
+            if Self.hasAtMost(30, block), Self.labels.contains(TitleMatch.normalize(block)) { return false }
+            return Self.hasAtMost(19, block) || seen.insert(ByteKey(text: block)).inserted
         }
+    }
+
+    /// `text.count <= limit`, without counting the characters of a long text.
+    static func hasAtMost(_ limit: Int, _ text: String) -> Bool {
+        if text.utf8.count <= limit { return true }
+        return text.index(text.startIndex, offsetBy: limit + 1, limitedBy: text.endIndex) == nil
     }
 
     // MARK: Blocks
@@ -42,7 +48,7 @@ struct ContentRenderer {
         }
         if node.pruned || isLinkHeavyBox(node) { return }
         let name = node.name
-        if ElementClasses.inline.contains(name) && !hasBlockChild(node) {
+        if node.isInline && !node.hasBlockInside {
             renderInline(node, into: &output.inline)
             return
         }
@@ -109,13 +115,6 @@ struct ContentRenderer {
         }
     }
 
-    private func hasBlockChild(_ node: HTMLNode) -> Bool {
-        for child in node.children where child.kind == .element {
-            if !ElementClasses.inline.contains(child.name) || hasBlockChild(child) { return true }
-        }
-        return false
-    }
-
     /// A box inside the content that is mostly links and has no prose: a link list, a tag cloud,
     /// "read more" rails. Lists and tables are judged by the same rule.
     private func isLinkHeavyBox(_ node: HTMLNode) -> Bool {
@@ -166,7 +165,7 @@ struct ContentRenderer {
         var lines: [String] = []
         var number = Int(list.attribute("start") ?? "") ?? 1
         for item in list.children where item.kind == .element && !item.pruned {
-            guard item.name == "li" || !ElementClasses.inline.contains(item.name) else { continue }
+            guard item.name == "li" || !item.isInline else { continue }
             if isLinkHeavyBox(item) && item.name != "li" { continue }
             let blocks = ContentRenderer(mode: mode, baseURL: baseURL, title: title).renderBlocks(
                 item.name == "li" ? item.children : [item])
@@ -251,7 +250,7 @@ struct ContentRenderer {
 
     /// Inline rendering of a table cell: block children become space-separated text.
     private func renderInlineFlattened(_ node: HTMLNode, into line: inout InlineText) {
-        if node.kind == .element && !ElementClasses.inline.contains(node.name) {
+        if node.kind == .element && !node.isInline {
             line.appendText(" ")
             for child in node.children { renderInlineFlattened(child, into: &line) }
             line.appendText(" ")
@@ -315,6 +314,22 @@ struct ContentRenderer {
     }
 }
 
+/// A string compared and hashed by its UTF-8 bytes: `String`'s own hashing normalises non-ASCII
+/// text (NFC) first, which dominated de-duplicating long blocks. Repeated blocks come from the
+/// same page bytes, so byte equality finds them.
+struct ByteKey: Hashable {
+    let text: String
+
+    static func == (lhs: ByteKey, rhs: ByteKey) -> Bool {
+        lhs.text.utf8.elementsEqual(rhs.text.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var copy = text
+        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
 /// Blocks being produced, plus the current paragraph's inline text.
 struct BlockOutput {
     var blocks: [String] = []
@@ -338,31 +353,33 @@ struct InlineText {
 
     mutating func appendText(_ text: String) {
         // Scans UTF-8 bytes: only ASCII whitespace collapses (as in HTML; no-break spaces stay).
-        let utf8 = text.utf8
-        var runStart: String.Index?
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
-            let byte = utf8[index]
+        // The collapsed text is gathered in one buffer and appended once; words never contain a
+        // line feed, so after the first word a pending space is always written as one space.
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        var inWord = false
+        for byte in text.utf8 {
             if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
-                if let start = runStart {
-                    appendWord(text[start..<index])
-                    runStart = nil
-                }
+                inWord = false
                 pendingSpace = true
                 hadSpace = true
-                if value.isEmpty { leadingSpace = true }
-            } else if runStart == nil {
-                runStart = index
+                if value.isEmpty && output.isEmpty { leadingSpace = true }
+                continue
             }
-            index = utf8.index(after: index)
+            if !inWord {
+                inWord = true
+                if pendingSpace {
+                    if !output.isEmpty {
+                        output.append(0x20)
+                    } else if !value.isEmpty && value.utf8.last != 0x0A {
+                        output.append(0x20)
+                    }
+                    pendingSpace = false
+                }
+            }
+            output.append(byte)
         }
-        if let start = runStart { appendWord(text[start..<utf8.endIndex]) }
-    }
-
-    private mutating func appendWord(_ word: Substring) {
-        if pendingSpace && !value.isEmpty && value.utf8.last != 0x0A { value.append(" ") }
-        pendingSpace = false
-        value += word
+        if !output.isEmpty { value += String(decoding: output, as: UTF8.self) }
     }
 
     mutating func appendRaw(_ text: String) {

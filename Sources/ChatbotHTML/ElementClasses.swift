@@ -55,20 +55,56 @@ enum ElementClasses {
         "postbody", "storybody", "page",
     ]
 
+    /// Category bits of class/id words (``wordCategories``).
+    static let negativeCategory: UInt8 = 1
+    static let strongNegativeCategory: UInt8 = 2
+    static let positiveCategory: UInt8 = 4
+    static let embedCategory: UInt8 = 8
+    static let consentCategory: UInt8 = 16
+    static let overlayCategory: UInt8 = 32
+
+    /// Every class/id word of the sets above with the categories it belongs to: one hash per word.
+    static let wordCategories: [String: UInt8] = {
+        var result: [String: UInt8] = [:]
+        let sets: [(Set<String>, UInt8)] = [
+            (negativeWords, negativeCategory), (strongNegativeWords, strongNegativeCategory),
+            (positiveWords, positiveCategory), (embedWords, embedCategory), (consentWords, consentCategory),
+            (overlayWords, overlayCategory),
+        ]
+        for (words, category) in sets {
+            for word in words { result[word, default: 0] |= category }
+        }
+        return result
+    }()
+
     /// Whether the element is marked as an article body: `itemprop="articleBody"`, or a class/id
     /// token naming an article/entry/post/story together with body/content/text.
     static func marksArticleBody(_ node: HTMLNode) -> Bool {
         if let itemprop = node.attribute("itemprop"), itemprop.lowercased() == "articlebody" { return true }
         for name in ["class", "id"] {
-            guard let value = node.attribute(name) else { continue }
-            for token in value.lowercased().split(separator: " ") {
-                let subject = ["article", "entry", "post", "story"].contains { token.contains($0) }
-                let body = ["body", "content", "text"].contains { token.contains($0) }
-                if subject && body && !notBodyParts.contains(where: { token.contains($0) }) { return true }
+            guard let value = node.attribute(name), !value.isEmpty else { continue }
+            if value.utf8.contains(where: { $0 >= 0x80 }) {
+                // Non-ASCII names: Unicode lower-casing and character comparison, as always.
+                for token in value.lowercased().split(separator: " ") {
+                    let subject = ["article", "entry", "post", "story"].contains { token.contains($0) }
+                    let body = ["body", "content", "text"].contains { token.contains($0) }
+                    if subject && body && !notBodyParts.contains(where: { token.contains($0) }) { return true }
+                }
+                continue
+            }
+            let bytes = value.utf8.map(TextScanning.lowered)
+            for token in bytes.split(separator: 0x20) {
+                let subject = subjectBytes.contains { TextScanning.contains(token, $0) }
+                guard subject, bodyBytes.contains(where: { TextScanning.contains(token, $0) }) else { continue }
+                if !notBodyPartBytes.contains(where: { TextScanning.contains(token, $0) }) { return true }
             }
         }
         return false
     }
+
+    private static let subjectBytes: [[UInt8]] = ["article", "entry", "post", "story"].map { Array($0.utf8) }
+    private static let bodyBytes: [[UInt8]] = ["body", "content", "text"].map { Array($0.utf8) }
+    private static let notBodyPartBytes: [[UInt8]] = notBodyParts.map { Array($0.utf8) }
 
     /// Parts of class names that describe something other than the body itself.
     static let notBodyParts = [

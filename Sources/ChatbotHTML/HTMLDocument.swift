@@ -49,10 +49,11 @@ public final class HTMLDocument {
         let root = data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> HTMLNode? in
             guard let base = buffer.baseAddress, buffer.count > 0 else { return nil }
             let pointer = base.assumingMemoryBound(to: CChar.self)
-            guard let doc = cbx_html_parse(pointer, buffer.count, chosen) else { return nil }
-            defer { cbx_doc_free(doc) }
-            guard let rootNode = cbx_doc_root(doc) else { return nil }
-            return TreeBuilder(lowercaseNames: true, dropElements: true).build(rootNode, jsonLD: &scripts)
+            var events = cbx_html_events()
+            guard cbx_html_parse_events(pointer, buffer.count, chosen, &events) == 0 else { return nil }
+            defer { cbx_html_events_free(&events) }
+            var builder = EventTreeBuilder()
+            return builder.build(events, jsonLD: &scripts)
         }
         if let root, root.name != "html" {
             let html = HTMLNode(element: "html", attributes: [])
@@ -85,10 +86,24 @@ public final class HTMLDocument {
 struct TreeBuilder {
     let lowercaseNames: Bool
     let dropElements: Bool
+    /// Names already turned into Swift strings, by libxml2's (dictionary-interned) name pointer:
+    /// a direct-mapped cache (a collision only costs a conversion).
+    private var nameKeys = [UnsafeRawPointer?](repeating: nil, count: 512)
+    private var nameValues = [String](repeating: "", count: 512)
+    private var nameFlags = [UInt8](repeating: 0, count: 512)
+    /// Flags of a cached name: an inline element, a dropped element.
+    static let inlineFlag: UInt8 = 1
+    static let droppedFlag: UInt8 = 2
 
-    func build(_ rootNode: UnsafeMutableRawPointer, jsonLD: inout [String]) -> HTMLNode? {
+    init(lowercaseNames: Bool, dropElements: Bool) {
+        self.lowercaseNames = lowercaseNames
+        self.dropElements = dropElements
+    }
+
+    mutating func build(_ rootNode: UnsafeMutableRawPointer, jsonLD: inout [String]) -> HTMLNode? {
         guard cbx_node_kind(rootNode) == Int32(CBX_NODE_ELEMENT) else { return nil }
-        let root = makeElement(rootNode, name: elementName(rootNode))
+        let rootName = elementName(rootNode)
+        let root = makeElement(rootNode, name: rootName.0, flags: rootName.1)
         // Iterative walk: (C node whose children are pending, Swift parent, depth).
         var stack: [(UnsafeMutableRawPointer?, HTMLNode, Int)] = [(cbx_node_first_child(rootNode), root, 1)]
         while var entry = stack.popLast() {
@@ -98,16 +113,16 @@ struct TreeBuilder {
             let parent = entry.1
             switch Int(cbx_node_kind(current)) {
             case Int(CBX_NODE_ELEMENT):
-                let name = elementName(current)
-                if dropElements && HTMLDocument.droppedElements.contains(name) {
-                    if name == "script", let type = makeElement(current, name: name).attribute("type"),
+                let (name, flags) = elementName(current)
+                if dropElements && flags & Self.droppedFlag != 0 {
+                    if name == "script", let type = makeElement(current, name: name, flags: flags).attribute("type"),
                         type.lowercased().contains("ld+json")
                     {
                         jsonLD.append(collectText(current))
                     }
                     continue
                 }
-                let element = makeElement(current, name: name)
+                let element = makeElement(current, name: name, flags: flags)
                 element.parent = parent
                 parent.children.append(element)
                 if entry.2 >= HTMLDocument.maximumDepth {
@@ -143,10 +158,35 @@ struct TreeBuilder {
         return trimmed.hasPrefix("<") && trimmed.hasSuffix(">") && trimmed.count > 2
     }
 
-    private func elementName(_ node: UnsafeMutableRawPointer) -> String {
-        var name = cbx_node_name(node).map { String(cString: $0) } ?? ""
-        if let prefix = cbx_node_prefix(node) { name = String(cString: prefix) + ":" + name }
-        return lowercaseNames ? Self.lowercasedASCII(name) : name
+    /// A name from libxml2, optionally prefixed and lower-cased, converted once per distinct pointer pair.
+    /// A name from libxml2, optionally prefixed and lower-cased, with its flags; converted once per
+    /// distinct (unprefixed) name pointer.
+    mutating func name(_ pointer: UnsafePointer<CChar>?, prefix: UnsafePointer<CChar>?) -> (String, UInt8) {
+        guard let pointer, prefix == nil else {
+            var name = prefix.map { String(cString: $0) + ":" } ?? ""
+            if let pointer { name += String(cString: pointer) }
+            if lowercaseNames { name = Self.lowercasedASCII(name) }
+            return (name, Self.flags(of: name))
+        }
+        let key = UnsafeRawPointer(pointer)
+        let slot = Int(truncatingIfNeeded: (UInt(bitPattern: key) >> 3) ^ (UInt(bitPattern: key) >> 12)) & 511
+        if nameKeys[slot] == key { return (nameValues[slot], nameFlags[slot]) }
+        var name = String(cString: pointer)
+        if lowercaseNames { name = Self.lowercasedASCII(name) }
+        let flags = Self.flags(of: name)
+        nameKeys[slot] = key
+        nameValues[slot] = name
+        nameFlags[slot] = flags
+        return (name, flags)
+    }
+
+    private static func flags(of name: String) -> UInt8 {
+        (ElementClasses.inline.contains(name) ? inlineFlag : 0)
+            | (HTMLDocument.droppedElements.contains(name) ? droppedFlag : 0)
+    }
+
+    private mutating func elementName(_ node: UnsafeMutableRawPointer) -> (String, UInt8) {
+        name(cbx_node_name(node), prefix: cbx_node_prefix(node))
     }
 
     /// Lower-cases only when needed (libxml2's HTML parser already lower-cases most names).
@@ -154,24 +194,26 @@ struct TreeBuilder {
         text.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? text.lowercased() : text
     }
 
-    private func makeElement(_ node: UnsafeMutableRawPointer, name: String) -> HTMLNode {
+    private mutating func makeElement(_ node: UnsafeMutableRawPointer, name elementName: String, flags: UInt8)
+        -> HTMLNode
+    {
         var attributes: [(name: String, value: String)] = []
         var attribute = cbx_node_first_attribute(node)
         while let current = attribute {
-            var attributeName = String(cString: cbx_attribute_name(current))
-            if let prefix = cbx_attribute_prefix(current) {
-                attributeName = String(cString: prefix) + ":" + attributeName
-            }
-            if lowercaseNames { attributeName = Self.lowercasedASCII(attributeName) }
+            let attributeName = name(cbx_attribute_name(current), prefix: cbx_attribute_prefix(current)).0
             var value = ""
-            if let raw = cbx_attribute_value(current) {
+            var simple: Int32 = 0
+            let text = cbx_attribute_text(current, &simple)
+            if simple != 0 {
+                if let text { value = String(cString: text) }
+            } else if let raw = cbx_attribute_value(current) {
                 value = String(cString: raw)
                 cbx_free(raw)
             }
             attributes.append((attributeName, value))
             attribute = cbx_attribute_next(current)
         }
-        return HTMLNode(element: name, attributes: attributes)
+        return HTMLNode(element: elementName, attributes: attributes, isInline: flags & Self.inlineFlag != 0)
     }
 
     private func collectText(_ node: UnsafeMutableRawPointer) -> String {

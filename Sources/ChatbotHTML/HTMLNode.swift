@@ -19,8 +19,10 @@ public final class HTMLNode {
     public let text: String
     /// The child nodes in document order.
     public internal(set) var children: [HTMLNode] = []
-    /// The parent element, `nil` for the root.
-    public internal(set) weak var parent: HTMLNode?
+    /// The parent element, `nil` for the root. Unowned rather than weak (a weak reference gives
+    /// every parent a side table and slows all reference counting on it): keep the tree's root
+    /// (or its document) alive while following `parent` from a node.
+    public internal(set) unowned(safe) var parent: HTMLNode?
 
     // Scratch state of ContentExtractor (one extraction per document).
     /// Pruned as boilerplate.
@@ -34,11 +36,19 @@ public final class HTMLNode {
     /// Characters (non-space) of link text below this node.
     var linkChars = 0
 
-    init(element name: String, attributes: [(name: String, value: String)]) {
+    /// Whether this element flows inside a line of text (``ElementClasses/inline``).
+    let isInline: Bool
+    /// Memo of ``visibleCharacters`` (-1: not yet counted).
+    private var visibleMemo = -1
+    /// Memo of ``hasBlockInside``: 0 not yet known, 1 no, 2 yes.
+    private var blockInsideState: UInt8 = 0
+
+    init(element name: String, attributes: [(name: String, value: String)], isInline: Bool? = nil) {
         self.kind = .element
         self.name = name
         self.attributes = attributes
         self.text = ""
+        self.isInline = isInline ?? ElementClasses.inline.contains(name)
     }
 
     init(text: String) {
@@ -46,6 +56,26 @@ public final class HTMLNode {
         self.name = ""
         self.attributes = []
         self.text = text
+        self.isInline = false
+    }
+
+    /// The non-whitespace characters of a text node (``LineRun/visibleCount(_:)``), counted once.
+    var visibleCharacters: Int {
+        if visibleMemo < 0 { visibleMemo = LineRun.visibleCount(text) }
+        return visibleMemo
+    }
+
+    /// Whether a block (non-inline) element sits anywhere below this node. The tree's shape never
+    /// changes after it is built, so the answer is computed once.
+    var hasBlockInside: Bool {
+        if blockInsideState != 0 { return blockInsideState == 2 }
+        var result = false
+        for child in children where child.kind == .element && (!child.isInline || child.hasBlockInside) {
+            result = true
+            break
+        }
+        blockInsideState = result ? 2 : 1
+        return result
     }
 
     /// The value of the named attribute, or `nil`.
@@ -67,6 +97,16 @@ public final class HTMLNode {
         return result
     }
 
+    /// Feeds the text below this node to `line` in source order: the same result as
+    /// `line.appendText(textContent)` without building the concatenation first.
+    func appendText(to line: inout InlineText) {
+        if kind == .text {
+            line.appendText(text)
+            return
+        }
+        for child in children { child.appendText(to: &line) }
+    }
+
     private func appendText(to result: inout String) {
         for child in children {
             if child.kind == .text {
@@ -80,23 +120,35 @@ public final class HTMLNode {
     /// Every element below this node (depth first, document order) for which `predicate` holds.
     public func descendants(where predicate: (HTMLNode) -> Bool) -> [HTMLNode] {
         var found: [HTMLNode] = []
-        var stack: [HTMLNode] = children.reversed()
+        var stack: [HTMLNode] = []
+        Self.pushReversed(children, onto: &stack)
         while let node = stack.popLast() {
             guard node.kind == .element else { continue }
             if predicate(node) { found.append(node) }
-            stack.append(contentsOf: node.children.reversed())
+            Self.pushReversed(node.children, onto: &stack)
         }
         return found
     }
 
     /// The first element below this node with the given name.
     public func firstDescendant(named name: String) -> HTMLNode? {
-        var stack: [HTMLNode] = children.reversed()
+        var stack: [HTMLNode] = []
+        Self.pushReversed(children, onto: &stack)
         while let node = stack.popLast() {
             guard node.kind == .element else { continue }
             if node.name == name { return node }
-            stack.append(contentsOf: node.children.reversed())
+            Self.pushReversed(node.children, onto: &stack)
         }
         return nil
+    }
+
+    /// Pushes the element children in reverse order, so that popping yields document order.
+    @inline(__always)
+    static func pushReversed(_ nodes: [HTMLNode], onto stack: inout [HTMLNode]) {
+        var index = nodes.count - 1
+        while index >= 0 {
+            if nodes[index].kind == .element { stack.append(nodes[index]) }
+            index -= 1
+        }
     }
 }

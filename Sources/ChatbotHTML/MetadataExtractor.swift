@@ -16,7 +16,7 @@ public enum MetadataExtractor {
             case "meta":
                 let key = (node.attribute("property") ?? node.attribute("name") ?? node.attribute("itemprop"))?
                     .lowercased()
-                if let key, let content = node.attribute("content")?.trimmingCharacters(in: .whitespacesAndNewlines),
+                if let key, let content = node.attribute("content").map(TextScanning.trimmed),
                     !content.isEmpty, meta[key] == nil
                 {
                     meta[key] = content
@@ -42,7 +42,7 @@ public enum MetadataExtractor {
                     if !text.isEmpty && text.count < 80 { bylineAuthor = text }
                 }
             }
-            stack.append(contentsOf: node.children.reversed())
+            HTMLNode.pushReversed(node.children, onto: &stack)
         }
         let jsonLD = JSONLDMetadata(scripts: document.jsonLD)
 
@@ -90,7 +90,7 @@ public enum MetadataExtractor {
     }
 
     static func resolve(_ reference: String, against base: URL?) -> String? {
-        let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = TextScanning.trimmed(reference)
         guard !trimmed.isEmpty else { return nil }
         if let url = URL(string: trimmed, relativeTo: base), url.scheme != nil { return url.absoluteString }
         return base == nil ? trimmed : nil
@@ -119,10 +119,10 @@ struct JSONLDMetadata {
     init(scripts: [String]) {
         var objects: [[String: Any]] = []
         for script in scripts {
-            let trimmed = script.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let data = trimmed.data(using: .utf8),
-                let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            else { continue }
+            let data = Data(TextScanning.trimmed(script).utf8)
+            guard let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+                continue
+            }
             Self.collect(value, into: &objects, depth: 0)
         }
         // Article-like objects first, then anything else.

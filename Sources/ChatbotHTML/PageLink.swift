@@ -32,7 +32,7 @@ public enum LinkExtractor {
             guard let rel = link.attribute("rel")?.lowercased(), rel.split(separator: " ").contains("canonical"),
                 let href = link.attribute("href")
             else { continue }
-            if let url = URL(string: href.trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: base),
+            if let url = URL(string: TextScanning.trimmed(href), relativeTo: base),
                 url.scheme != nil
             {
                 return url.absoluteURL
@@ -44,7 +44,7 @@ public enum LinkExtractor {
     /// The base for relative links: `<base href>` resolved against `baseURL`, else `baseURL`.
     static func effectiveBase(of document: HTMLDocument, baseURL: URL?) -> URL? {
         if let head = document.head, let base = head.firstDescendant(named: "base"), let href = base.attribute("href"),
-            let url = URL(string: href.trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: baseURL),
+            let url = URL(string: TextScanning.trimmed(href), relativeTo: baseURL),
             url.scheme != nil
         {
             return url.absoluteURL
@@ -61,28 +61,45 @@ public enum LinkExtractor {
             let rel = anchor.attribute("rel")?.lowercased() ?? ""
             result.append(
                 PageLink(
-                    url: resolved, text: MetadataExtractor.collapse(anchor.textContent),
+                    url: resolved, text: collapsedText(of: anchor),
                     nofollow: rel.split(separator: " ").contains("nofollow")))
         }
         return result
     }
 
-    /// Bytes that a URL must not contain unescaped.
-    static let unsafeURLBytes: Set<UInt8> = Set("\"<>\\^`{|}".utf8)
+    /// The element's text with whitespace collapsed (`MetadataExtractor.collapse(node.textContent)`).
+    static func collapsedText(of node: HTMLNode) -> String {
+        var line = InlineText()
+        node.appendText(to: &line)
+        return line.finished()
+    }
+
+    /// Whether a byte may appear unescaped in a URL: printable ASCII except `"<>\^`{|}` and space.
+    @inline(__always)
+    static func isPlainURLByte(_ byte: UInt8) -> Bool {
+        guard byte > 0x20 && byte < 0x7F else { return false }
+        switch byte {
+        case 0x22, 0x3C, 0x3E, 0x5C, 0x5E, 0x60, 0x7B, 0x7C, 0x7D: return false
+        default: return true
+        }
+    }
 
     /// Resolves one `href`; `nil` for targets that are not pages.
     static func resolve(_ href: String, against baseURL: URL?) -> String? {
-        let trimmed = href.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = TextScanning.trimmed(href)
         guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { return nil }
-        let lower = trimmed.lowercased()
-        if lower.hasPrefix("javascript:") || lower.hasPrefix("data:") || lower.hasPrefix("vbscript:") { return nil }
+        if TextScanning.hasASCIIPrefix(trimmed, "javascript:") || TextScanning.hasASCIIPrefix(trimmed, "data:")
+            || TextScanning.hasASCIIPrefix(trimmed, "vbscript:")
+        {
+            return nil
+        }
         // Fast path: an absolute http(s) URL of plain URL characters resolves to itself.
-        if lower.hasPrefix("https://") || lower.hasPrefix("http://"),
-            trimmed.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !Self.unsafeURLBytes.contains($0) })
+        if TextScanning.hasASCIIPrefix(trimmed, "https://") || TextScanning.hasASCIIPrefix(trimmed, "http://"),
+            trimmed.utf8.allSatisfy({ Self.isPlainURLByte($0) })
         {
             return trimmed
         }
-        let escaped = trimmed.replacingOccurrences(of: " ", with: "%20")
+        let escaped = trimmed.utf8.contains(0x20) ? trimmed.replacingOccurrences(of: " ", with: "%20") : trimmed
         guard let url = URL(string: escaped, relativeTo: baseURL) else { return nil }
         if url.scheme == nil { return baseURL == nil ? escaped : nil }
         return url.absoluteString

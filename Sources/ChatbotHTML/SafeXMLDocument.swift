@@ -31,7 +31,8 @@ public final class SafeXMLDocument {
                 return nil
             }
             var ignored: [String] = []
-            return TreeBuilder(lowercaseNames: false, dropElements: false).build(rootNode, jsonLD: &ignored)
+            var builder = TreeBuilder(lowercaseNames: false, dropElements: false)
+            return builder.build(rootNode, jsonLD: &ignored)
         }
         guard let root else {
             let reason =

@@ -30,6 +30,51 @@ enum {
 /// `encoding` is an IANA charset name or NULL. Returns NULL when nothing could be parsed.
 void *cbx_html_parse(const char *buffer, size_t length, const char *encoding);
 
+/// Event kinds of cbx_html_events.
+enum {
+    CBX_EVENT_START = 1,
+    CBX_EVENT_END = 2,
+    CBX_EVENT_TEXT = 3,
+    CBX_EVENT_CDATA = 4,
+};
+
+/// One event of the document tree libxml2's HTML parser would build: an element starts (with
+/// attributes), ends, or holds a run of (already coalesced) text or CDATA.
+typedef struct {
+    int kind;
+    int attribute_count;
+    long attribute_start;
+    long text_start;
+    long text_length;
+    /// The element's name, lower-cased by the parser; owned by the parser (see cbx_html_events_free).
+    const char *name;
+} cbx_event;
+
+/// One attribute of a CBX_EVENT_START: the name (owned by the parser) and the value's bytes in
+/// the text buffer (value_length is 0 for an attribute without a value).
+typedef struct {
+    const char *name;
+    long value_start;
+    long value_length;
+} cbx_attribute;
+
+/// The events of one parsed HTML document.
+typedef struct {
+    const cbx_event *events;
+    long event_count;
+    const cbx_attribute *attributes;
+    const char *text;
+    void *state;
+} cbx_html_events;
+
+/// Parses HTML like cbx_html_parse but reports, as a flat list of events, exactly the element
+/// tree below the root element that cbx_html_parse would build, without building it. Returns 0
+/// and fills *out (free with cbx_html_events_free), or -1 when nothing could be parsed.
+int cbx_html_parse_events(const char *buffer, size_t length, const char *encoding, cbx_html_events *out);
+
+/// Frees what cbx_html_parse_events allocated.
+void cbx_html_events_free(cbx_html_events *events);
+
 /// Parses XML from a buffer without network access, entity substitution or DTD loading; refuses
 /// documents that declare entities or carry a DOCTYPE internal subset (billion laughs, XXE).
 /// Returns NULL and sets *status when refused or malformed.
@@ -59,6 +104,9 @@ void *cbx_attribute_next(const void *attribute);
 const char *cbx_attribute_name(const void *attribute);
 /// The attribute's value, newly allocated (free with cbx_free), or NULL.
 char *cbx_attribute_value(const void *attribute);
+/// The attribute's value when it is a single text node (owned by the document), else NULL (then
+/// use cbx_attribute_value). *simple is set to 1 when the returned pointer is the whole value.
+const char *cbx_attribute_text(const void *attribute, int *simple);
 /// The attribute's namespace prefix, or NULL.
 const char *cbx_attribute_prefix(const void *attribute);
 /// The element's namespace prefix, or NULL.

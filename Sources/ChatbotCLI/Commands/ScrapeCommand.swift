@@ -121,7 +121,11 @@ struct ScrapeCommand: AsyncParsableCommand {
             StandardOutput.write((separator ? "\n" : "") + body + "\n")
         case .json, .ndjson:
             let record = ScrapeRecord(page: page, input: input, baseURL: baseURL, remote: remote)
-            try JSONOutput.print(record, pretty: format == .json)
+            if format == .ndjson {
+                StandardOutput.write(record.jsonLine() + "\n")
+            } else {
+                try JSONOutput.print(record, pretty: true)
+            }
         }
     }
 
@@ -161,7 +165,7 @@ struct ScrapeCommand: AsyncParsableCommand {
     static func looksBinary(_ data: Data) -> Bool {
         let head = data.prefix(4096)
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { return false }
-        return head.contains(0)
+        return head.withUnsafeBytes { $0.contains(0) }
     }
 }
 
