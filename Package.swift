@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The thin executable: parses nothing itself, hands over to ChatbotCLI.
@@ -42,7 +43,7 @@ let package = Package(
             name: "ChatbotCLI",
             dependencies: [
                 "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotLocalStack", "ChatbotChat",
-                "ChatbotBackup", "ChatbotBackupS3", "ChatbotS3", "ChatbotHTML",
+                "ChatbotBackup", "ChatbotBackupS3", "ChatbotS3", "ChatbotHTML", "ChatbotDocuments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -179,6 +180,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Starts, health-checks and stops the managed local model servers.
+        // Document extraction (PDF via a child process, OOXML, ODF, EPUB, HTML, text, CSV, JSON) to
+        // blocks with locations and Markdown/text renderings. Zip archives read under hard caps.
+        .target(
+            name: "ChatbotDocuments",
+            dependencies: [
+                "ChatbotCore", "ChatbotHTML",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ChatbotLocalStack",
             dependencies: [
@@ -196,6 +207,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotDocumentsTests",
+            dependencies: [
+                "ChatbotDocuments", "ChatbotCore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
         ),
