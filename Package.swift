@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "chatbot", targets: ["chatbot"]),
         .executable(name: "chatbot-extract-score", targets: ["ChatbotExtractScore"]),
+        .executable(name: "chatbot-pdf-worker", targets: ["ChatbotPDFWorker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -190,6 +191,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // poppler-glib (libpoppler-glib-dev): pkg-config flags only; the worker below includes its headers.
+        .systemLibrary(
+            name: "CPoppler",
+            pkgConfig: "poppler-glib",
+            providers: [.apt(["libpoppler-glib-dev"])]
+        ),
+        // chatbot-pdf-worker: a small C program that ChatbotDocuments spawns per PDF (rlimits, timeout),
+        // printing JSON lines with the text of each page.
+        .executableTarget(
+            name: "ChatbotPDFWorker",
+            dependencies: ["CPoppler"]
+        ),
         .target(
             name: "ChatbotLocalStack",
             dependencies: [
@@ -213,7 +226,7 @@ let package = Package(
         .testTarget(
             name: "ChatbotDocumentsTests",
             dependencies: [
-                "ChatbotDocuments", "ChatbotCore",
+                "ChatbotDocuments", "ChatbotCore", "ChatbotPDFWorker",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings

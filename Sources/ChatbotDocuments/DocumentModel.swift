@@ -197,6 +197,8 @@ public struct ExtractionOptions: Sendable {
     public var pdfTimeoutSeconds: Int
     /// The address-space limit of the PDF worker, in bytes.
     public var pdfMemoryBytes: Int
+    /// Extra environment variables for the PDF worker (tests use `CHATBOT_PDF_WORKER_TEST`).
+    public var pdfWorkerEnvironment: [String: String] = [:]
 
     /// Creates options; the defaults suit documents up to a few hundred pages.
     public init(
