@@ -80,7 +80,7 @@ enum BlockRenderer {
     static func render(_ blocks: [DocumentBlock], markdown: Bool) -> String {
         var parts: [String] = []
         var previous: DocumentBlock?
-        var orderedCounters: [Int: Int] = [:]
+        var orderedCounters: [Int: (ordered: Bool, count: Int)] = [:]
         for block in blocks {
             if let marker = unitMarker(block.location, previous: previous?.location) {
                 parts.append(markdown ? "<!-- \(marker) -->" : "[\(marker)]")
@@ -98,8 +98,9 @@ enum BlockRenderer {
             case .listItem:
                 let indent = String(repeating: "  ", count: block.level - 1)
                 orderedCounters = orderedCounters.filter { $0.key <= block.level }
-                let number = (orderedCounters[block.level] ?? 0) + 1
-                orderedCounters[block.level] = number
+                let previousCount = orderedCounters[block.level].flatMap { $0.ordered == block.ordered ? $0.count : nil }
+                let number = (previousCount ?? 0) + 1
+                orderedCounters[block.level] = (block.ordered, number)
                 let bullet = block.ordered ? "\(number)." : "-"
                 rendered = indent + bullet + " " + (markdown ? escape(block.text) : block.text)
             case .table:

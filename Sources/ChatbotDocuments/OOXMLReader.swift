@@ -133,7 +133,7 @@ struct OOXMLReader {
             throw ChatbotError(.runtime, "\(source): the presentation has no ppt/presentation.xml")
         }
         let rels = relationships(try zip.xml("ppt/_rels/presentation.xml.rels"), base: "ppt/presentation.xml")
-        let slidePaths = presentation.all("sldid").compactMap { $0.attr("id").flatMap { rels[$0]?.target } }
+        let slidePaths = presentation.all("sldid").compactMap { $0.relationshipID.flatMap { rels[$0]?.target } }
         metadata.slideCount = slidePaths.count
         var builder = BlockBuilder()
         for (index, path) in slidePaths.enumerated() {
@@ -199,7 +199,7 @@ struct OOXMLReader {
             let name = sheet.attr("name") ?? "Sheet"
             builder.startUnit(DocumentLocation(sheet: name))
             builder.heading(name, level: 2)
-            guard let path = sheet.attr("id").flatMap({ rels[$0]?.target }), let part = try zip.xml(path) else {
+            guard let path = sheet.relationshipID.flatMap({ rels[$0]?.target }), let part = try zip.xml(path) else {
                 continue
             }
             var rows: [[String]] = []

@@ -31,6 +31,11 @@ extension HTMLNode {
         return nil
     }
 
+    /// The relationship id (`r:id`) of an OOXML element.
+    var relationshipID: String? {
+        attributes.first { $0.name.hasSuffix(":id") }?.value
+    }
+
     /// The value of the attribute whose local name matches, ignoring its prefix.
     func attr(_ local: String) -> String? {
         for attribute in attributes {
