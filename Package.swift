@@ -299,6 +299,7 @@ let package = Package(
             name: "ChatbotCLITests",
             dependencies: [
                 "ChatbotCLI", "ChatbotTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
         ),

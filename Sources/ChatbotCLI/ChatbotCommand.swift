@@ -29,6 +29,7 @@ public struct ChatbotCommand: AsyncParsableCommand {
             ConfigCommand.self,
             LocalCommand.self,
             ScrapeCommand.self,
+            ExtractCommand.self,
         ]
     )
 

@@ -98,7 +98,9 @@ enum BlockRenderer {
             case .listItem:
                 let indent = String(repeating: "  ", count: block.level - 1)
                 orderedCounters = orderedCounters.filter { $0.key <= block.level }
-                let previousCount = orderedCounters[block.level].flatMap { $0.ordered == block.ordered ? $0.count : nil }
+                let previousCount = orderedCounters[block.level].flatMap {
+                    $0.ordered == block.ordered ? $0.count : nil
+                }
                 let number = (previousCount ?? 0) + 1
                 orderedCounters[block.level] = (block.ordered, number)
                 let bullet = block.ordered ? "\(number)." : "-"

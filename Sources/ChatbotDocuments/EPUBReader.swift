@@ -28,7 +28,9 @@ struct EPUBReader {
                 manifest[id] = archivePath(href.removingPercentEncodingIfPossible, relativeTo: opfPath)
             }
         }
-        let spine = (package.first("spine")?.elements("itemref") ?? []).compactMap { $0.attr("idref").flatMap { manifest[$0] } }
+        let spine = (package.first("spine")?.elements("itemref") ?? []).compactMap {
+            $0.attr("idref").flatMap { manifest[$0] }
+        }
         metadata.chapterCount = spine.count
         var builder = BlockBuilder()
         for path in spine {

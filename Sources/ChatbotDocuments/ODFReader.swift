@@ -46,7 +46,9 @@ struct ODFReader {
                     if kind == "title" {
                         builder.heading(frame.textContent, level: 2)
                     } else {
-                        for child in frame.element("text-box")?.elements ?? [] { walkText(child, into: &builder, listLevel: 0) }
+                        for child in frame.element("text-box")?.elements ?? [] {
+                            walkText(child, into: &builder, listLevel: 0)
+                        }
                     }
                 }
                 if let notes = page.element("notes") {
@@ -93,7 +95,8 @@ struct ODFReader {
                 continue
             }
             switch child.localName {
-            case "s": result += String(repeating: " ", count: child.attr("c").flatMap(Int.init).map { min($0, 100) } ?? 1)
+            case "s":
+                result += String(repeating: " ", count: child.attr("c").flatMap(Int.init).map { min($0, 100) } ?? 1)
             case "tab", "line-break": result += " "
             case "note", "annotation", "bookmark-ref": break
             default: result += inlineText(child)

@@ -213,7 +213,8 @@ struct OOXMLReader {
                     let raw = cell.element("v")?.textContent ?? ""
                     let value: String
                     switch cell.attr("t") ?? "n" {
-                    case "s": value = Int(raw).flatMap { sharedStrings.indices.contains($0) ? sharedStrings[$0] : nil } ?? ""
+                    case "s":
+                        value = Int(raw).flatMap { sharedStrings.indices.contains($0) ? sharedStrings[$0] : nil } ?? ""
                     case "inlineStr": value = cell.all("t").map(\.textContent).joined()
                     case "b": value = raw == "1" ? "TRUE" : "FALSE"
                     case "str", "e": value = raw

@@ -72,7 +72,8 @@ struct PDFWorkerClient {
                 "\(source): PDF extraction did not finish within \(options.pdfTimeoutSeconds) s and was stopped")
         }
         reader.wait()
-        return try parse(collected.data, status: process.terminationStatus, reason: process.terminationReason, source: source)
+        return try parse(
+            collected.data, status: process.terminationStatus, reason: process.terminationReason, source: source)
     }
 
     private func parse(

@@ -62,7 +62,8 @@ final class SafeZip {
         guard let entry = entries[path] else { return nil }
         guard entry.type == .file else { return nil }
         let compressed = max(Int(clamping: entry.compressedSize), 1)
-        let ratioCap = compressed > Int.max / options.maxCompressionRatio ? Int.max : compressed * options.maxCompressionRatio
+        let ratioCap =
+            compressed > Int.max / options.maxCompressionRatio ? Int.max : compressed * options.maxCompressionRatio
         let entryCap = min(options.maxEntryBytes, max(ratioCap, 64 << 10))
         var output = Data()
         do {

@@ -1,5 +1,5 @@
-import Foundation
 import ChatbotHTML
+import Foundation
 
 extension HTMLNode {
     /// The name without its namespace prefix, lower-cased.
@@ -68,7 +68,9 @@ func relationships(_ root: HTMLNode?, base: String) -> [String: (target: String,
     for relationship in root?.elements("relationship") ?? [] {
         guard let id = relationship.attr("Id"), let target = relationship.attr("Target") else { continue }
         if relationship.attr("TargetMode") == "External" { continue }
-        result[id] = (archivePath(target.removingPercentEncodingIfPossible, relativeTo: base), relationship.attr("Type") ?? "")
+        result[id] = (
+            archivePath(target.removingPercentEncodingIfPossible, relativeTo: base), relationship.attr("Type") ?? ""
+        )
     }
     return result
 }

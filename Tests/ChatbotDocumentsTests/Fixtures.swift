@@ -67,7 +67,9 @@ enum Fixtures {
     static func paragraph(_ text: String, style: String? = nil, list: (num: Int, level: Int)? = nil) -> String {
         var properties = ""
         if let style { properties += "<w:pStyle w:val=\"\(style)\"/>" }
-        if let list { properties += "<w:numPr><w:ilvl w:val=\"\(list.level)\"/><w:numId w:val=\"\(list.num)\"/></w:numPr>" }
+        if let list {
+            properties += "<w:numPr><w:ilvl w:val=\"\(list.level)\"/><w:numId w:val=\"\(list.num)\"/></w:numPr>"
+        }
         return "<w:p><w:pPr>\(properties)</w:pPr><w:r><w:t xml:space=\"preserve\">\(text)</w:t></w:r></w:p>"
     }
 
@@ -198,7 +200,12 @@ enum Fixtures {
             """
         var entries: [(String, Data)] = [("mimetype", Data(mimetype.utf8))]
         entries.append(
-            ("content.xml", Data("<?xml version=\"1.0\"?><office:document-content \(ns)><office:body>\(body)</office:body></office:document-content>".utf8)))
+            (
+                "content.xml",
+                Data(
+                    "<?xml version=\"1.0\"?><office:document-content \(ns)><office:body>\(body)</office:body></office:document-content>"
+                        .utf8)
+            ))
         if meta {
             entries.append(
                 (
@@ -206,7 +213,8 @@ enum Fixtures {
                     Data(
                         ("<?xml version=\"1.0\"?><office:document-meta \(ns)><office:meta><dc:title>Field Notes</dc:title>"
                             + "<meta:initial-creator>Grace Hopper</meta:initial-creator>"
-                            + "<meta:creation-date>2024-05-02T09:00:00</meta:creation-date></office:meta></office:document-meta>").utf8)
+                            + "<meta:creation-date>2024-05-02T09:00:00</meta:creation-date></office:meta></office:document-meta>")
+                            .utf8)
                 ))
         }
         return try zip(entries, stored: false)
@@ -241,7 +249,10 @@ enum Fixtures {
                     "<spine><itemref idref=\"c2\"/><itemref idref=\"c1\"/></spine></package>"
                 )
             ),
-            ("OEBPS/text/one.xhtml", chapter("Departure", "<p>The ship left at dawn.</p><ul><li>Captain</li><li>Crew</li></ul>")),
+            (
+                "OEBPS/text/one.xhtml",
+                chapter("Departure", "<p>The ship left at dawn.</p><ul><li>Captain</li><li>Crew</li></ul>")
+            ),
             ("OEBPS/text/two.xhtml", chapter("Prologue", "<p>It began with a letter.</p>")),
         ])
     }

@@ -107,7 +107,8 @@ struct FormatTests {
             <draw:text-box><text:p>Plan</text:p></draw:text-box></draw:frame></draw:page></office:presentation>
             """
         let odp = try extractor.extract(
-            data: Fixtures.odf(mimetype: "application/vnd.oasis.opendocument.presentation", body: slides), filename: nil)
+            data: Fixtures.odf(mimetype: "application/vnd.oasis.opendocument.presentation", body: slides), filename: nil
+        )
         #expect(odp.format == .odp)
         #expect(odp.metadata.slideCount == 2)
         #expect(odp.blocks.first { $0.kind == .notes }?.text == "Speak slowly")
@@ -171,7 +172,9 @@ struct FormatTests {
         let csv = "name,quote\nAda,\"said \"\"hi\"\", then left\"\nBob,\"two\nlines\"\n"
         let table = try extractor.extract(data: Data(csv.utf8), filename: "people.csv")
         #expect(table.format == .csv)
-        #expect(table.markdown == "| name | quote |\n| --- | --- |\n| Ada | said \"hi\", then left |\n| Bob | two lines |\n")
+        #expect(
+            table.markdown == "| name | quote |\n| --- | --- |\n| Ada | said \"hi\", then left |\n| Bob | two lines |\n"
+        )
 
         let tsv = try extractor.extract(data: Data("a\tb\n1\t2\n".utf8), filename: nil)
         #expect(tsv.format == .tsv)

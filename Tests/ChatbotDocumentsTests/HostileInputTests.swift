@@ -21,7 +21,9 @@ struct HostileInputTests {
     func zipBomb() throws {
         // 200 MB of zeros deflate to about 200 KB: refused by the compression ratio cap.
         let zeros = Data(count: 200 << 20)
-        let bomb = try Fixtures.zip([("[Content_Types].xml", Data(Fixtures.contentTypes.utf8)), ("word/document.xml", zeros)])
+        let bomb = try Fixtures.zip([
+            ("[Content_Types].xml", Data(Fixtures.contentTypes.utf8)), ("word/document.xml", zeros),
+        ])
         #expect(bomb.count < 1 << 20)
         let message = try failure(bomb)
         #expect(message.contains("zip bomb"))
@@ -44,7 +46,9 @@ struct HostileInputTests {
         #expect(message.contains("more than 5000 entries"))
     }
 
-    @Test("Entry names with .., absolute paths or backslashes are refused", arguments: ["../evil", "/etc/evil", "a\\..\\b"])
+    @Test(
+        "Entry names with .., absolute paths or backslashes are refused",
+        arguments: ["../evil", "/etc/evil", "a\\..\\b"])
     func traversal(name: String) throws {
         let archive = try Fixtures.zip([("[Content_Types].xml", "<x/>"), ("word/document.xml", "<x/>"), (name, "boom")])
         let message = try failure(archive)
