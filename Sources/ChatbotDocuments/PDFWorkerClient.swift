@@ -39,46 +39,31 @@ struct PDFWorkerClient {
         let input = folder.appendingPathComponent("input.pdf")
         try data.write(to: input)
 
-        let process = Process()
-        process.executableURL = worker
-        process.arguments = [input.path, String(options.pdfTimeoutSeconds), String(options.pdfMemoryBytes)]
         var environment = ProcessInfo.processInfo.environment
         environment["CHATBOT_PDF_PASSWORD"] = options.password
         environment.merge(options.pdfWorkerEnvironment) { _, new in new }
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        let collected = OutputBox()
-        let reader = DispatchSemaphore(value: 0)
-        do {
-            try process.run()
-        } catch {
-            throw ChatbotError(.unavailable, "\(source): cannot start the PDF worker \(worker.path): \(error)")
-        }
-        DispatchQueue.global().async {
-            collected.data = output.fileHandleForReading.readDataToEndOfFile()
-            reader.signal()
-        }
-        if finished.wait(timeout: .now() + .seconds(options.pdfTimeoutSeconds)) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            finished.wait()
-            reader.wait()
+        let arguments = [
+            worker.path, input.path, String(options.pdfTimeoutSeconds), String(options.pdfMemoryBytes),
+        ]
+        let result = try ChildProcess.run(
+            executable: worker.path, arguments: arguments, environment: environment,
+            timeoutSeconds: options.pdfTimeoutSeconds, outputLimit: options.maxTotalInflatedBytes, source: source)
+        switch result.ending {
+        case .timedOut:
             throw ChatbotError(
                 .runtime,
                 "\(source): PDF extraction did not finish within \(options.pdfTimeoutSeconds) s and was stopped")
+        case .outputTooLarge:
+            throw ChatbotError(
+                .runtime, "\(source): the PDF's text exceeds \(options.maxTotalInflatedBytes) bytes, refused")
+        case .exited(let status):
+            return try parse(result.output, failure: status == 0 ? nil : "exited with status \(status)", source: source)
+        case .signalled(let signal):
+            return try parse(result.output, failure: "was killed by signal \(signal)", source: source)
         }
-        reader.wait()
-        return try parse(
-            collected.data, status: process.terminationStatus, reason: process.terminationReason, source: source)
     }
 
-    private func parse(
-        _ data: Data, status: Int32, reason: Process.TerminationReason, source: String
-    ) throws -> ExtractedDocument {
+    private func parse(_ data: Data, failure: String?, source: String) throws -> ExtractedDocument {
         var metadata = DocumentMetadata()
         var builder = BlockBuilder()
         var ended = false
@@ -116,8 +101,8 @@ struct PDFWorkerClient {
                 break
             }
         }
-        guard ended, reason == .exit, status == 0 else {
-            let how = reason == .uncaughtSignal ? "was killed by signal \(status)" : "exited with status \(status)"
+        guard ended, failure == nil else {
+            let how = failure ?? "stopped"
             throw ChatbotError(
                 .runtime, "\(source): the PDF worker \(how) before finishing (a malformed or hostile PDF)")
         }
@@ -128,9 +113,4 @@ struct PDFWorkerClient {
     static func paragraphs(_ text: String) -> [String] {
         text.components(separatedBy: "\n\n").map { $0.replacingOccurrences(of: "\n", with: " ") }
     }
-}
-
-/// The worker's output, written by one reader thread and read after it signalled.
-private final class OutputBox: @unchecked Sendable {  // Written once before a semaphore signal, read after the wait.
-    var data = Data()
 }
