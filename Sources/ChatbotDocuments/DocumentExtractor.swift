@@ -138,7 +138,7 @@ public struct DocumentExtractor: Sendable {
         if zip.contains("mimetype"), let mimeData = try zip.read("mimetype") {
             let mime = String(decoding: mimeData.prefix(200), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
-            let reader = ODFReader(zip: zip, source: source)
+            var reader = ODFReader(zip: zip, source: source)
             switch mime {
             case "application/epub+zip": return try EPUBReader(zip: zip, source: source).read()
             case "application/vnd.oasis.opendocument.text": return try reader.read(.odt)

@@ -7,7 +7,7 @@ struct ODFReader {
     let zip: SafeZip
     let source: String
 
-    func read(_ format: DocumentFormat) throws -> ExtractedDocument {
+    mutating func read(_ format: DocumentFormat) throws -> ExtractedDocument {
         var metadata = DocumentMetadata()
         if let meta = try zip.xml("meta.xml") {
             metadata.title = nonEmpty(meta.first("title")?.textContent)
@@ -22,6 +22,7 @@ struct ODFReader {
             throw ChatbotError(.runtime, "\(source): the OpenDocument file has no content.xml body")
         }
         var builder = BlockBuilder()
+        headingStyles = Self.headingStyles(content)
         switch format {
         case .ods:
             let tables = body.all("table")
@@ -63,12 +64,33 @@ struct ODFReader {
         return ExtractedDocument(format: format, metadata: metadata, blocks: builder.blocks)
     }
 
+    /// Outline levels of paragraph styles: automatic styles derived from "Heading N" or "Title".
+    var headingStyles: [String: Int] = [:]
+
+    static func headingStyles(_ content: HTMLNode) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for style in content.first("automatic-styles")?.elements("style") ?? [] {
+            guard let name = style.attr("name") else { continue }
+            let parent = (style.attr("parent-style-name") ?? "").replacingOccurrences(of: "_20_", with: " ")
+            if let level = style.attr("default-outline-level").flatMap(Int.init) {
+                result[name] = level
+            } else if parent == "Title" {
+                result[name] = 1
+            } else if parent.hasPrefix("Heading "), let level = Int(parent.dropFirst("Heading ".count)) {
+                result[name] = level
+            }
+        }
+        return result
+    }
+
     private func walkText(_ node: HTMLNode, into builder: inout BlockBuilder, listLevel: Int) {
         switch node.localName {
         case "h":
             builder.heading(Self.inlineText(node), level: node.attr("outline-level").flatMap(Int.init) ?? 1)
         case "p":
-            if listLevel > 0 {
+            if listLevel == 0, let level = node.attr("style-name").flatMap({ headingStyles[$0] }) {
+                builder.heading(Self.inlineText(node), level: level)
+            } else if listLevel > 0 {
                 builder.listItem(Self.inlineText(node), level: listLevel, ordered: false)
             } else {
                 builder.paragraph(Self.inlineText(node))
