@@ -87,12 +87,12 @@ struct ExtractCommandTests {
         }
     }
 
-    @Test("a PDF page by page; an encrypted PDF needs --password")
+    @Test(
+        "a PDF page by page; an encrypted PDF needs --password",
+        .enabled(if: corpus() != nil, "PDF corpus not found: set CHATBOT_CORPORA_DIR to the folder holding pdf-samples")
+    )
     func pdf() async throws {
-        guard let corpus = Self.corpus() else {
-            Issue.record("PDF corpus not found: set CHATBOT_CORPORA_DIR to the folder holding pdf-samples")
-            return
-        }
+        let corpus = try #require(Self.corpus())
         try await CLISandbox.with { sandbox in
             let four = corpus.appendingPathComponent("004-pdflatex-4-pages/pdflatex-4-pages.pdf").path
             let result = try await sandbox.run("extract", four)

@@ -19,12 +19,13 @@ struct PDFTests {
         return (folder, try JSONDecoder().decode(Corpus.self, from: data).data)
     }
 
-    @Test("Page counts of the corpus PDFs match files.json; text per page")
+    @Test(
+        "Page counts of the corpus PDFs match files.json; text per page",
+        .enabled(
+            if: Fixtures.pdfCorpus() != nil,
+            "PDF corpus not found: set CHATBOT_CORPORA_DIR to the folder holding pdf-samples"))
     func corpusPageCounts() throws {
-        guard let (folder, files) = try Self.corpus() else {
-            Issue.record("PDF corpus not found: set CHATBOT_CORPORA_DIR to the folder holding pdf-samples")
-            return
-        }
+        let (folder, files) = try #require(try Self.corpus())
         var checked = 0
         for file in files where !file.encrypted {
             let url = folder.appendingPathComponent(file.path)
@@ -44,12 +45,13 @@ struct PDFTests {
         #expect(fourPages.markdown.contains("<!-- page 3 -->"))
     }
 
-    @Test("An encrypted PDF needs --password; the right password opens it")
+    @Test(
+        "An encrypted PDF needs --password; the right password opens it",
+        .enabled(
+            if: Fixtures.pdfCorpus() != nil,
+            "PDF corpus not found: set CHATBOT_CORPORA_DIR to the folder holding pdf-samples"))
     func encrypted() throws {
-        guard let folder = Fixtures.pdfCorpus() else {
-            Issue.record("PDF corpus not found: set CHATBOT_CORPORA_DIR")
-            return
-        }
+        let folder = try #require(Fixtures.pdfCorpus())
         let url = folder.appendingPathComponent("005-libreoffice-writer-password/libreoffice-writer-password.pdf")
         let error = try #require(throws: ChatbotError.self) { try DocumentExtractor().extract(fileAt: url) }
         #expect(error.message.contains("libreoffice-writer-password.pdf"))
@@ -67,12 +69,13 @@ struct PDFTests {
         #expect(!document.text.isEmpty)
     }
 
-    @Test("A truncated PDF gets a clear error")
+    @Test(
+        "A truncated PDF gets a clear error",
+        .enabled(
+            if: Fixtures.pdfCorpus() != nil,
+            "PDF corpus not found: set CHATBOT_CORPORA_DIR to the folder holding pdf-samples"))
     func truncated() throws {
-        guard let folder = Fixtures.pdfCorpus() else {
-            Issue.record("PDF corpus not found: set CHATBOT_CORPORA_DIR")
-            return
-        }
+        let folder = try #require(Fixtures.pdfCorpus())
         let data = try Data(contentsOf: folder.appendingPathComponent("004-pdflatex-4-pages/pdflatex-4-pages.pdf"))
         let error = try #require(throws: ChatbotError.self) {
             try DocumentExtractor().extract(data: data.prefix(400), filename: "cut.pdf")
