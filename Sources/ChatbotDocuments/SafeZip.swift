@@ -17,9 +17,19 @@ final class SafeZip {
     init(data: Data, source: String, options: ExtractionOptions) throws {
         self.source = source
         self.options = options
+        // A file-backed archive, not `Archive(data:)`: ZIPFoundation's in-memory file traps on
+        // out-of-range offsets in corrupt archives, while stdio reads just come back short. The
+        // file lives in a private folder and is unlinked as soon as it is open.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chatbot-zip-\(UUID().uuidString)", isDirectory: true)
         let archive: Archive
         do {
-            archive = try Archive(data: data, accessMode: .read)
+            try FileManager.default.createDirectory(
+                at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let file = folder.appendingPathComponent("archive.zip")
+            try data.write(to: file)
+            archive = try Archive(url: file, accessMode: .read)
         } catch {
             throw ChatbotError(.runtime, "\(source): not a readable zip archive (truncated or corrupt)")
         }

@@ -89,6 +89,26 @@ struct HostileInputTests {
         _ = try failure(damaged)
     }
 
+    @Test("Central-directory offsets and sizes pointing past the end give an error, not a trap")
+    func corruptDirectory() throws {
+        let docx = try Fixtures.docx(body: Fixtures.sampleDocxBody)
+        let signature: [UInt8] = [0x50, 0x4B, 0x01, 0x02]
+        let starts = docx.indices.dropLast(4).filter { docx[$0..<($0 + 4)].elementsEqual(signature) }
+        #expect(starts.count == 5)
+        func damage(_ field: Int) -> Data {
+            var damaged = docx
+            for start in starts {
+                damaged.replaceSubrange((start + field)..<(start + field + 4), with: [0x00, 0xFF, 0xFF, 0x7F])
+            }
+            return damaged
+        }
+        // Local header offsets past the end: an error.
+        #expect(try failure(damage(42)).contains("corrupt"))
+        // The directory's sizes are not trusted (the deflate stream ends itself and the inflated
+        // bytes are counted), so these may extract; they must not trap.
+        for field in [20, 24] { _ = try? extractor.extract(data: damage(field), filename: "evil.docx") }
+    }
+
     @Test("Inputs over the size limit are refused before reading")
     func oversize() throws {
         let folder = try Fixtures.temporaryFolder()
