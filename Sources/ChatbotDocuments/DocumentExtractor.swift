@@ -1,4 +1,4 @@
-public import ChatbotCore
+import ChatbotCore
 import ChatbotHTML
 public import Foundation
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The document formats the extractor recognises.
 public enum DocumentFormat: String, Sendable, Hashable, Codable, CaseIterable {
