@@ -109,8 +109,28 @@ struct PDFWorkerClient {
         return ExtractedDocument(format: .pdf, metadata: metadata, blocks: builder.blocks)
     }
 
-    /// Splits a page's text into paragraphs at blank lines; lines inside a paragraph are joined.
+    /// Splits a page's text into paragraphs: at blank lines, and after a line that ends a
+    /// sentence while clearly shorter than the page's full lines (the last line of a paragraph).
     static func paragraphs(_ text: String) -> [String] {
-        text.components(separatedBy: "\n\n").map { $0.replacingOccurrences(of: "\n", with: " ") }
+        let lines = text.components(separatedBy: "\n")
+        let full = lines.map(\.count).max() ?? 0
+        var paragraphs: [String] = []
+        var current: [String] = []
+        for line in lines {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty {
+                if !current.isEmpty { paragraphs.append(current.joined(separator: " ")) }
+                current.removeAll()
+                continue
+            }
+            current.append(trimmed)
+            let endsSentence = trimmed.last.map { ".!?:".contains($0) } ?? false
+            if endsSentence && trimmed.count * 10 < full * 7 {
+                paragraphs.append(current.joined(separator: " "))
+                current.removeAll()
+            }
+        }
+        if !current.isEmpty { paragraphs.append(current.joined(separator: " ")) }
+        return paragraphs
     }
 }
