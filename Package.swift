@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "chatbot", targets: ["chatbot"]),
         .executable(name: "chatbot-extract-score", targets: ["ChatbotExtractScore"]),
+        .executable(name: "chatbot-pdf-worker", targets: ["ChatbotPDFWorker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The thin executable: parses nothing itself, hands over to ChatbotCLI.
@@ -43,7 +45,7 @@ let package = Package(
             dependencies: [
                 "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotLocalStack", "ChatbotChat",
                 "ChatbotBackup", "ChatbotBackupS3", "ChatbotS3", "ChatbotHTML", "ChatbotWeb", "ChatbotMedia",
-                "ChatbotSpeech",
+                "ChatbotSpeech", "ChatbotDocuments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -229,6 +231,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Starts, health-checks and stops the managed local model servers.
+        // Document extraction (PDF via a child process, OOXML, ODF, EPUB, HTML, text, CSV, JSON) to
+        // blocks with locations and Markdown/text renderings. Zip archives read under hard caps.
+        .target(
+            name: "ChatbotDocuments",
+            dependencies: [
+                "ChatbotCore", "ChatbotHTML",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // poppler-glib (libpoppler-glib-dev): pkg-config flags only; the worker below includes its headers.
+        .systemLibrary(
+            name: "CPoppler",
+            pkgConfig: "poppler-glib",
+            providers: [.apt(["libpoppler-glib-dev"])]
+        ),
+        // chatbot-pdf-worker: a small C program that ChatbotDocuments spawns per PDF (rlimits, timeout),
+        // printing JSON lines with the text of each page.
+        .executableTarget(
+            name: "ChatbotPDFWorker",
+            dependencies: ["CPoppler"]
+        ),
         .target(
             name: "ChatbotLocalStack",
             dependencies: [
@@ -268,6 +292,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotDocumentsTests",
+            dependencies: [
+                "ChatbotDocuments", "ChatbotCore", "ChatbotPDFWorker",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -369,6 +401,7 @@ let package = Package(
             name: "ChatbotCLITests",
             dependencies: [
                 "ChatbotCLI", "ChatbotTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
         ),

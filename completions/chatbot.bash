@@ -173,13 +173,13 @@ _chatbot() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    ask|transcribe|history|migrate|backup|config|local|scrape|help)
+    ask|transcribe|history|migrate|backup|config|local|scrape|extract|help)
         # Offer subcommand argument completions
         "_chatbot_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'ask transcribe history migrate backup config local scrape help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'ask transcribe history migrate backup config local scrape extract help' -- "${cur}"))
         ;;
     esac
 }
@@ -979,6 +979,31 @@ _chatbot_scrape() {
         return
         ;;
     '--user-agent')
+        return
+        ;;
+    esac
+}
+
+_chatbot_extract() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--format --password --max-bytes --filename)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--format')
+        __chatbot_add_completions -W 'markdown'$'\n''text'$'\n''json'
+        return
+        ;;
+    '--password')
+        return
+        ;;
+    '--max-bytes')
+        return
+        ;;
+    '--filename')
         return
         ;;
     esac

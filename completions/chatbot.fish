@@ -86,6 +86,8 @@ function __chatbot_parse_tokens -S
             end
         case 'scrape'
             __chatbot_parse_subcommand -r 1 'base-url=' 'format=' 'charset=' 'q/quiet' 'depth=' 'max-pages=' 'scope=' 'include=+' 'exclude=+' 'sitemap=+' 'allow-private' 'delay=' 'concurrency=' 'per-host=' 'timeout=' 'connect-timeout=' 'max-bytes=' 'user-agent=' 'version' 'h/help'
+        case 'extract'
+            __chatbot_parse_subcommand 1 'format=' 'password=' 'max-bytes=' 'filename=' 'version' 'h/help'
         case 'help'
             __chatbot_parse_subcommand -r 1 'version'
         end
@@ -151,6 +153,7 @@ complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_positional "cha
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_positional "chatbot" -eq 1' -fa 'config' -d 'Show, locate or create the configuration file.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_positional "chatbot" -eq 1' -fa 'local' -d 'Show and control the managed local model servers.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_positional "chatbot" -eq 1' -fa 'scrape' -d 'Extract the main content and metadata of web pages as Markdown, text or JSON.'
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_positional "chatbot" -eq 1' -fa 'extract' -d 'Extract the text, structure and metadata of a document as Markdown, text or JSON.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_positional "chatbot" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot ask" config' -l 'config' -d 'Read configuration from this YAML file.' -rfka ''
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot ask" data-dir' -l 'data-dir' -d 'Keep the database and objects in this directory.' -rfka ''
@@ -431,4 +434,10 @@ complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_option
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot scrape" user-agent' -l 'user-agent' -d 'The User-Agent header (robots.txt is still matched as `chatbot`).' -rfka ''
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot scrape" version' -l 'version' -d 'Show the version.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot scrape" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot extract" format' -l 'format' -d 'Output format: markdown, text or json.' -rfka 'markdown text json'
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot extract" password' -l 'password' -d 'The password of an encrypted PDF.' -rfka ''
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot extract" max-bytes' -l 'max-bytes' -d 'Refuse inputs larger than this many bytes.' -rfka ''
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot extract" filename' -l 'filename' -d 'The name of stdin input, for errors and format hints.' -rfka ''
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot extract" version' -l 'version' -d 'Show the version.'
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot extract" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot help" version' -l 'version' -d 'Show the version.'

@@ -30,6 +30,7 @@ public struct ChatbotCommand: AsyncParsableCommand {
             ConfigCommand.self,
             LocalCommand.self,
             ScrapeCommand.self,
+            ExtractCommand.self,
         ]
     )
 
