@@ -242,10 +242,13 @@ struct OpenAICompatibleClientTests {
     @Test("a slow but steady stream is not idle, yet the overall limit applies")
     func requestTimeout() async throws {
         try await FaultInjectingServer.withRunning { server, baseURL in
-            let tokens = Array(repeating: "tick ", count: 20)
+            // Margins wide enough for a loaded 2-core machine (the suite runs beside ffmpeg and
+            // LibreOffice fixtures): ticks every 100 ms never trip a 2 s idle limit; 60 of them
+            // always pass a 3 s overall limit; 4 of them never do.
+            let tokens = Array(repeating: "tick ", count: 60)
             server.enqueue(.stream(tokens, chunkDelay: .milliseconds(100)))
             server.enqueue(.stream(Array(tokens.prefix(4)), chunkDelay: .milliseconds(100)))
-            let timeouts = ProviderTimeouts(connect: .seconds(5), idle: .milliseconds(500), request: .milliseconds(800))
+            let timeouts = ProviderTimeouts(connect: .seconds(5), idle: .seconds(2), request: .seconds(3))
             try await Support.withClient(timeouts: timeouts) { client in
                 let long = await Support.collect(
                     client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL)))
