@@ -989,12 +989,12 @@ _chatbot_extract() {
     non_repeating_flags=(--version -h --help)
     repeating_options=()
     non_repeating_options=(--format --password --max-bytes --filename)
-    __chatbot_offer_flags_options 1
+    __chatbot_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
-        __chatbot_add_completions -W 'markdown'$'\n''text'$'\n''json'
+        __chatbot_add_completions -W 'markdown'$'\n''text'$'\n''json'$'\n''ndjson'
         return
         ;;
     '--password')

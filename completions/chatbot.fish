@@ -87,7 +87,7 @@ function __chatbot_parse_tokens -S
         case 'scrape'
             __chatbot_parse_subcommand -r 1 'base-url=' 'format=' 'charset=' 'q/quiet' 'depth=' 'max-pages=' 'scope=' 'include=+' 'exclude=+' 'sitemap=+' 'allow-private' 'delay=' 'concurrency=' 'per-host=' 'timeout=' 'connect-timeout=' 'max-bytes=' 'user-agent=' 'version' 'h/help'
         case 'extract'
-            __chatbot_parse_subcommand 1 'format=' 'password=' 'max-bytes=' 'filename=' 'version' 'h/help'
+            __chatbot_parse_subcommand -r 1 'format=' 'password=' 'max-bytes=' 'filename=' 'version' 'h/help'
         case 'help'
             __chatbot_parse_subcommand -r 1 'version'
         end
@@ -434,7 +434,7 @@ complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_option
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot scrape" user-agent' -l 'user-agent' -d 'The User-Agent header (robots.txt is still matched as `chatbot`).' -rfka ''
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot scrape" version' -l 'version' -d 'Show the version.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot scrape" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot extract" format' -l 'format' -d 'Output format: markdown, text or json.' -rfka 'markdown text json'
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot extract" format' -l 'format' -d 'Output format: markdown, text, json or ndjson.' -rfka 'markdown text json ndjson'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot extract" password' -l 'password' -d 'The password of an encrypted PDF.' -rfka ''
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot extract" max-bytes' -l 'max-bytes' -d 'Refuse inputs larger than this many bytes.' -rfka ''
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot extract" filename' -l 'filename' -d 'The name of stdin input, for errors and format hints.' -rfka ''

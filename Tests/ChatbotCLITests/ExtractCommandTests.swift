@@ -56,6 +56,30 @@ struct ExtractCommandTests {
         }
     }
 
+    @Test("several files in one run: NDJSON one line each; a bad one is named and the rest printed (exit 2)")
+    func severalFiles() async throws {
+        try await CLISandbox.with { sandbox in
+            let notes = try sandbox.writeFile("notes.md", "# Notes\n\nFirst note.\n")
+            let table = try sandbox.writeFile("table.csv", "name,amount\npear,3\n")
+            let result = try await sandbox.run("extract", "--format", "ndjson", notes, table)
+            #expect(result.exitCode == 0, "\(result)")
+            let lines = result.stdout.split(separator: "\n")
+            #expect(lines.count == 2)
+            let formats = try lines.map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["format"]
+                    as? String
+            }
+            #expect(formats == ["markdown", "csv"])
+
+            let missing = sandbox.root.appendingPathComponent("missing.docx").path
+            let partial = try await sandbox.run("extract", notes, missing, table)
+            #expect(partial.exitCode == 2, "\(partial)")
+            #expect(partial.stdout.contains("First note.") && partial.stdout.contains("pear"))
+            #expect(partial.stderr.contains("missing.docx"))
+            #expect(partial.stderr.contains("1 of 3 documents could not be read"))
+        }
+    }
+
     @Test("stdin CSV becomes a Markdown table")
     func stdinCSV() async throws {
         try await CLISandbox.with { sandbox in

@@ -9,7 +9,8 @@ struct ExtractCommand: AsyncParsableCommand {
         commandName: "extract",
         abstract: "Extract the text, structure and metadata of a document as Markdown, text or JSON.",
         discussion: """
-            Reads one document (or `-` for stdin) and prints its content. The format is recognised \
+            Reads documents (or `-` for stdin) and prints their content; several files are read in \
+            one process (with --format ndjson, one JSON object per line). The format is recognised \
             from the content, the file extension only breaking ties between text formats: PDF, DOCX, \
             PPTX, XLSX, ODT, ODS, ODP, EPUB, HTML/XHTML, Markdown, CSV/TSV, JSON and plain text \
             (UTF-8, UTF-16 with a byte-order mark, else Windows-1252).
@@ -32,20 +33,21 @@ struct ExtractCommand: AsyncParsableCommand {
             inflating), archive entries with '..', absolute paths or backslashes, XML that declares \
             entities or DTD subsets, and truncated or corrupt files.
 
-            EXIT STATUS: 0 extracted; 1 the document could not be read; 64 usage error; 69 the PDF \
-            worker is missing.
+            EXIT STATUS: 0 extracted; 1 the (only) document could not be read; 2 some of several \
+            documents could not be read (the others are printed, the failures named on stderr); 64 \
+            usage error; 69 the PDF worker is missing.
             """
     )
 
     /// Output formats.
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case markdown, text, json
+        case markdown, text, json, ndjson
     }
 
-    @Argument(help: ArgumentHelp("The document to read; `-` reads stdin.", valueName: "file"))
-    var input: String
+    @Argument(help: ArgumentHelp("The documents to read; `-` reads stdin.", valueName: "file"))
+    var inputs: [String]
 
-    @Option(help: ArgumentHelp("Output format: markdown, text or json.", valueName: "format"))
+    @Option(help: ArgumentHelp("Output format: markdown, text, json or ndjson.", valueName: "format"))
     var format: Format = .markdown
 
     @Option(help: ArgumentHelp("The password of an encrypted PDF.", valueName: "password"))
@@ -58,6 +60,8 @@ struct ExtractCommand: AsyncParsableCommand {
     var filename: String?
 
     func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("give a document file, or - for stdin") }
+        if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("stdin (`-`) can be read only once") }
         guard maxBytes > 0 else { throw ValidationError("--max-bytes must be positive, got \(maxBytes)") }
     }
 
@@ -65,27 +69,44 @@ struct ExtractCommand: AsyncParsableCommand {
         var options = ExtractionOptions(maxBytes: maxBytes)
         options.password = password
         let extractor = DocumentExtractor(options: options)
-        let document: ExtractedDocument
-        let source: String
-        if input == "-" {
-            source = filename ?? "stdin"
-            let data = try PromptBuilder.readStandardInput(limit: maxBytes + 1)
-            document = try extractor.extract(data: data, filename: source)
-        } else {
-            source = input
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
-                throw ChatbotError(.usage, "\(input): is a directory; give a document file")
+        var failures: [ChatbotError] = []
+        var printed = 0
+        for input in inputs {
+            do {
+                let (document, source) = try extract(input, with: extractor)
+                try emit(document, source: source, separator: printed > 0)
+                printed += 1
+            } catch let error as ChatbotError where inputs.count > 1 {
+                StandardError.write("chatbot: \(error.message)\n")
+                failures.append(error)
             }
-            document = try extractor.extract(fileAt: URL(fileURLWithPath: input))
         }
+        guard !failures.isEmpty else { return }
+        if printed == 0 { throw ChatbotError(.runtime, "none of the \(failures.count) documents could be read") }
+        throw ChatbotError(.partial, "\(failures.count) of \(inputs.count) documents could not be read")
+    }
+
+    private func extract(_ input: String, with extractor: DocumentExtractor) throws -> (ExtractedDocument, String) {
+        if input == "-" {
+            let source = filename ?? "stdin"
+            let data = try PromptBuilder.readStandardInput(limit: maxBytes + 1)
+            return (try extractor.extract(data: data, filename: source), source)
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ChatbotError(.usage, "\(input): is a directory; give a document file")
+        }
+        return (try extractor.extract(fileAt: URL(fileURLWithPath: input)), input)
+    }
+
+    private func emit(_ document: ExtractedDocument, source: String, separator: Bool) throws {
         switch format {
         case .markdown:
-            StandardOutput.write(document.markdown)
+            StandardOutput.write((separator ? "\n" : "") + document.markdown)
         case .text:
-            StandardOutput.write(document.text)
-        case .json:
-            try JSONOutput.print(ExtractRecord(document: document, source: source))
+            StandardOutput.write((separator ? "\n" : "") + document.text)
+        case .json, .ndjson:
+            try JSONOutput.print(ExtractRecord(document: document, source: source), pretty: format == .json)
         }
     }
 }
