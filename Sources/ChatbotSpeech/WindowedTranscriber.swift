@@ -113,15 +113,6 @@ public struct WindowedTranscriber: Sendable {
     public static func send(
         _ wav: Data, transcriber: any SpeechTranscriber, options: TranscriptionOptions, retry: RetryPolicy
     ) async throws -> Transcript {
-        var attempt = 1
-        while true {
-            do {
-                return try await transcriber.transcribe(audio: wav, options: options)
-            } catch let error as ProviderError {
-                guard let delay = retry.delay(afterAttempt: attempt, failure: error) else { throw error }
-                try await retry.sleep(delay)
-                attempt += 1
-            }
-        }
+        try await retry.run { try await transcriber.transcribe(audio: wav, options: options) }
     }
 }

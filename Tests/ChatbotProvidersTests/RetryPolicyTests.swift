@@ -1,5 +1,6 @@
 import ChatbotCore
 import ChatbotProviders
+import Synchronization
 import Testing
 
 @Suite("RetryPolicy")
@@ -33,6 +34,43 @@ struct RetryPolicyTests {
         #expect(policy.delay(afterAttempt: 2, failure: failure) == .milliseconds(500))
         #expect(policy.delay(afterAttempt: 3, failure: failure) == nil)
         #expect(RetryPolicy.none.delay(afterAttempt: 1, failure: failure) == nil)
+    }
+
+    @Test("run: retryable failures are tried again until success or the attempts are spent; others at once")
+    func run() async throws {
+        let waits = Mutex<[Duration]>([])
+        let policy = RetryPolicy(maxAttempts: 3, sleep: { wait in waits.withLock { $0.append(wait) } }, random: { 0.5 })
+        let busy = ProviderError.httpStatus(endpoint, status: 503, message: "loading model")
+        let calls = Mutex(0)
+        let value = try await policy.run {
+            let call = calls.withLock {
+                $0 += 1
+                return $0
+            }
+            if call < 3 { throw busy }
+            return "ok"
+        }
+        #expect(value == "ok" && calls.withLock { $0 } == 3)
+        #expect(waits.withLock { $0 } == [.milliseconds(250), .milliseconds(500)])
+
+        calls.withLock { $0 = 0 }
+        await #expect(throws: ProviderError.self) {
+            try await policy.run { () async throws -> Int in
+                calls.withLock { $0 += 1 }
+                throw busy
+            }
+        }
+        #expect(calls.withLock { $0 } == 3)
+
+        calls.withLock { $0 = 0 }
+        let denied = ProviderError.httpStatus(endpoint, status: 401, message: "bad key")
+        await #expect(throws: ProviderError.self) {
+            try await policy.run { () async throws -> Int in
+                calls.withLock { $0 += 1 }
+                throw denied
+            }
+        }
+        #expect(calls.withLock { $0 } == 1)
     }
 
     @Test("non-retryable errors are not retried")

@@ -61,7 +61,7 @@ extension ChatbotSettings {
             let base = settings.baseURL ?? "http://127.0.0.1:\(local.embeddingsPort)/v1"
             return EmbeddingEndpoint(
                 endpoint: ProviderEndpoint(
-                    name: "local-embeddings", baseURL: Self.trimmedURL(base), isManagedLocal: settings.baseURL == nil),
+                    name: "local-embeddings", baseURL: trimmed(base), isManagedLocal: settings.baseURL == nil),
                 model: settings.model ?? "multilingual-e5-small", batchSize: settings.batchSize,
                 sendsInputType: settings.sendsInputType ?? true)
         }
@@ -82,11 +82,7 @@ extension ChatbotSettings {
                 ? "text-embedding-3-small" : provider.defaultModel ?? "text-embedding-3-small")
         return EmbeddingEndpoint(
             endpoint: ProviderEndpoint(
-                name: name, baseURL: Self.trimmedURL(base), apiKey: provider.apiKey, headers: provider.headers),
+                name: name, baseURL: trimmed(base), apiKey: provider.apiKey, headers: provider.headers),
             model: model, batchSize: settings.batchSize, sendsInputType: settings.sendsInputType ?? false)
-    }
-
-    private static func trimmedURL(_ url: String) -> String {
-        url.hasSuffix("/") ? String(url.dropLast()) : url
     }
 }

@@ -118,7 +118,8 @@ extension ChatbotSettings {
             wireProtocol: wireProtocol, model: model)
     }
 
-    private func trimmed(_ url: String) -> String {
+    /// `url` without one trailing slash (paths such as `/embeddings` are appended to base URLs).
+    func trimmed(_ url: String) -> String {
         url.hasSuffix("/") ? String(url.dropLast()) : url
     }
 

@@ -34,7 +34,7 @@ public struct OpenAIEmbeddingClient: EmbeddingProvider {
         vectors.reserveCapacity(texts.count)
         for start in stride(from: 0, to: texts.count, by: max(1, settings.batchSize)) {
             let batch = Array(texts[start..<min(start + max(1, settings.batchSize), texts.count)])
-            let embedded = try await withRetries { try await embedBatch(batch, purpose: purpose) }
+            let embedded = try await retry.run { try await embedBatch(batch, purpose: purpose) }
             if let first = vectors.first?.count, let dimensions = embedded.first?.count, first != dimensions {
                 throw ProviderError.malformedResponse(
                     settings.endpoint, detail: "vectors of \(dimensions) and \(first) dimensions in one run")
@@ -42,19 +42,6 @@ public struct OpenAIEmbeddingClient: EmbeddingProvider {
             vectors += embedded
         }
         return vectors
-    }
-
-    private func withRetries(_ body: () async throws -> [[Float]]) async throws -> [[Float]] {
-        var attempt = 1
-        while true {
-            do {
-                return try await body()
-            } catch let error as ProviderError {
-                guard let delay = retry.delay(afterAttempt: attempt, failure: error) else { throw error }
-                try await retry.sleep(delay)
-                attempt += 1
-            }
-        }
     }
 
     private func embedBatch(_ texts: [String], purpose: EmbeddingPurpose) async throws -> [[Float]] {

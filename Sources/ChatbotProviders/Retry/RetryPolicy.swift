@@ -51,6 +51,22 @@ public struct RetryPolicy: Sendable {
         return backoff(afterAttempt: attempt)
     }
 
+    /// Runs `operation`, running it again after each retryable ``ProviderError`` for as long as
+    /// this policy allows (waiting ``delay(afterAttempt:failure:)`` in between); the last error is
+    /// thrown. Other errors are thrown at once.
+    public func run<Result>(_ operation: () async throws -> Result) async throws -> Result {
+        var attempt = 1
+        while true {
+            do {
+                return try await operation()
+            } catch let error as ProviderError {
+                guard let wait = delay(afterAttempt: attempt, failure: error) else { throw error }
+                try await sleep(wait)
+                attempt += 1
+            }
+        }
+    }
+
     /// The jittered exponential backoff after attempt number `attempt` (1-based) failed.
     public func backoff(afterAttempt attempt: Int) -> Duration {
         let exponent = Double(min(max(attempt - 1, 0), 62))
