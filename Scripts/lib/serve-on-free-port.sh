@@ -35,7 +35,7 @@ serve_on_free_port() {
       kill "$pid" 2>/dev/null || true
       for i in $(seq 25); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
       kill -9 "$pid" 2>/dev/null || true
-    elif [ "$attempt" -lt 3 ] && grep -qi 'address already in use' "$logfile"; then
+    elif [ "$attempt" -lt 3 ] && grep -qi 'address already in use\|bind' "$logfile"; then
       printf '%s: port %s was taken, retrying\n' "$label" "$port" >&2
       rm -f "$logfile"
       continue
