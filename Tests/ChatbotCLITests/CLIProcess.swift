@@ -127,9 +127,9 @@ final class RunningCLI: Sendable {
     private let stderrBuffer = OutputBuffer()
     private let termination = TerminationWaiter()
     private let timedOut = Mutex(false)
-    // Process is not Sendable; after run() this class only keeps it alive (its terminationHandler
-    // reports through `termination`), it never touches it again.
-    private nonisolated(unsafe) let process: Process
+    // After run() this class only keeps the process alive (its terminationHandler reports through
+    // `termination`); it never touches it again.
+    private let process: Process
 
     init(binary: String, arguments: [String], environment: [String: String], stdin: CLIStandardInput) throws {
         let process = Process()

@@ -4,6 +4,7 @@ import ChatbotHTML
 import ChatbotWeb
 import Foundation
 import Logging
+import Synchronization
 
 /// The flags of `chatbot scrape` that apply to URLs: crawling, politeness and safety.
 struct ScrapeWebOptions: ParsableArguments {
@@ -107,8 +108,10 @@ extension ScrapeCommand {
         var logger = Logger(label: "chatbot.scrape")
         logger.logLevel = .warning
         let fetcher = WebFetcher(logger: logger)
-        let crawler = Crawler(fetcher: fetcher, options: options) { page in Self.links(of: page) }
-        let extractor = HTMLExtractor()
+        // Each page is parsed and extracted once, when the crawler asks for its links (on the
+        // crawl's own tasks); the printer below takes the result.
+        let extracted = ExtractedPages()
+        let crawler = Crawler(fetcher: fetcher, options: options) { page in extracted.extractLinks(of: page) }
         let seedSet = Set(seeds.map(\.absoluteString))
         var printedCount = printed
         var failed: [ChatbotError] = []
@@ -124,11 +127,9 @@ extension ScrapeCommand {
                         if seedSet.contains(event.url.absoluteString) { failed.append(ChatbotError(.runtime, reason)) }
                         return
                     }
-                    let extracted = try extractor.extract(
-                        data: Data(page.body), baseURL: page.finalURL, contentType: page.headers["content-type"],
-                        source: page.finalURL.absoluteString)
+                    let result = try extracted.take(page) ?? ExtractedPages.extract(page)
                     try emit(
-                        extracted, input: event.url.absoluteString, separator: printedCount > 0,
+                        result, input: event.url.absoluteString, separator: printedCount > 0,
                         remote: RemoteSource(
                             url: event.url.absoluteString, finalURL: page.finalURL.absoluteString, status: page.status))
                     printedCount += 1
@@ -151,20 +152,36 @@ extension ScrapeCommand {
         failures += failed
     }
 
-    private static func isHTML(_ page: FetchedPage) -> Bool {
+    static func isHTML(_ page: FetchedPage) -> Bool {
         guard let type = page.mediaType, !type.isEmpty else { return true }
         return type == "text/html" || type == "application/xhtml+xml" || type.hasSuffix("+xml") && type.contains("html")
     }
+}
 
-    /// The links a crawl may follow from `page` (nofollow links are not), and its canonical URL.
-    private static func links(of page: FetchedPage) -> ExtractedLinks {
-        guard isHTML(page),
-            let document = try? HTMLDocument(
-                data: Data(page.body), contentType: page.headers["content-type"], source: page.finalURL.absoluteString)
-        else { return ExtractedLinks(links: []) }
-        let links = LinkExtractor.links(in: document, baseURL: page.finalURL)
-            .filter { !$0.nofollow }.compactMap { URL(string: $0.url) }
-        return ExtractedLinks(links: links, canonical: LinkExtractor.canonicalURL(of: document, baseURL: page.finalURL))
+/// Pages extracted while the crawler asked for their links, kept until they are printed.
+final class ExtractedPages: Sendable {
+    private let pages = Mutex<[String: ExtractedPage]>([:])
+
+    /// Extracts `page` (remembering the result) and returns the links a crawl may follow from it
+    /// (not nofollow ones) and its canonical URL.
+    func extractLinks(of page: FetchedPage) -> ExtractedLinks {
+        guard ScrapeCommand.isHTML(page), let result = try? Self.extract(page) else { return ExtractedLinks(links: []) }
+        pages.withLock { $0[page.finalURL.absoluteString] = result }
+        return ExtractedLinks(
+            links: result.links.filter { !$0.nofollow }.compactMap { URL(string: $0.url) },
+            canonical: result.metadata.canonicalURL.flatMap { URL(string: $0) })
+    }
+
+    /// The extraction remembered for `page`, removed; `nil` when there is none (extract then).
+    func take(_ page: FetchedPage) -> ExtractedPage? {
+        pages.withLock { $0.removeValue(forKey: page.finalURL.absoluteString) }
+    }
+
+    /// Extracts the main content of a fetched HTML page.
+    static func extract(_ page: FetchedPage) throws -> ExtractedPage {
+        try HTMLExtractor().extract(
+            data: Data(page.body), baseURL: page.finalURL, contentType: page.headers["content-type"],
+            source: page.finalURL.absoluteString)
     }
 }
 
