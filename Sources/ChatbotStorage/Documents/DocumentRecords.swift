@@ -75,6 +75,15 @@ public struct ChunkHit: Sendable, Hashable {
     public var title: String?
     /// Higher is better; for hybrid search the fused reciprocal-rank score.
     public var score: Double
+
+    /// Creates a hit.
+    public init(chunk: ChunkRecord, documentID: String, source: String, title: String?, score: Double) {
+        self.chunk = chunk
+        self.documentID = documentID
+        self.source = source
+        self.title = title
+        self.score = score
+    }
 }
 
 /// One collection and what it holds.

@@ -118,6 +118,40 @@ public struct SQLDocumentStore: Sendable {
         return (summary, orphans)
     }
 
+    /// The hashes among `hashes` that some document (in any collection) still refers to.
+    public func referencedContentHashes(among hashes: [String]) async throws -> Set<String> {
+        let unique = Array(Set(hashes))
+        guard !unique.isEmpty else { return [] }
+        return try await access.perform { database in
+            var referenced: Set<String> = []
+            for batch in stride(from: 0, to: unique.count, by: 200) {
+                let group = SQLBind.group(Array(unique[batch..<min(batch + 200, unique.count)]))
+                for row in try await database.raw(
+                    "SELECT DISTINCT content_hash FROM documents WHERE content_hash IN \(group)"
+                ).all() {
+                    referenced.insert(try row.decode(column: "content_hash", as: String.self))
+                }
+            }
+            return referenced
+        }
+    }
+
+    /// The number of chunks of each document of `collection`, by document id.
+    public func chunkCounts(collection: String) async throws -> [String: Int] {
+        try await access.perform { database in
+            var counts: [String: Int] = [:]
+            for row in try await database.raw(
+                """
+                SELECT d.id, COUNT(c.id) AS n FROM documents d LEFT JOIN chunks c ON c.document_id = d.id \
+                WHERE d.collection = \(bind: collection) GROUP BY d.id
+                """
+            ).all() {
+                counts[try row.decode(column: "id", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            return counts
+        }
+    }
+
     /// Every collection with its counts, by name.
     public func collections() async throws -> [CollectionSummary] {
         try await access.perform { database in
