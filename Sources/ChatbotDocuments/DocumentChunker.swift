@@ -36,22 +36,28 @@ public enum DocumentChunker {
         var current: [String] = []
         var currentLength = 0
         var location: DocumentLocation?
+        // Whether `current` holds nothing but headings (a title above a section heading): those
+        // lead into the next section's chunk instead of standing alone.
+        var onlyHeadings = false
 
         func flush() {
             let text = current.joined(separator: "\n\n").trimmingCharacters(in: .whitespacesAndNewlines)
             if !text.isEmpty, let location { chunks.append(DocumentChunk(text: text, location: location)) }
             current = []
             currentLength = 0
+            onlyHeadings = false
         }
 
         for block in document.blocks {
             let text = rendered(block).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty else { continue }
-            let boundary =
-                block.kind == .heading || location.map { !sameContainer($0, block.location) } ?? true
+            let sameUnit = location.map { sameContainer($0, block.location) } ?? false
+            let boundary = block.kind == .heading || !sameUnit
             if boundary {
-                flush()
-                location = block.location
+                // Headings directly above this one (a title) lead into its chunk.
+                if !(block.kind == .heading && sameUnit && onlyHeadings) { flush() }
+                // A chunk that starts at a heading is cited by that heading too.
+                location = block.kind == .heading ? Self.including(block) : block.location
             }
             if currentLength > 0 && currentLength + 2 + text.count > options.maxCharacters {
                 // Full: cut here, and carry the end of what was written into the next chunk.
@@ -63,6 +69,7 @@ public enum DocumentChunker {
                     currentLength = carried.count
                 }
             }
+            onlyHeadings = block.kind == .heading && (current.isEmpty || onlyHeadings)
             if text.count <= options.maxCharacters - currentLength - (currentLength > 0 ? 2 : 0) {
                 current.append(text)
                 currentLength += text.count + (currentLength > 0 ? 2 : 0)
@@ -88,6 +95,13 @@ public enum DocumentChunker {
         case .notes: "Notes: " + block.text
         default: block.text
         }
+    }
+
+    /// A heading's location with the heading itself at the end of the path.
+    private static func including(_ heading: DocumentBlock) -> DocumentLocation {
+        var location = heading.location
+        if location.headingPath.last != heading.text { location.headingPath.append(heading.text) }
+        return location
     }
 
     /// Whether two blocks sit on the same page, slide, sheet and chapter.
