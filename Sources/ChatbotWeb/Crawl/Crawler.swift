@@ -195,7 +195,8 @@ public struct Crawler: Sendable {
             let failure = ChatbotError(.runtime, "HTTP \(page.status) for \(page.finalURL)")
             return Visit(url: url, depth: depth, outcome: .failed(failure))
         }
-        let extracted = page.notModified ? ExtractedLinks(links: []) : extractLinks(page)
+        // A 304 has no body: the link extractor may know the page's links from an earlier visit.
+        let extracted = extractLinks(page)
         return Visit(url: url, depth: depth, outcome: .page(page), extracted: extracted)
     }
 
