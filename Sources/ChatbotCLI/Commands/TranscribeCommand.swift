@@ -119,33 +119,39 @@ struct TranscribeCommand: AsyncParsableCommand {
         let options = TranscriptionOptions(
             model: speech.model, language: language ?? settings.speech.language, prompt: prompt)
 
-        let cache = TranscriptCache(
-            directory: URL(
-                fileURLWithPath: XDGDirectories(environment: ProcessInfo.processInfo.environment).cacheHome
-            )
-            .appendingPathComponent("chatbot/transcripts"))
-        let key = TranscriptCache.key(
-            contentDigest: try TranscriptCache.digest(ofFile: spooled.path),
-            parts: [
-                speech.endpoint.baseURL, speech.wireProtocol.rawValue, options.model, options.language ?? "",
-                options.prompt ?? "", stream.map(String.init) ?? "best", useSubtitles ? "subtitles" : "audio",
-                String(window),
-            ])
-        if !force, let cached = cache.load(key) {
-            context.logger.debug("transcript from cache", metadata: ["key": "\(key)"])
-            try emit(outputFormat.render(cached))
-            return
-        }
+        let httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: SpeechService.httpTimeouts(settings: settings, windowSeconds: window)
+                .httpClientConfiguration())
+        let service = SpeechService(
+            settings: settings, endpoint: speech, httpClient: httpClient, windowSeconds: window,
+            parallelRequests: parallelRequests, logger: context.logger)
+        let result = await Result(catchingAsync: {
+            try await transcribeWithCache(
+                source, name: spooled.displayName, path: spooled.path, service: service, options: options,
+                context: context)
+        })
+        try? await httpClient.shutdown()
+        try emit(outputFormat.render(try result.get()))
+    }
 
+    private func transcribeWithCache(
+        _ source: MediaSource, name: String, path: String, service: SpeechService, options: TranscriptionOptions,
+        context: CommandContext
+    ) async throws -> Transcript {
+        let key = try service.cacheKey(ofFile: path, options: options, stream: stream, subtitles: useSubtitles)
+        if !force, let cached = service.cache.load(key) {
+            context.logger.debug("transcript from cache", metadata: ["key": "\(key)"])
+            return cached
+        }
         let transcript: Transcript
-        if useSubtitles, let fromSubtitles = try subtitleTranscript(source, name: spooled.displayName) {
+        if useSubtitles, let fromSubtitles = try subtitleTranscript(source, name: name) {
             transcript = fromSubtitles
         } else {
-            transcript = try await transcribeAudio(
-                source, speech: speech, options: options, window: window, parallel: parallelRequests, context: context)
+            transcript = try await transcribeAudio(source, service: service, options: options, context: context)
         }
-        try? cache.store(transcript, key: key)
-        try emit(outputFormat.render(transcript))
+        try? service.cache.store(transcript, key: key)
+        return transcript
     }
 
     private func subtitleTranscript(_ source: MediaSource, name: String) throws -> Transcript? {
@@ -170,40 +176,18 @@ struct TranscribeCommand: AsyncParsableCommand {
     }
 
     private func transcribeAudio(
-        _ source: MediaSource, speech: SpeechEndpoint, options: TranscriptionOptions, window: Double, parallel: Int,
-        context: CommandContext
+        _ source: MediaSource, service: SpeechService, options: TranscriptionOptions, context: CommandContext
     ) async throws -> Transcript {
-        let settings = context.settings
-        if speech.endpoint.isManagedLocal {
+        if service.endpoint.endpoint.isManagedLocal {
             if try !context.localStack.isHealthy(.speech), !global.quiet {
                 StandardError.write("chatbot: starting the local speech server…\n")
             }
             try await context.localStack.ensureRunning(.speech)
         }
-        let timeouts = ProviderTimeouts(
-            connect: .milliseconds(Int(settings.connectTimeout * 1000)),
-            idle: .milliseconds(Int(settings.idleTimeout * 1000)),
-            request: .seconds(max(600, window * 2)))
-        let httpClient = HTTPClient(
-            eventLoopGroupProvider: .singleton, configuration: timeouts.httpClientConfiguration())
-        let client: any SpeechTranscriber =
-            switch speech.wireProtocol {
-            case .openai:
-                OpenAITranscriptionClient(
-                    endpoint: speech.endpoint, httpClient: httpClient, timeouts: timeouts,
-                    uploadLimitBytes: settings.speech.uploadLimitBytes)
-            case .huggingface:
-                HuggingFaceTranscriptionClient(
-                    endpoint: speech.endpoint, httpClient: httpClient, timeouts: timeouts,
-                    uploadLimitBytes: settings.speech.uploadLimitBytes)
-            }
-        let transcriber = WindowedTranscriber(
-            transcriber: client, options: options, maxWindowSeconds: window, parallelRequests: parallel,
-            retry: RetryPolicy(maxAttempts: settings.maxAttempts), logger: context.logger)
         let showProgress = StandardError.isTerminal && !global.quiet
         let chosenStream = useSubtitles ? nil : stream
         let task = Task {
-            try await transcriber.transcribe(source, stream: chosenStream) { progress in
+            try await service.transcribe(source, stream: chosenStream, options: options) { progress in
                 guard showProgress else { return }
                 StandardError.write("\r\u{1B}[K" + Self.progressLine(progress))
             }
@@ -212,7 +196,6 @@ struct TranscribeCommand: AsyncParsableCommand {
         let result = await task.result
         signals.cancel()
         if showProgress { StandardError.write("\r\u{1B}[K") }
-        try? await httpClient.shutdown()
         return try result.get()
     }
 
