@@ -45,7 +45,7 @@ let package = Package(
             dependencies: [
                 "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotLocalStack", "ChatbotChat",
                 "ChatbotBackup", "ChatbotBackupS3", "ChatbotS3", "ChatbotHTML", "ChatbotWeb", "ChatbotMedia",
-                "ChatbotSpeech", "ChatbotDocuments",
+                "ChatbotSpeech", "ChatbotDocuments", "ChatbotRetrieval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -292,6 +292,28 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Ingest (sources → extracted, chunked, stored, embedded), retrieval (hybrid search) and
+        // citations; shared by the CLI and the server. Media transcription is injected, so FFmpeg
+        // stays out of this target.
+        .target(
+            name: "ChatbotRetrieval",
+            dependencies: [
+                "ChatbotCore", "ChatbotStorage", "ChatbotDocuments", "ChatbotHTML", "ChatbotWeb",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotRetrievalTests",
+            dependencies: [
+                "ChatbotRetrieval", "ChatbotCore", "ChatbotStorage", "ChatbotDocuments", "ChatbotProviders",
+                "ChatbotTestSupport", "ChatbotPDFWorker",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
