@@ -23,6 +23,9 @@ public struct ChatbotCommand: AsyncParsableCommand {
         version: version,
         subcommands: [
             AskCommand.self,
+            IngestCommand.self,
+            SearchCommand.self,
+            CollectionsCommand.self,
             TranscribeCommand.self,
             HistoryCommand.self,
             MigrateCommand.self,

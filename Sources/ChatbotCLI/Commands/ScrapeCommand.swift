@@ -41,6 +41,14 @@ struct ScrapeCommand: AsyncParsableCommand {
             sitemap index (gzipped too). Each URL is fetched once (normalised, canonical links \
             respected), at most --per-host at a time per host and --delay seconds apart.
 
+            --ingest stores the pages in a collection (--collection, default `default`) instead of \
+            printing them, as `chatbot ingest` does: each page by its URL, chunked by its headings, \
+            indexed and embedded. A later run sends each page's ETag and Last-Modified back, so a page \
+            that did not change costs a 304 and is left as it is (its stored links keep the crawl \
+            going), and only changed pages are extracted and replaced. It prints the ingest report \
+            (--json for JSON). `chatbot scrape --format ndjson … | chatbot ingest -` does the same in \
+            two steps.
+
             EXIT STATUS: 0 every page extracted; 1 the only page failed; 2 some pages failed (the others \
             are printed); 64 usage error.
             """
@@ -69,6 +77,20 @@ struct ScrapeCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing but results and errors.")
     var quiet = false
 
+    @Flag(help: "Store the pages in a collection (see --collection) instead of printing them.")
+    var ingest = false
+
+    @Option(
+        name: [.customShort("C"), .long],
+        help: ArgumentHelp("With --ingest: the collection (default: default).", valueName: "name"))
+    var collection: String = "default"
+
+    @Flag(help: "With --ingest: print the report as JSON.")
+    var json = false
+
+    @OptionGroup(title: "Storage (with --ingest)")
+    var storage: ScrapeStorageOptions
+
     @OptionGroup(title: "Fetching and crawling URLs")
     var web: ScrapeWebOptions
 
@@ -82,6 +104,7 @@ struct ScrapeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if ingest { return try await ingestPages() }
         let extractor = HTMLExtractor()
         let base = baseURL.flatMap(URL.init(string:))
         var failures: [ChatbotError] = []

@@ -1,0 +1,210 @@
+import ArgumentParser
+import ChatbotCore
+import ChatbotRetrieval
+import ChatbotStorage
+import Foundation
+import Logging
+
+/// `chatbot collections`: what has been ingested.
+struct CollectionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collections",
+        abstract: "List, inspect and delete collections.",
+        subcommands: [List.self, Show.self, Delete.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Every collection with its documents, chunks, vectors and size.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            let context = try await CommandContext.make(global)
+            let store = try await context.openStore()
+            let result = await Result(catchingAsync: { try await store.documents.collections() })
+            try? await store.close()
+            let collections = try result.get()
+            if json {
+                try JSONOutput.print(collections.map(CollectionOutput.init))
+                return
+            }
+            guard !collections.isEmpty else {
+                if !global.quiet { StandardError.write("chatbot: no collections yet (chatbot ingest PATH)\n") }
+                return
+            }
+            var table = TextTable(columns: ["NAME", "DOCUMENTS", "CHUNKS", "VECTORS", "SIZE", "UPDATED"])
+            for collection in collections {
+                table.add([
+                    collection.name, String(collection.documents), String(collection.chunks),
+                    String(collection.vectors), ByteCount.format(collection.bytes),
+                    ISO8601DateFormatter().string(from: collection.updatedAt),
+                ])
+            }
+            StandardOutput.write(table.render())
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A collection's stats and its documents.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The collection.")
+        var name: String
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            let context = try await CommandContext.make(global)
+            let store = try await context.openStore()
+            let name = self.name
+            let result = await Result(catchingAsync: {
+                () -> (CollectionSummary, [DocumentRecord], [String: Int])? in
+                guard let summary = try await store.documents.collections().first(where: { $0.name == name }) else {
+                    return nil
+                }
+                return (
+                    summary, try await store.documents.documents(collection: name),
+                    try await store.documents.chunkCounts(collection: name)
+                )
+            })
+            try? await store.close()
+            guard let (summary, documents, counts) = try result.get() else {
+                throw ChatbotError(.notFound, "there is no collection '\(name)'", hint: "chatbot collections list")
+            }
+            if json {
+                var output = CollectionOutput(summary)
+                output.documentsList = documents.map { DocumentOutput($0, chunks: counts[$0.id] ?? 0) }
+                try JSONOutput.print(output)
+                return
+            }
+            StandardOutput.write(
+                "\(summary.name): \(summary.documents) documents, \(summary.chunks) chunks, \(summary.vectors) vectors, "
+                    + "\(ByteCount.format(summary.bytes))\n")
+            var table = TextTable(columns: ["SOURCE", "FORMAT", "CHUNKS", "SIZE", "TITLE"])
+            for document in documents {
+                table.add([
+                    document.source, document.mediaType, String(counts[document.id] ?? 0),
+                    ByteCount.format(document.size), document.title ?? "",
+                ])
+            }
+            StandardOutput.write(table.render())
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a collection: its documents, chunks, vectors, and originals nothing else uses.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The collection.")
+        var name: String
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            let context = try await CommandContext.make(global)
+            let store = try await context.openStore()
+            let objects = try context.openObjectStore()
+            let name = self.name
+            let result = await Result(catchingAsync: {
+                try await store.withNamedLock(Ingestor.lockName(collection: name)) {
+                    try await store.documents.deleteCollection(name)
+                }
+            })
+            var removedObjects = 0
+            if case .success(let deleted?) = result {
+                for hash in deleted.orphans {
+                    do {
+                        try await objects.store.delete(hash)
+                        removedObjects += 1
+                    } catch {
+                        context.logger.warning("Could not delete an original", metadata: ["key": "\(hash)"])
+                    }
+                }
+            }
+            await objects.close()
+            try? await store.close()
+            guard let deleted = try result.get() else {
+                throw ChatbotError(.notFound, "there is no collection '\(name)'", hint: "chatbot collections list")
+            }
+            if json {
+                var output = CollectionOutput(deleted.summary)
+                output.objectsDeleted = removedObjects
+                try JSONOutput.print(output)
+            } else if !global.quiet {
+                StandardOutput.write(
+                    "deleted \(name): \(deleted.summary.documents) documents, \(deleted.summary.chunks) chunks, "
+                        + "\(deleted.summary.vectors) vectors, \(removedObjects) originals\n")
+            }
+        }
+    }
+}
+
+struct CollectionOutput: Encodable {
+    var name: String
+    var documents: Int
+    var chunks: Int
+    var vectors: Int
+    var bytes: Int
+    var createdAt: Date
+    var updatedAt: Date
+    var documentsList: [DocumentOutput]?
+    var objectsDeleted: Int?
+
+    init(_ summary: CollectionSummary) {
+        name = summary.name
+        documents = summary.documents
+        chunks = summary.chunks
+        vectors = summary.vectors
+        bytes = summary.bytes
+        createdAt = summary.createdAt
+        updatedAt = summary.updatedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, documents, chunks, vectors, bytes, createdAt, updatedAt, objectsDeleted
+        case documentsList = "sources"
+    }
+}
+
+struct DocumentOutput: Encodable {
+    var source: String
+    var format: String
+    var title: String?
+    var chunks: Int
+    var bytes: Int
+    var contentHash: String
+    var updatedAt: Date
+
+    init(_ document: DocumentRecord, chunks: Int) {
+        source = document.source
+        format = document.mediaType
+        title = document.title
+        self.chunks = chunks
+        bytes = document.size
+        contentHash = document.contentHash
+        updatedAt = document.updatedAt
+    }
+}
+
+enum ByteCount {
+    static func format(_ bytes: Int) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f ", value) + units[unit]
+    }
+}

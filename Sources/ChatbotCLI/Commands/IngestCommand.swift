@@ -1,0 +1,371 @@
+import ArgumentParser
+import ChatbotCore
+import ChatbotDocuments
+import ChatbotRetrieval
+import ChatbotStorage
+import ChatbotWeb
+import Foundation
+import Synchronization
+
+/// `chatbot ingest`: files, folders, URLs and stdin into a searchable collection.
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Add documents, recordings and web pages to a searchable collection.",
+        discussion: """
+            Each source is stored once by content hash (the original in the object store, its \
+            metadata and chunks in the database), split into chunks that follow its structure \
+            (headings, pages, slides, sheets; time ranges for audio and video), indexed for full-text \
+            search, and embedded for vector search with the configured embedding provider (the local \
+            multilingual-e5-small server by default; embeddings.provider none for full text only).
+
+            Inputs: files; folders (recursive, in name order; hidden entries skipped unless --hidden; \
+            only files of known types unless --include names them; a .chatbotignore file in any folder \
+            ignores what its globs match, as .gitignore does); http(s) URLs (fetched safely, robots.txt \
+            obeyed; use `chatbot scrape --ingest` to crawl a site); and `-` for stdin: one document \
+            (named with --source, the type recognised by content or --filename), or the NDJSON that \
+            `chatbot scrape --format ndjson` prints, one page per line.
+
+            Runs are incremental and idempotent: an unchanged source is skipped by its hash; a changed \
+            one has its chunks replaced in one transaction; a source that fails leaves what was stored \
+            untouched. --prune removes documents whose file is gone from the folders given (or no \
+            longer matches). A run killed while embedding resumes where it stopped. A second run on the \
+            same collection exits 75 at once, or waits with --wait. Safe to run from cron.
+
+            Formats: PDF, DOCX, PPTX, XLSX, ODT, ODS, ODP, EPUB, HTML, Markdown, text, CSV/TSV, JSON; \
+            WAV, MP3, M4A, FLAC, OGG/Opus, MP4, MKV, WebM, MOV (transcribed with the speech provider).
+
+            EXIT STATUS: 0 every source ingested (or unchanged); 2 some failed (the report names them) \
+            or embedding stopped; 64 bad flags or a missing path; 75 the collection is busy.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Files, folders, http(s) URLs, or - for stdin.", valueName: "source"))
+    var inputs: [String]
+
+    @Option(
+        name: [.customShort("C"), .long], help: ArgumentHelp("The collection (default: default).", valueName: "name"))
+    var collection: String = IngestOptions.defaultCollection
+
+    @Option(help: ArgumentHelp("In folders, take only files matching this glob (repeatable).", valueName: "glob"))
+    var include: [String] = []
+
+    @Option(
+        help: ArgumentHelp("In folders, skip files and folders matching this glob (repeatable).", valueName: "glob"))
+    var exclude: [String] = []
+
+    @Flag(help: "Walk hidden files and folders too.")
+    var hidden = false
+
+    @Flag(help: "Remove documents whose file is gone from the folders given.")
+    var prune = false
+
+    @Flag(help: "Report what would change; write nothing.")
+    var dryRun = false
+
+    @Flag(help: "Extract and chunk again even when a source is unchanged.")
+    var force = false
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Wait up to this many seconds for another run on the collection (default: exit 75 at once).",
+            valueName: "seconds"))
+    var wait: Double?
+
+    @Option(help: ArgumentHelp("The longest chunk, in characters.", valueName: "n"))
+    var chunkSize = 1200
+
+    @Option(help: ArgumentHelp("Characters repeated between chunks cut for length.", valueName: "n"))
+    var chunkOverlap = 150
+
+    @Option(help: ArgumentHelp("The name of the stdin document (default: stdin:<hash>).", valueName: "name"))
+    var source: String?
+
+    @Option(help: ArgumentHelp("A file name for stdin, to tell text formats apart.", valueName: "name"))
+    var filename: String?
+
+    @Option(help: ArgumentHelp("The largest document accepted, in bytes.", valueName: "bytes"))
+    var maxBytes = 100 << 20
+
+    @Option(help: ArgumentHelp("Sources processed at once.", valueName: "n"))
+    var jobs = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+
+    @Flag(help: "Allow URLs on loopback, private and link-local addresses (your own intranet).")
+    var allowPrivate = false
+
+    @Flag(help: "Store chunks for full-text search only; compute no embeddings now.")
+    var noEmbed = false
+
+    func validate() throws {
+        if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("stdin (`-`) can be read only once") }
+        try IngestOptions.validateCollectionName(collection)
+        guard chunkSize >= 100 else { throw ValidationError("--chunk-size must be at least 100") }
+        guard chunkOverlap >= 0, chunkOverlap < chunkSize / 2 else {
+            throw ValidationError("--chunk-overlap must be 0 or more and under half of --chunk-size")
+        }
+        guard maxBytes > 0, jobs > 0 else { throw ValidationError("--max-bytes and --jobs must be above 0") }
+        if let wait, wait < 0 { throw ValidationError("--wait must be 0 or more") }
+    }
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        // Everything that can be a usage error comes first, before any lock or write.
+        let scanner = SourceScanner(include: include, exclude: exclude, hidden: hidden)
+        var scans: [SourceScanner.Scan] = []
+        var urls: [URL] = []
+        for input in inputs where input != "-" {
+            if ScrapeCommand.isRemote(input) {
+                guard let url = URL(string: input), url.host != nil else {
+                    throw ChatbotError(.usage, "'\(input)' is not a valid URL")
+                }
+                urls.append(url)
+            } else {
+                scans.append(try scanner.scan(input))
+            }
+        }
+        let stdinData = inputs.contains("-") ? try PromptBuilder.readStandardInput(limit: maxBytes + 1) : nil
+        if let stdinData, stdinData.count > maxBytes {
+            throw ChatbotError(.usage, "stdin is over the --max-bytes limit (\(maxBytes) bytes)")
+        }
+
+        let (scanned, remote) = (scans, urls)
+        let context = try await CommandContext.make(global)
+        let store = try await context.openStore()
+        let objects = try context.openObjectStore()
+        let services = try RetrievalServices(context: context, quiet: global.quiet, embeddings: !noEmbed)
+        let result = await Result(catchingAsync: {
+            try await store.withNamedLock(
+                Ingestor.lockName(collection: collection),
+                waiting: wait.map { .wait(seconds: $0) } ?? .failFast
+            ) {
+                try await ingestAll(
+                    scans: scanned, urls: remote, stdin: stdinData, store: store, objects: objects.store,
+                    services: services, context: context)
+            }
+        })
+        await services.close()
+        await objects.close()
+        try? await store.close()
+        var report = try result.get()
+        report.seconds = (ContinuousClock.now - started) / .seconds(1)
+        try printReport(report)
+        if report.hasFailures {
+            let failed = report.count(.failed)
+            throw ChatbotError(
+                .partial,
+                failed > 0
+                    ? "\(failed) of \(report.items.count) sources could not be ingested"
+                    : "embedding stopped: \(report.embeddingError ?? "")",
+                hint: report.embeddingError != nil ? "run the same command again to resume embedding" : nil)
+        }
+    }
+
+    private func ingestAll(
+        scans: [SourceScanner.Scan], urls: [URL], stdin: Data?, store: any DatabaseStore, objects: any ObjectStore,
+        services: RetrievalServices, context: CommandContext
+    ) async throws -> IngestReport {
+        var extraction = ExtractionOptions()
+        extraction.maxBytes = maxBytes
+        let options = IngestOptions(
+            collection: collection,
+            chunking: ChunkingOptions(maxCharacters: chunkSize, overlapCharacters: chunkOverlap),
+            extraction: extraction, force: force, dryRun: dryRun)
+        let ingestor = Ingestor(
+            store: store, objects: objects, embedder: services.embedder,
+            transcribe: services.mediaTranscription(quiet: global.quiet), options: options, logger: context.logger)
+        let progress = IngestProgress(enabled: StandardError.isTerminal && !global.quiet && !json)
+        var report = IngestReport(collection: collection, dryRun: dryRun, embeddingModel: services.embedder?.model)
+        var seen: Set<String> = []
+
+        var sources: [IngestSource] = scans.flatMap { scan in
+            scan.files.map { IngestSource(id: $0.path, content: .file($0)) }
+        }
+        if let stdin { sources += Self.stdinSources(stdin, name: source, filename: filename) }
+        progress.expect(sources.count + urls.count)
+        for result in await Self.ingest(sources, with: ingestor, jobs: jobs, progress: progress) {
+            seen.insert(result.source)
+            report.items.append(result)
+        }
+
+        if !urls.isEmpty {
+            let fetcher = WebFetcher(logger: context.logger)
+            let crawl = CrawlOptions(
+                seeds: urls, maxDepth: 0, maxPages: urls.count,
+                fetchPolicy: FetchPolicy(allowPrivateNetworks: allowPrivate, maxBodyBytes: maxBytes))
+            let outcome = await Result(catchingAsync: {
+                try await WebIngestion(ingestor: ingestor, store: store).run(crawl, fetcher: fetcher) { result in
+                    progress.done(result)
+                    report.items.append(result)
+                }
+            })
+            await fetcher.shutdown()
+            seen.formUnion(try outcome.get())
+        }
+
+        if prune {
+            report.items += try await ingestor.prune(seen: seen, roots: scans.map(\.root))
+        }
+        if !dryRun, services.embedder != nil {
+            do {
+                report.embedded = try await ingestor.embedPending { done in progress.embedded(done) }
+            } catch {
+                report.embeddingError = (error as? ChatbotError)?.message ?? String(describing: error)
+            }
+        }
+        progress.finish()
+        return report
+    }
+
+    /// Ingests `sources`, at most `jobs` at a time, results in input order.
+    static func ingest(_ sources: [IngestSource], with ingestor: Ingestor, jobs: Int, progress: IngestProgress) async
+        -> [IngestItemResult]
+    {
+        var results = [IngestItemResult?](repeating: nil, count: sources.count)
+        await withTaskGroup(of: (Int, IngestItemResult).self) { group in
+            var next = 0
+            func start() {
+                guard next < sources.count else { return }
+                let index = next
+                next += 1
+                group.addTask { (index, await ingestor.ingest(sources[index])) }
+            }
+            for _ in 0..<jobs { start() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                progress.done(result)
+                start()
+            }
+        }
+        return results.compactMap { $0 }
+    }
+
+    /// stdin as sources: `chatbot scrape --format ndjson` records (one page per line), else one
+    /// document.
+    static func stdinSources(_ data: Data, name: String?, filename: String?) -> [IngestSource] {
+        if let records = ScrapeRecordInput.records(in: data) {
+            return records.map {
+                IngestSource(id: $0.url, content: .markdown($0.content, title: $0.title, url: $0.url))
+            }
+        }
+        let id = name.map { $0.contains(":") || $0.hasPrefix("/") ? $0 : "stdin:" + $0 } ?? "stdin:" + Self.digest(data)
+        return [IngestSource(id: id, content: .data(data, filename: filename))]
+    }
+
+    static func digest(_ data: Data) -> String {
+        String(Ingestor.contentHash(data).prefix(16))
+    }
+
+    private func printReport(_ report: IngestReport) throws {
+        if json {
+            try JSONOutput.print(report)
+            return
+        }
+        if global.verbose || dryRun {
+            for item in report.items {
+                var line = "\(item.status.rawValue): \(item.source)"
+                if item.chunks > 0 { line += " (\(item.chunks) chunks)" }
+                if let reason = item.reason { line += ": \(reason)" }
+                StandardOutput.write(line + "\n")
+            }
+        } else {
+            for item in report.items where item.status == .failed {
+                StandardOutput.write("failed: \(item.source): \(item.reason ?? "unknown error")\n")
+            }
+        }
+        guard !global.quiet || report.hasFailures else { return }
+        var summary =
+            dryRun
+            ? "dry run, \(report.collection): would add \(report.count(.added)), update \(report.count(.updated)), prune \(report.count(.pruned)); \(report.count(.unchanged)) unchanged"
+            : "\(report.collection): \(report.count(.added)) added, \(report.count(.updated)) updated, \(report.count(.unchanged)) unchanged, \(report.count(.pruned)) pruned, \(report.count(.failed)) failed; \(report.chunks) chunks"
+        if !dryRun {
+            if let model = report.embeddingModel { summary += ", \(report.embedded) embedded (\(model))" }
+            summary += String(format: " in %.1f s", report.seconds)
+        }
+        StandardOutput.write(summary + "\n")
+        if let error = report.embeddingError { StandardOutput.write("embedding stopped: \(error)\n") }
+    }
+}
+
+/// A progress line on stderr while ingesting (only on a terminal).
+final class IngestProgress: Sendable {
+    private struct State {
+        var expected = 0
+        var done = 0
+        var chunks = 0
+        var embedded = 0
+    }
+    private let state = Mutex(State())
+    private let enabled: Bool
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func expect(_ count: Int) { state.withLock { $0.expected = count } }
+
+    func done(_ result: IngestItemResult) {
+        let line = state.withLock { state -> String in
+            state.done += 1
+            state.chunks += result.chunks
+            return "ingest: \(state.done)/\(max(state.expected, state.done)) sources, \(state.chunks) chunks"
+        }
+        draw(line)
+    }
+
+    func embedded(_ count: Int) { draw("ingest: embedding, \(count) chunks done") }
+
+    func finish() { if enabled { StandardError.write("\r\u{1B}[K") } }
+
+    private func draw(_ line: String) {
+        if enabled { StandardError.write("\r\u{1B}[K" + line) }
+    }
+}
+
+/// One `chatbot scrape --format ndjson` record read back.
+struct ScrapeRecordInput: Decodable {
+    var url: String
+    var title: String?
+    var content: String
+
+    enum CodingKeys: String, CodingKey {
+        case url, title, content, text
+        case finalURL = "final_url"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let url = try container.decodeIfPresent(String.self, forKey: .url)
+        let finalURL = try container.decodeIfPresent(String.self, forKey: .finalURL)
+        guard let identity = url ?? finalURL else {
+            throw DecodingError.keyNotFound(CodingKeys.url, .init(codingPath: [], debugDescription: "no url"))
+        }
+        self.url = identity
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        guard
+            let content = try container.decodeIfPresent(String.self, forKey: .content)
+                ?? container.decodeIfPresent(String.self, forKey: .text)
+        else {
+            throw DecodingError.keyNotFound(CodingKeys.content, .init(codingPath: [], debugDescription: "no content"))
+        }
+        self.content = content
+    }
+
+    /// The records, when every non-empty line of `data` is one; `nil` otherwise.
+    static func records(in data: Data) -> [ScrapeRecordInput]? {
+        guard data.first(where: { !$0.isWhitespace }) == UInt8(ascii: "{") else { return nil }
+        var records: [ScrapeRecordInput] = []
+        let decoder = JSONDecoder()
+        for line in data.split(separator: UInt8(ascii: "\n")) where line.contains(where: { !$0.isWhitespace }) {
+            guard let record = try? decoder.decode(ScrapeRecordInput.self, from: Data(line)) else { return nil }
+            records.append(record)
+        }
+        return records.isEmpty ? nil : records
+    }
+}
+
+extension UInt8 {
+    fileprivate var isWhitespace: Bool { self == 0x20 || self == 0x0A || self == 0x0D || self == 0x09 }
+}
