@@ -173,13 +173,13 @@ _chatbot() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    ask|transcribe|history|migrate|backup|config|local|scrape|extract|help)
+    ask|ingest|search|collections|transcribe|history|migrate|backup|config|local|scrape|extract|help)
         # Offer subcommand argument completions
         "_chatbot_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'ask transcribe history migrate backup config local scrape extract help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'ask ingest search collections transcribe history migrate backup config local scrape extract help' -- "${cur}"))
         ;;
     esac
 }
@@ -188,7 +188,7 @@ _chatbot_ask() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q -c --continue --no-stream --no-log --cache --no-cache --json --version -h --help)
     repeating_options=(--file -f)
-    non_repeating_options=(--config --data-dir --database-url --object-store --system -s --model -m --conversation --temperature --max-tokens)
+    non_repeating_options=(--config --data-dir --database-url --object-store -C --collection --top --system -s --model -m --conversation --temperature --max-tokens)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -208,6 +208,12 @@ _chatbot_ask() {
     '--file'|'-f')
         return
         ;;
+    '-C'|'--collection')
+        return
+        ;;
+    '--top')
+        return
+        ;;
     '--system'|'-s')
         return
         ;;
@@ -221,6 +227,185 @@ _chatbot_ask() {
         return
         ;;
     '--max-tokens')
+        return
+        ;;
+    esac
+}
+
+_chatbot_ingest() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --hidden --prune --dry-run --force --json --allow-private --no-embed --version -h --help)
+    repeating_options=(--include --exclude)
+    non_repeating_options=(--config --data-dir --database-url --object-store -C --collection --wait --chunk-size --chunk-overlap --source --filename --max-bytes --jobs)
+    __chatbot_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    '-C'|'--collection')
+        return
+        ;;
+    '--include')
+        return
+        ;;
+    '--exclude')
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--chunk-size')
+        return
+        ;;
+    '--chunk-overlap')
+        return
+        ;;
+    '--source')
+        return
+        ;;
+    '--filename')
+        return
+        ;;
+    '--max-bytes')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    esac
+}
+
+_chatbot_search() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store -C --collection -k --limit)
+    __chatbot_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    '-C'|'--collection')
+        return
+        ;;
+    '-k'|'--limit')
+        return
+        ;;
+    esac
+}
+
+_chatbot_collections() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __chatbot_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|show|delete)
+        # Offer subcommand argument completions
+        "_chatbot_collections_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list show delete' -- "${cur}"))
+        ;;
+    esac
+}
+
+_chatbot_collections_list() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_collections_show() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_collections_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     esac
@@ -925,9 +1110,9 @@ _chatbot_local_stop() {
 
 _chatbot_scrape() {
     repeating_flags=()
-    non_repeating_flags=(--quiet -q --allow-private --version -h --help)
+    non_repeating_flags=(--quiet -q --ingest --json --allow-private --version -h --help)
     repeating_options=(--include --exclude --sitemap)
-    non_repeating_options=(--base-url --format --charset --depth --max-pages --scope --delay --concurrency --per-host --timeout --connect-timeout --max-bytes --user-agent)
+    non_repeating_options=(--base-url --format --charset -C --collection --config --data-dir --database-url --object-store --depth --max-pages --scope --delay --concurrency --per-host --timeout --connect-timeout --max-bytes --user-agent)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -940,6 +1125,21 @@ _chatbot_scrape() {
         return
         ;;
     '--charset')
+        return
+        ;;
+    '-C'|'--collection')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     '--depth')

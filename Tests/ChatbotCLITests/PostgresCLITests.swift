@@ -1,3 +1,4 @@
+import ChatbotTestSupport
 import Foundation
 import Testing
 
@@ -43,6 +44,43 @@ struct PostgresCLITests {
                 let down = try await sandbox.run("migrate", "down", "--to", "0", environment: environment)
                 #expect(down.exitCode == 0, "\(down)")
                 #expect(try await sandbox.run("history", "list", environment: environment).exitCode == 69)
+            }
+        }
+    }
+
+    @Test("ingest, search, ask --collection and collections delete on PostgreSQL", arguments: PostgresCLIServer.all)
+    func ingestAndSearch(server: PostgresCLIServer) async throws {
+        try await server.withDatabase { url in
+            try await CLISandbox.withFake(defaultBehaviour: .stream(["Descale monthly [1]."])) { sandbox, server in
+                var environment = ["CHATBOT_DATABASE_URL": url, "CHATBOT_EMBEDDINGS_PROVIDER": "none"]
+                if let embeddings = ProcessInfo.processInfo.environment["CHATBOT_TEST_EMBEDDINGS_URL"] {
+                    environment = ["CHATBOT_DATABASE_URL": url, "CHATBOT_EMBEDDINGS_BASE_URL": embeddings]
+                }
+                #expect(try await sandbox.run("migrate", "up", environment: environment).exitCode == 0)
+                let folder = try IngestCommandTests.writeDocs(sandbox)
+                let first = try await sandbox.run("ingest", "--json", folder, environment: environment)
+                #expect(first.exitCode == 0, "\(first)")
+                #expect(try first.jsonObject()["added"] as? Int == 2)
+                let second = try await sandbox.run("ingest", "--json", folder, environment: environment)
+                #expect(try second.jsonObject()["unchanged"] as? Int == 2, "\(second)")
+
+                let search = try await sandbox.run("search", "--json", "descale the kettle", environment: environment)
+                #expect(search.exitCode == 0, "\(search)")
+                let results = try #require(try search.jsonObject()["results"] as? [[String: Any]])
+                #expect((results.first?["source"] as? String)?.hasSuffix("kettle.md") == true, "\(results)")
+                let expectedMode = environment["CHATBOT_EMBEDDINGS_BASE_URL"] == nil ? "full_text" : "hybrid"
+                #expect(try search.jsonObject()["mode"] as? String == expectedMode)
+
+                let ask = try await sandbox.run(
+                    "ask", "-m", "fake:m", "-C", "default", "descale", environment: environment)
+                #expect(ask.exitCode == 0, "\(ask)")
+                #expect(ask.stdout.contains("Sources:\n[1] kettle.md"), "\(ask)")
+                #expect(server.requests.last?.chatMessages.last?.content.contains("white vinegar") == true)
+
+                let deleted = try await sandbox.run("collections", "delete", "default", environment: environment)
+                #expect(deleted.exitCode == 0, "\(deleted)")
+                let list = try await sandbox.run("collections", "list", "--json", environment: environment)
+                #expect((try list.jsonArray()).isEmpty, "\(list)")
             }
         }
     }

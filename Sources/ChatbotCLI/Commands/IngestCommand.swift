@@ -273,8 +273,9 @@ struct IngestCommand: AsyncParsableCommand {
                 StandardOutput.write(line + "\n")
             }
         } else {
-            for item in report.items where item.status == .failed {
-                StandardOutput.write("failed: \(item.source): \(item.reason ?? "unknown error")\n")
+            for item in report.items where item.status == .failed || item.reason != nil {
+                let label = item.status == .failed ? "failed" : "note"
+                StandardOutput.write("\(label): \(item.source): \(item.reason ?? "unknown error")\n")
             }
         }
         guard !global.quiet || report.hasFailures else { return }

@@ -23,7 +23,7 @@ public struct LocalStackSettings: Sendable, Hashable, Codable {
         prefix: String,
         chatPort: Int = 8411,
         chatModelFile: String? = nil,
-        chatContext: Int = 4096,
+        chatContext: Int = 16384,
         embeddingsPort: Int = 8412,
         speechPort: Int = 8413,
         stateDirectory: String

@@ -48,7 +48,7 @@ public struct SettingsLoader: Sendable {
             prefix: localPrefix,
             chatPort: reader.int(forKey: "local.chat_port", default: 8411),
             chatModelFile: reader.string(forKey: "local.chat_model_file"),
-            chatContext: reader.int(forKey: "local.chat_context", default: 4096),
+            chatContext: reader.int(forKey: "local.chat_context", default: 16384),
             embeddingsPort: reader.int(forKey: "local.embeddings_port", default: 8412),
             speechPort: reader.int(forKey: "local.speech_port", default: 8413),
             stateDirectory: reader.string(forKey: "local.state_dir", default: "\(xdg.stateHome)/chatbot")

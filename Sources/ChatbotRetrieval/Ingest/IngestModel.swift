@@ -57,7 +57,7 @@ public struct IngestItemResult: Sendable, Hashable, Codable {
     public var chunks: Int
     /// Size of the original in bytes, when known.
     public var bytes: Int?
-    /// Why it failed.
+    /// Why it failed; for a stored source, a note (`no text found`).
     public var reason: String?
 
     /// Creates a result.

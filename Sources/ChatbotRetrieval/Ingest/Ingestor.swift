@@ -47,10 +47,20 @@ public struct Ingestor: Sendable {
         do {
             return try await ingestOrThrow(source)
         } catch let error as ChatbotError {
-            return IngestItemResult(source: source.id, status: .failed, reason: error.message)
+            return IngestItemResult(
+                source: source.id, status: .failed, reason: Self.reason(error.message, source: source))
         } catch {
             return IngestItemResult(source: source.id, status: .failed, reason: String(describing: error))
         }
+    }
+
+    /// `message` without a leading `<source>: ` or `<file name>: ` (the report names the source).
+    static func reason(_ message: String, source: IngestSource) -> String {
+        let name = (source.id as NSString).lastPathComponent
+        for prefix in [source.id + ": ", name + ": "] where message.hasPrefix(prefix) {
+            return String(message.dropFirst(prefix.count))
+        }
+        return message
     }
 
     private func ingestOrThrow(_ source: IngestSource) async throws -> IngestItemResult {
@@ -69,10 +79,10 @@ public struct Ingestor: Sendable {
             return IngestItemResult(source: source.id, status: status, bytes: loaded.bytes.count)
         }
         let converted = try await convert(loaded, source: source)
-        guard !converted.chunks.isEmpty else {
-            throw ChatbotError(
-                .runtime, "\(source.id): no text found" + (converted.format == "pdf" ? " (a scanned PDF?)" : ""))
-        }
+        // A source without text (a scanned PDF, an empty file) is stored all the same, so the
+        // next run finds it unchanged instead of failing on it again.
+        let note =
+            converted.chunks.isEmpty ? "no text found" + (converted.format == "pdf" ? " (a scanned PDF?)" : "") : nil
         let key = try await objects.put(loaded.bytes)
         var metadata = converted.metadata
         metadata["chunking"] = signature
@@ -88,7 +98,7 @@ public struct Ingestor: Sendable {
         if let existing, existing.contentHash != key { try await deleteUnreferenced([existing.contentHash]) }
         return IngestItemResult(
             source: source.id, status: status, format: converted.format, title: converted.title, chunks: chunks.count,
-            bytes: loaded.bytes.count)
+            bytes: loaded.bytes.count, reason: note)
     }
 
     /// Embeds every chunk of the collection that has no vector for the embedder's model yet, in
