@@ -112,7 +112,7 @@ struct PostgresCLIServer: Sendable, CustomStringConvertible {
     var description: String { name }
 
     static let all: [PostgresCLIServer] = [
-        ("postgres18+pgvector", "CHATBOT_TEST_POSTGRES_URL", true),
+        ("postgres+pgvector", "CHATBOT_TEST_POSTGRES_URL", true),
         ("postgres15", "CHATBOT_TEST_POSTGRES15_URL", false),
     ].compactMap { name, variable, pgvector in
         guard let url = ProcessInfo.processInfo.environment[variable], !url.isEmpty else { return nil }

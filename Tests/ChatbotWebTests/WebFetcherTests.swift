@@ -8,8 +8,9 @@ import Testing
 @Suite("WebFetcher against a local test site")
 struct WebFetcherTests {
     /// The test site is on loopback, so these fetches allow private networks unless a test says otherwise.
+    /// The timeouts are generous: the whole suite shares two cores with the other suites.
     static let loopback = FetchPolicy(
-        allowPrivateNetworks: true, connectTimeout: .seconds(5), totalTimeout: .seconds(10))
+        allowPrivateNetworks: true, connectTimeout: .seconds(30), totalTimeout: .seconds(60))
 
     /// Runs `body` with a running site and a fetcher, shutting both down afterwards.
     static func withSite(

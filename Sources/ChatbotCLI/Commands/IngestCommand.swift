@@ -46,7 +46,7 @@ struct IngestCommand: AsyncParsableCommand {
     var inputs: [String]
 
     @Option(
-        name: [.customShort("C"), .long], help: ArgumentHelp("The collection (default: default).", valueName: "name"))
+        name: [.customShort("C"), .long], help: ArgumentHelp("The collection.", valueName: "name"))
     var collection: String = IngestOptions.defaultCollection
 
     @Option(help: ArgumentHelp("In folders, take only files matching this glob (repeatable).", valueName: "glob"))

@@ -82,7 +82,7 @@ struct ScrapeCommand: AsyncParsableCommand {
 
     @Option(
         name: [.customShort("C"), .long],
-        help: ArgumentHelp("With --ingest: the collection (default: default).", valueName: "name"))
+        help: ArgumentHelp("With --ingest: the collection.", valueName: "name"))
     var collection: String = "default"
 
     @Flag(help: "With --ingest: print the report as JSON.")

@@ -26,7 +26,7 @@ struct SearchCommand: AsyncParsableCommand {
     var words: [String]
 
     @Option(
-        name: [.customShort("C"), .long], help: ArgumentHelp("The collection (default: default).", valueName: "name"))
+        name: [.customShort("C"), .long], help: ArgumentHelp("The collection.", valueName: "name"))
     var collection: String = IngestOptions.defaultCollection
 
     @Option(name: [.customShort("k"), .long], help: ArgumentHelp("How many chunks.", valueName: "k"))

@@ -23,15 +23,20 @@ public struct SQLVectorStore: Sendable {
     /// Whether searches go through pgvector's HNSW index (else they scan exactly): PostgreSQL with
     /// the `vector` extension installed. Asked of the server once, on first use.
     public func usesVectorIndex() async throws -> Bool {
-        guard access.features.backend == .postgres else { return false }
-        if let known = state.extensionInstalled() { return known }
-        let installed = try await access.perform { database in
-            try await database.raw(
-                "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') AS installed"
-            ).first()?.decode(column: "installed", as: Bool.self) ?? false
+        try await pgvectorVersion() != nil
+    }
+
+    /// The installed pgvector's version as numbers (`[0, 8, 2]`), `nil` without it (and on SQLite).
+    func pgvectorVersion() async throws -> [Int]? {
+        guard access.features.backend == .postgres else { return nil }
+        if let known = state.extensionVersion() { return known.isEmpty ? nil : known }
+        let version = try await access.perform { database in
+            try await database.raw("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
+                .first()?.decode(column: "extversion", as: String.self)
         }
-        state.setExtensionInstalled(installed)
-        return installed
+        let numbers = version.map { $0.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 } }
+        state.setExtensionVersion(numbers ?? [])
+        return numbers
     }
 
     /// pgvector's HNSW limit for `vector` columns.
@@ -112,12 +117,15 @@ public struct SQLVectorStore: Sendable {
         }
         guard limit > 0 else { return [] }
         let dimensions = query.count
-        if dimensions <= Self.maxIndexedDimensions, try await usesVectorIndex() {
-            return try await access.transaction { database in
-                // Keep walking the graph until `limit` rows pass the filters (pgvector 0.8+;
-                // a harmless custom setting on older versions).
-                try await database.raw("SET LOCAL hnsw.iterative_scan = strict_order").run()
-                try await database.raw("SET LOCAL hnsw.ef_search = \(unsafeRaw: String(max(40, limit * 2)))").run()
+        if dimensions <= Self.maxIndexedDimensions, let version = try await pgvectorVersion() {
+            // pgvector 0.8+ keeps walking the graph until `limit` rows pass the collection and
+            // model filters; older versions stop after ef_search candidates, so they get a wider
+            // search, and an exact scan when that still came back short.
+            let iterative = version.lexicographicallyPrecedes([0, 8]) == false
+            let matches = try await access.transaction { database in
+                if iterative { try await database.raw("SET LOCAL hnsw.iterative_scan = strict_order").run() }
+                let breadth = iterative ? max(40, limit * 2) : min(1000, max(100, limit * 4))
+                try await database.raw("SET LOCAL hnsw.ef_search = \(unsafeRaw: String(breadth))").run()
                 let expression = "(vector::vector(\(dimensions)))"
                 return try await database.raw(
                     """
@@ -133,6 +141,16 @@ public struct SQLVectorStore: Sendable {
                         score: try $0.decode(column: "score", as: Double.self))
                 }
             }
+            if iterative || matches.count >= limit { return matches }
+            let stored = try await access.perform { database in
+                try await database.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM embeddings \
+                    WHERE dimensions = \(bind: dimensions) AND collection = \(bind: collection) AND model = \(bind: model)
+                    """
+                ).first()?.decode(column: "n", as: Int.self) ?? 0
+            }
+            if matches.count >= stored { return matches }
         }
         return try await exactScan(query, collection: collection, model: model, limit: limit)
     }
@@ -233,19 +251,20 @@ public struct SQLVectorStore: Sendable {
     }
 }
 
-/// What this process knows about pgvector: whether the extension is installed, and the dimension
+/// What this process knows about pgvector: the installed extension's version, and the dimension
 /// counts whose HNSW index it has already made sure of.
 private final class VectorIndexState: Sendable {
     private struct State {
-        var extensionInstalled: Bool?
+        /// pgvector's version; empty when it is not installed, `nil` before the first question.
+        var extensionVersion: [Int]?
         var indexedDimensions: Set<Int> = []
     }
 
     private let state = Mutex(State())
 
-    func extensionInstalled() -> Bool? { state.withLock { $0.extensionInstalled } }
+    func extensionVersion() -> [Int]? { state.withLock { $0.extensionVersion } }
 
-    func setExtensionInstalled(_ installed: Bool) { state.withLock { $0.extensionInstalled = installed } }
+    func setExtensionVersion(_ version: [Int]) { state.withLock { $0.extensionVersion = version } }
 
     /// Inserts `count`; `true` when it was not there yet.
     func insertIndexed(_ count: Int) -> Bool {
