@@ -168,4 +168,59 @@ struct VectorStoreConformanceTests {
             #expect(recall >= 0.9)
         }
     }
+
+    @Test(
+        "a repeated exact search sees every write since the last: its own upserts and deletes, and another process's commits",
+        arguments: StorageBackendFixture.all)
+    func searchesSeeWrites(backend: StorageBackendFixture) async throws {
+        try await backend.withStore { store in
+            let items = Self.vectors(count: 200, dimensions: 8, seed: 5)
+            try await store.vectors.upsert(
+                items.enumerated().map { VectorRecord(collection: "c", itemID: "i\($0)", model: "m", vector: $1) })
+            let query: [Float] = [1, 2, 3, 4, 5, 6, 7, 8]
+            let before = try await store.vectors.nearest(to: query, collection: "c", model: "m", limit: 3)
+            #expect(before.first?.itemID != "exact")
+            // Our own write: a vector pointing exactly along the query wins next time.
+            try await store.vectors.upsert([VectorRecord(collection: "c", itemID: "exact", model: "m", vector: query)])
+            #expect(
+                try await store.vectors.nearest(to: query, collection: "c", model: "m", limit: 3).first?.itemID
+                    == "exact")
+            // Our own delete: it is gone again.
+            try await store.vectors.delete(collection: "c", itemIDs: ["exact"])
+            #expect(try await store.vectors.nearest(to: query, collection: "c", model: "m", limit: 3) == before)
+            // A write by plain SQL, not through the vector store: the best item goes.
+            let replaced = try #require(before.first?.itemID)
+            _ = try await store.inspect(
+                "DELETE FROM embeddings WHERE collection = 'c' AND item_id = \(bind: replaced)")
+            let after = try await store.vectors.nearest(to: query, collection: "c", model: "m", limit: 3)
+            #expect(!after.map(\.itemID).contains(replaced))
+        }
+    }
+
+    @Test("a second SQLite connection's commit is seen by a process that cached the vectors")
+    func otherConnection() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vectors-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("chatbot.sqlite")
+        let first = try await SQLiteDatabaseStore.open(at: file, logger: .testing)
+        let second = try await SQLiteDatabaseStore.open(at: file, logger: .testing)
+        do {
+            let items = Self.vectors(count: 50, dimensions: 4, seed: 9)
+            try await first.vectors.upsert(
+                items.enumerated().map { VectorRecord(collection: "c", itemID: "i\($0)", model: "m", vector: $1) })
+            let query: [Float] = [0.5, -1, 2, 0.25]
+            _ = try await first.vectors.nearest(to: query, collection: "c", model: "m", limit: 1)
+            try await second.vectors.upsert([VectorRecord(collection: "c", itemID: "new", model: "m", vector: query)])
+            #expect(
+                try await first.vectors.nearest(to: query, collection: "c", model: "m", limit: 1).first?.itemID == "new"
+            )
+        } catch {
+            try? await first.close()
+            try? await second.close()
+            throw error
+        }
+        try await first.close()
+        try await second.close()
+    }
 }

@@ -158,28 +158,61 @@ public struct SQLVectorStore: Sendable {
     private func exactScan(_ query: [Float], collection: String, model: String, limit: Int) async throws
         -> [VectorMatch]
     {
+        let matrix = try await matrix(collection: collection, model: model, dimensions: query.count)
+        return await matrix.nearest(to: query, limit: limit)
+    }
+
+    /// The vectors of `collection` and `model` with `dimensions` components, as a matrix. On SQLite
+    /// the matrix is kept for the next search while the database is unchanged: nothing committed by
+    /// another connection (`PRAGMA data_version`) and no row changed by this one
+    /// (`total_changes()`), so a long-running process (the server) scans memory, not rows.
+    func matrix(collection: String, model: String, dimensions: Int) async throws -> VectorMatrix {
         let backend = access.features.backend
-        let queryNorm = Self.norm(query)
+        let key = VectorMatrixKey(collection: collection, model: model, dimensions: dimensions)
         return try await access.perform { database in
-            var best: [VectorMatch] = []
-            best.reserveCapacity(limit + 1)
+            var fingerprint: [Int]?
+            if backend == .sqlite {
+                let row = try await database.raw(
+                    "SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS version"
+                ).first()
+                fingerprint = [
+                    try row?.decode(column: "changes", as: Int.self) ?? -1,
+                    try row?.decode(column: "version", as: Int.self) ?? -1,
+                ]
+                if let fingerprint, let cached = state.cachedMatrix(key, fingerprint: fingerprint) { return cached }
+            }
+            var builder = VectorMatrix.Builder(dimensions: dimensions)
             let rows = try await database.raw(
                 """
                 SELECT item_id, vector FROM embeddings \
-                WHERE dimensions = \(bind: query.count) AND collection = \(bind: collection) AND model = \(bind: model)
+                WHERE dimensions = \(bind: dimensions) AND collection = \(bind: collection) AND model = \(bind: model)
                 """
             ).all()
             for row in rows {
-                let vector = try Self.decodeVector(row, backend)
-                guard vector.count == query.count else { continue }
-                let score = Self.cosine(query, queryNorm: queryNorm, vector)
-                guard best.count < limit || score > best[best.count - 1].score else { continue }
-                let match = VectorMatch(itemID: try row.decode(column: "item_id", as: String.self), score: score)
-                let position = best.firstIndex { $0.score < score } ?? best.count
-                best.insert(match, at: position)
-                if best.count > limit { best.removeLast() }
+                let itemID = try row.decode(column: "item_id", as: String.self)
+                if backend == .sqlite {
+                    let blob = try row.decode(column: "vector", as: Data.self)
+                    guard blob.count == dimensions * 4 else { continue }
+                    builder.append(itemID) { target in
+                        blob.withUnsafeBytes { raw in
+                            for index in 0..<dimensions {
+                                target[index] = Float(
+                                    bitPattern: UInt32(
+                                        littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
+                            }
+                        }
+                    }
+                } else {
+                    let vector = try row.decode(column: "vector", as: [Float].self)
+                    guard vector.count == dimensions else { continue }
+                    builder.append(itemID) { target in
+                        for index in 0..<dimensions { target[index] = vector[index] }
+                    }
+                }
             }
-            return best
+            let matrix = builder.build()
+            if let fingerprint { state.cache(matrix, key, fingerprint: fingerprint) }
+            return matrix
         }
     }
 
@@ -220,14 +253,6 @@ public struct SQLVectorStore: Sendable {
         }
     }
 
-    private static func decodeVector(_ row: any SQLRow, _ backend: DatabaseBackend) throws -> [Float] {
-        guard backend == .sqlite else { return try row.decode(column: "vector", as: [Float].self) }
-        guard let vector = vector(fromBlob: try row.decode(column: "vector", as: Data.self)) else {
-            throw ChatbotError(.runtime, "a stored vector has a length that is not a multiple of 4 bytes")
-        }
-        return vector
-    }
-
     private static func count(_ database: any SQLDatabase, _ query: SQLQueryString) async throws -> Int {
         try await database.raw(query).all().count
     }
@@ -251,13 +276,44 @@ public struct SQLVectorStore: Sendable {
     }
 }
 
+struct VectorMatrixKey: Hashable, Sendable {
+    var collection: String
+    var model: String
+    var dimensions: Int
+}
+
 /// What this process knows about pgvector: the installed extension's version, and the dimension
-/// counts whose HNSW index it has already made sure of.
+/// counts whose HNSW index it has already made sure of; and the matrices kept for exact scans.
 private final class VectorIndexState: Sendable {
     private struct State {
         /// pgvector's version; empty when it is not installed, `nil` before the first question.
         var extensionVersion: [Int]?
         var indexedDimensions: Set<Int> = []
+        /// Matrices for exact scans, with the database fingerprint they were read at.
+        var matrices: [VectorMatrixKey: (fingerprint: [Int], matrix: VectorMatrix)] = [:]
+    }
+
+    /// The most memory the cached matrices may hold together.
+    static let matrixBudget = 512 << 20
+
+    func cachedMatrix(_ key: VectorMatrixKey, fingerprint: [Int]) -> VectorMatrix? {
+        state.withLock { state in
+            guard let entry = state.matrices[key] else { return nil }
+            if entry.fingerprint == fingerprint { return entry.matrix }
+            state.matrices[key] = nil
+            return nil
+        }
+    }
+
+    func cache(_ matrix: VectorMatrix, _ key: VectorMatrixKey, fingerprint: [Int]) {
+        guard matrix.byteCount <= Self.matrixBudget else { return }
+        state.withLock { state in
+            // Anything read at another fingerprint is stale by now; beyond the budget, start over.
+            state.matrices = state.matrices.filter { $0.value.fingerprint == fingerprint }
+            let held = state.matrices.values.reduce(0) { $0 + $1.matrix.byteCount }
+            if held + matrix.byteCount > Self.matrixBudget { state.matrices = [:] }
+            state.matrices[key] = (fingerprint, matrix)
+        }
     }
 
     private let state = Mutex(State())
