@@ -389,6 +389,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `chatbot-retrieval-bench`: vector and full-text searches in one process, timed;
+        // used by Scripts/bench/retrieval.
+        .executableTarget(
+            name: "ChatbotRetrievalBench",
+            dependencies: ["ChatbotStorage", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/chatbot-retrieval-bench",
+            swiftSettings: swiftSettings
+        ),
         // `chatbot-web-bench URL --depth N`: one crawl, timed; used by Scripts/bench/crawl.
         .executableTarget(
             name: "ChatbotWebBench",

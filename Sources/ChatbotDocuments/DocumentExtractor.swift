@@ -1,4 +1,4 @@
-import ChatbotCore
+public import ChatbotCore
 import ChatbotHTML
 public import Foundation
 
@@ -18,10 +18,39 @@ public struct DocumentExtractor: Sendable {
         self.options = options
     }
 
+    /// Reads and extracts several files, one result per file in order. PDFs among them share
+    /// worker starts (see ``PDFWorkerClient``), each still under its own limits; everything else is
+    /// as ``extract(fileAt:)``.
+    public func extract(filesAt urls: [URL]) -> [Result<ExtractedDocument, ChatbotError>] {
+        var results = [Result<ExtractedDocument, ChatbotError>?](repeating: nil, count: urls.count)
+        var pdfs: [(index: Int, data: Data, source: String)] = []
+        for (index, url) in urls.enumerated() {
+            do {
+                let data = try read(url)
+                if Self.isPDF(data) && data.count <= options.maxBytes {
+                    pdfs.append((index, data, url.path))
+                } else {
+                    results[index] = .success(try extract(data: data, filename: url.path))
+                }
+            } catch {
+                results[index] = .failure(
+                    error as? ChatbotError ?? ChatbotError(.runtime, "\(url.path): \(error)"))
+            }
+        }
+        let extracted = PDFWorkerClient(options: options).extractBatch(pdfs.map { ($0.data, $0.source) })
+        for (pdf, result) in zip(pdfs, extracted) { results[pdf.index] = result }
+        return results.map { $0 ?? .failure(ChatbotError(.runtime, "internal error: a file was not extracted")) }
+    }
+
     /// Reads and extracts a file; its size is checked before it is read.
     ///
     /// - Throws: ``ChatbotCore/ChatbotError`` naming the file and the reason.
     public func extract(fileAt url: URL) throws -> ExtractedDocument {
+        try extract(data: read(url), filename: url.path)
+    }
+
+    /// A file's bytes, its size checked before it is read.
+    private func read(_ url: URL) throws -> Data {
         let path = url.path
         let attributes: [FileAttributeKey: Any]
         do {
@@ -34,13 +63,11 @@ public struct DocumentExtractor: Sendable {
                 .runtime, "\(path): the file is \(size) bytes, over the limit of \(options.maxBytes) bytes",
                 hint: "Raise the limit with --max-bytes.")
         }
-        let data: Data
         do {
-            data = try Data(contentsOf: url)
+            return try Data(contentsOf: url)
         } catch {
             throw ChatbotError(.runtime, "\(path): cannot read the file: \(error.localizedDescription)")
         }
-        return try extract(data: data, filename: path)
     }
 
     /// Extracts a document held in memory.

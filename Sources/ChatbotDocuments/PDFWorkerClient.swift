@@ -63,6 +63,142 @@ struct PDFWorkerClient {
         }
     }
 
+    /// The most files one worker start serves.
+    static let batchSize = 16
+
+    /// Extracts several PDFs with one worker start per ``batchSize`` files; one result per input,
+    /// in order. Each file keeps its own CPU budget; a file that kills the worker (crash, memory,
+    /// CPU) fails alone, and the files after it go to a fresh worker.
+    func extractBatch(_ inputs: [(data: Data, source: String)]) -> [Result<ExtractedDocument, ChatbotError>] {
+        guard inputs.count > 1 else {
+            return inputs.map { input in
+                Result { try extract(data: input.data, source: input.source) }.mapError(Self.chatbotError)
+            }
+        }
+        var results: [Result<ExtractedDocument, ChatbotError>] = []
+        var start = 0
+        while start < inputs.count {
+            let group = Array(inputs[start..<min(inputs.count, start + Self.batchSize)])
+            let done = runBatch(group)
+            results += done
+            start += done.count
+        }
+        return results
+    }
+
+    private static func chatbotError(_ error: any Error) -> ChatbotError {
+        error as? ChatbotError ?? ChatbotError(.runtime, String(describing: error))
+    }
+
+    /// One worker over `inputs`: the results of the files it got through, up to and including a
+    /// file it died on (fewer than `inputs.count` then; the caller runs the rest again).
+    private func runBatch(_ inputs: [(data: Data, source: String)]) -> [Result<ExtractedDocument, ChatbotError>] {
+        let failAll = { (error: ChatbotError) in
+            inputs.map { _ in Result<ExtractedDocument, ChatbotError>.failure(error) }
+        }
+        let worker: URL
+        do { worker = try Self.workerURL() } catch { return failAll(Self.chatbotError(error)) }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chatbot-pdf-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var paths: [String] = []
+        do {
+            try FileManager.default.createDirectory(
+                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            for (index, input) in inputs.enumerated() {
+                let file = folder.appendingPathComponent("input-\(index).pdf")
+                try input.data.write(to: file)
+                paths.append(file.path)
+            }
+        } catch {
+            return failAll(ChatbotError(.runtime, "cannot write a temporary file for the PDF worker: \(error)"))
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["CHATBOT_PDF_PASSWORD"] = options.password
+        environment.merge(options.pdfWorkerEnvironment) { _, new in new }
+        let arguments =
+            [worker.path, "--batch", String(options.pdfTimeoutSeconds), String(options.pdfMemoryBytes)] + paths
+        let result: ChildProcess.Result
+        do {
+            result = try ChildProcess.run(
+                executable: worker.path, arguments: arguments, environment: environment,
+                timeoutSeconds: options.pdfTimeoutSeconds * inputs.count, outputLimit: options.maxTotalInflatedBytes,
+                source: inputs[0].source)
+        } catch {
+            return failAll(Self.chatbotError(error))
+        }
+        // Split the output at the file markers.
+        var segments: [Data] = []
+        var current: Data?
+        for line in result.output.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            if line.starts(with: Array(#"{"type":"file","#.utf8)) {
+                if let current { segments.append(current) }
+                current = Data()
+                continue
+            }
+            current?.append(contentsOf: line)
+            current?.append(UInt8(ascii: "\n"))
+        }
+        if let current { segments.append(current) }
+
+        var results: [Result<ExtractedDocument, ChatbotError>] = []
+        for (index, segment) in segments.enumerated() where index < inputs.count {
+            let source = inputs[index].source
+            let finished = Self.finishedSegment(segment)
+            if finished || index < segments.count - 1 {
+                results.append(
+                    Result { try parse(segment, failure: finished ? nil : "stopped", source: source) }
+                        .mapError(Self.chatbotError))
+                continue
+            }
+            // The last file started is the one the worker died on.
+            let how: String
+            switch result.ending {
+            case .timedOut:
+                results.append(
+                    .failure(
+                        ChatbotError(
+                            .runtime,
+                            "\(source): PDF extraction did not finish within \(options.pdfTimeoutSeconds) s and was stopped"
+                        )))
+                return results
+            case .outputTooLarge:
+                // Too much text for one batch: run this file on its own.
+                results.append(
+                    Result { try extract(data: inputs[index].data, source: source) }.mapError(Self.chatbotError))
+                return results
+            case .exited(let status): how = "exited with status \(status)"
+            case .signalled(let signal): how = "was killed by signal \(signal)"
+            }
+            results.append(
+                Result { try parse(segment, failure: how, source: source) }.mapError(Self.chatbotError))
+            return results
+        }
+        if results.isEmpty {
+            // The worker died before its first file (the test hooks do that): every file fails alike.
+            let how: String
+            switch result.ending {
+            case .exited(let status): how = "exited with status \(status)"
+            case .signalled(let signal): how = "was killed by signal \(signal)"
+            case .timedOut: how = "did not finish within \(options.pdfTimeoutSeconds) s and was stopped"
+            case .outputTooLarge: how = "wrote too much"
+            }
+            return inputs.map { input in
+                .failure(
+                    ChatbotError(
+                        .runtime,
+                        "\(input.source): the PDF worker \(how) before finishing (a malformed or hostile PDF)"))
+            }
+        }
+        return results
+    }
+
+    /// Whether a file's lines end with its `end` or an `error` line.
+    private static func finishedSegment(_ segment: Data) -> Bool {
+        guard let last = segment.split(separator: UInt8(ascii: "\n")).last else { return false }
+        return last.starts(with: Array(#"{"type":"end""#.utf8)) || last.starts(with: Array(#"{"type":"error""#.utf8))
+    }
+
     private func parse(_ data: Data, failure: String?, source: String) throws -> ExtractedDocument {
         var metadata = DocumentMetadata()
         var builder = BlockBuilder()

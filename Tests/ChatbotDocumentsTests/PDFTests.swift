@@ -106,4 +106,35 @@ struct PDFTests {
         #expect(error.message.hasPrefix("loop.pdf:"))
         #expect(error.message.contains("did not finish") || error.message.contains("signal"))
     }
+
+    @Test(
+        "Several PDFs share a worker; a file that crashes it or loops fails alone, and the rest match one-by-one extraction",
+        .enabled(if: Fixtures.pdfCorpus() != nil, "PDF corpus not found: set CHATBOT_CORPORA_DIR"),
+        arguments: [("crash", 1), ("spin", 2)])
+    func batch(hook: String, failing: Int) throws {
+        let (folder, files) = try #require(try Self.corpus())
+        let urls = files.filter { !$0.encrypted }.prefix(5).map { folder.appendingPathComponent($0.path) }
+        try #require(urls.count == 5)
+        var options = ExtractionOptions()
+        options.pdfTimeoutSeconds = 2
+        let single = try urls.map { try DocumentExtractor(options: options).extract(fileAt: $0) }
+        #expect(DocumentExtractor(options: options).extract(filesAt: urls).map { try? $0.get() } == single)
+
+        let sizes = try urls.map { try Data(contentsOf: $0).count }
+        try #require(sizes.filter { $0 == sizes[failing] }.count == 1)
+        options.pdfWorkerEnvironment = ["CHATBOT_PDF_WORKER_TEST": "\(hook)-size:\(sizes[failing])"]
+        let results = DocumentExtractor(options: options).extract(filesAt: urls)
+        #expect(results.count == urls.count)
+        for (index, result) in results.enumerated() {
+            if index == failing {
+                #expect(throws: ChatbotError.self) { try result.get() }
+                if case .failure(let error) = result {
+                    #expect(error.message.hasPrefix(urls[index].path + ":"))
+                    #expect(error.message.contains("signal") || error.message.contains("did not finish"))
+                }
+            } else {
+                #expect(try result.get() == single[index])
+            }
+        }
+    }
 }

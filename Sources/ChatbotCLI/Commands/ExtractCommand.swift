@@ -71,10 +71,25 @@ struct ExtractCommand: AsyncParsableCommand {
         let extractor = DocumentExtractor(options: options)
         var failures: [ChatbotError] = []
         var printed = 0
-        for input in inputs {
+        // Several files are read a window at a time, so their PDFs share worker starts; output
+        // stays in input order.
+        var prepared: [Int: Result<ExtractedDocument, ChatbotError>] = [:]
+        for (index, input) in inputs.enumerated() {
             do {
-                let (document, source) = try extract(input, with: extractor)
-                try emit(document, source: source, separator: printed > 0)
+                let document: ExtractedDocument
+                if inputs.count > 1, input != "-", !Self.isDirectory(input) {
+                    if prepared[index] == nil {
+                        let window = (index..<min(inputs.count, index + 16)).filter {
+                            inputs[$0] != "-" && !Self.isDirectory(inputs[$0])
+                        }
+                        let results = extractor.extract(filesAt: window.map { URL(fileURLWithPath: inputs[$0]) })
+                        for (position, result) in zip(window, results) { prepared[position] = result }
+                    }
+                    document = try prepared.removeValue(forKey: index)!.get()
+                } else {
+                    document = try extract(input, with: extractor).0
+                }
+                try emit(document, source: input == "-" ? (filename ?? "stdin") : input, separator: printed > 0)
                 printed += 1
             } catch let error as ChatbotError where inputs.count > 1 {
                 StandardError.write("chatbot: \(error.message)\n")
@@ -84,6 +99,11 @@ struct ExtractCommand: AsyncParsableCommand {
         guard !failures.isEmpty else { return }
         if printed == 0 { throw ChatbotError(.runtime, "none of the \(failures.count) documents could be read") }
         throw ChatbotError(.partial, "\(failures.count) of \(inputs.count) documents could not be read")
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     private func extract(_ input: String, with extractor: DocumentExtractor) throws -> (ExtractedDocument, String) {
