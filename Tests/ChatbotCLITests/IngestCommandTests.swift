@@ -207,14 +207,14 @@ struct IngestCommandTests {
     }
 
     @Test(
-        "audio is transcribed by the real Whisper server and cited by time",
+        "a video is transcribed by the real Whisper server, searched and cited by time in ask --collection",
         .enabled(
             if: ProcessInfo.processInfo.environment["CHATBOT_TEST_WHISPER_URL"] != nil,
             "CHATBOT_TEST_WHISPER_URL is not set"))
     func media() async throws {
         let fixtures = try MediaFixtures.shared
         let url = try #require(ProcessInfo.processInfo.environment["CHATBOT_TEST_WHISPER_URL"])
-        try await CLISandbox.with { sandbox in
+        try await CLISandbox.withFake(defaultBehaviour: .stream(["At the station [1]."])) { sandbox, server in
             let environment = Self.fullTextOnly.merging(
                 ["CHATBOT_SPEECH_BASE_URL": url, "CHATBOT_SPEECH_LANGUAGE": "en"]) { _, new in new }
             let ingest = try await sandbox.run(
@@ -226,6 +226,13 @@ struct IngestCommandTests {
             let results = try #require(try search.jsonObject()["results"] as? [[String: Any]])
             let citation = try #require(results.first?["citation"] as? String)
             #expect(citation.hasPrefix("video.mp4 @ 0:0"), "\(citation)")
+            // ask --collection sends the transcript chunk as a numbered source and cites its time.
+            let answer = try await sandbox.run(
+                "ask", "-m", "fake:m", "-C", "default", "where does the train leave", environment: environment)
+            #expect(answer.exitCode == 0, "\(answer)")
+            #expect(answer.stdout.contains("Sources:\n[1] video.mp4 @ 0:0"), "\(answer)")
+            let user = try #require(server.requests.last?.chatMessages.last?.content)
+            #expect(user.contains("[1] video.mp4 @ 0:0"))
         }
     }
 
