@@ -42,12 +42,12 @@ struct BlockBuilder {
     }
 
     mutating func markdown(_ text: String) {
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        guard !text.isBlank else { return }
         blocks.append(DocumentBlock(kind: .markdown, text: text, location: location))
     }
 
     mutating func code(_ text: String) {
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        guard !text.isBlank else { return }
         blocks.append(DocumentBlock(kind: .code, text: text, location: location))
     }
 

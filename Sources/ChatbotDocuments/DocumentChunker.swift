@@ -41,7 +41,7 @@ public enum DocumentChunker {
         var onlyHeadings = false
 
         func flush() {
-            let text = current.joined(separator: "\n\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = current.joined(separator: "\n\n").trimmedWhitespace
             if !text.isEmpty, let location { chunks.append(DocumentChunk(text: text, location: location)) }
             current = []
             currentLength = 0
@@ -49,7 +49,7 @@ public enum DocumentChunker {
         }
 
         for block in document.blocks {
-            let text = rendered(block).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = rendered(block).trimmedWhitespace
             guard !text.isEmpty else { continue }
             let sameUnit = location.map { sameContainer($0, block.location) } ?? false
             let boundary = block.kind == .heading || !sameUnit
@@ -153,26 +153,41 @@ public enum DocumentChunker {
     /// Sentences: cut after `.`, `!`, `?` (and their CJK forms) followed by white space, and at
     /// line breaks.
     static func sentences(of text: String) -> [String] {
+        // By Unicode scalars (not Characters): a break is a newline, white space after . ! or ?,
+        // or right after 。！？; the break's white space is dropped, the pieces trimmed.
         var sentences: [String] = []
-        var current = ""
-        var previous: Character?
-        for character in text {
-            if character.isNewline || (character.isWhitespace && previous.map { ".!?".contains($0) } == true) {
-                let trimmed = current.trimmingCharacters(in: .whitespaces)
-                if !trimmed.isEmpty { sentences.append(trimmed) }
-                current = ""
-            } else {
-                current.append(character)
-                if "。！？".contains(character) {
-                    sentences.append(current.trimmingCharacters(in: .whitespaces))
-                    current = ""
-                }
-            }
-            previous = character
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var index = start
+        var previous: Unicode.Scalar?
+        func take(_ range: Range<String.UnicodeScalarView.Index>) {
+            let piece = text[range].trimmedWhitespace
+            if !piece.isEmpty { sentences.append(piece) }
         }
-        let trimmed = current.trimmingCharacters(in: .whitespaces)
-        if !trimmed.isEmpty { sentences.append(trimmed) }
+        while index != scalars.endIndex {
+            let scalar = scalars[index]
+            let next = scalars.index(after: index)
+            if scalar.properties.isWhitespace
+                && (Self.isNewline(scalar) || previous.map { $0 == "." || $0 == "!" || $0 == "?" } == true)
+            {
+                take(start..<index)
+                start = next
+            } else if scalar == "。" || scalar == "！" || scalar == "？" {
+                take(start..<next)
+                start = next
+            }
+            previous = scalar
+            index = next
+        }
+        take(start..<scalars.endIndex)
         return sentences
+    }
+
+    private static func isNewline(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: return true
+        default: return false
+        }
     }
 
     /// A sentence longer than a chunk, cut between words (inside a word only when one word is).

@@ -101,8 +101,10 @@ final class VectorMatrix: Sendable {
                         let b = UnsafeRawPointer(vector + index + 8).loadUnaligned(as: SIMD8<Float>.self)
                         let qa = UnsafeRawPointer(q + index).loadUnaligned(as: SIMD8<Float>.self)
                         let qb = UnsafeRawPointer(q + index + 8).loadUnaligned(as: SIMD8<Float>.self)
-                        first = first.addingProduct(a, qa)
-                        second = second.addingProduct(b, qb)
+                        // Multiply and add, not addingProduct: without FMA in the target's
+                        // baseline, a fused multiply-add is a library call per lane.
+                        first += a * qa
+                        second += b * qb
                         index += 16
                     }
                     var dot = (first + second).sum()
