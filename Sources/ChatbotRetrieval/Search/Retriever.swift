@@ -86,9 +86,8 @@ public struct Retriever: Sendable {
     ///
     /// - Throws: ``ChatbotError`` `.usage` when the collection does not exist.
     public func search(_ query: String, collection: String, limit: Int) async throws -> RetrievalResult {
-        let collections = try await store.documents.collections()
-        guard let summary = collections.first(where: { $0.name == collection }) else {
-            let known = collections.map(\.name)
+        let known = try await store.documents.collectionNames()
+        guard known.contains(collection) else {
             throw ChatbotError(
                 .usage, "there is no collection '\(collection)'",
                 hint: known.isEmpty
@@ -97,7 +96,7 @@ public struct Retriever: Sendable {
         }
         var vector: [Float]?
         var warning: String?
-        if let embedder, summary.vectors > 0 {
+        if let embedder, try await store.vectors.hasVectors(collection: collection, model: embedder.model) {
             do {
                 vector = try await embedder.embed([query], purpose: .query).first
             } catch {

@@ -152,6 +152,15 @@ public struct SQLDocumentStore: Sendable {
         }
     }
 
+    /// The names of every collection, sorted (cheap: no counting).
+    public func collectionNames() async throws -> [String] {
+        try await access.perform { database in
+            try await database.raw("SELECT name FROM collections ORDER BY name").all().map {
+                try $0.decode(column: "name", as: String.self)
+            }
+        }
+    }
+
     /// Every collection with its counts, by name.
     public func collections() async throws -> [CollectionSummary] {
         try await access.perform { database in

@@ -96,6 +96,18 @@ public struct SQLVectorStore: Sendable {
         }
     }
 
+    /// Whether `collection` holds any vector of `model` (an index lookup, no counting).
+    public func hasVectors(collection: String, model: String) async throws -> Bool {
+        try await access.perform { database in
+            try await database.raw(
+                """
+                SELECT EXISTS (SELECT 1 FROM embeddings WHERE collection = \(bind: collection) \
+                AND model = \(bind: model)) AS present
+                """
+            ).first()?.decode(column: "present", as: Bool.self) ?? false
+        }
+    }
+
     /// How many vectors `collection` holds.
     public func count(collection: String) async throws -> Int {
         try await access.perform { database in
