@@ -253,7 +253,7 @@ struct PDFWorkerClient {
         var paragraphs: [String] = []
         var current: [String] = []
         for line in lines {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmedWhitespace
             if trimmed.isEmpty {
                 if !current.isEmpty { paragraphs.append(current.joined(separator: " ")) }
                 current.removeAll()
