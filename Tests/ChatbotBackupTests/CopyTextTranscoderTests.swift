@@ -42,6 +42,45 @@ struct CopyTextTranscoderTests {
         #expect(String(decoding: generic, as: UTF8.self) == line)
     }
 
+    @Test("texts of every length, with escapes at every offset, match the generic path byte for byte")
+    func textsMatchTheGenericPath() throws {
+        // Long runs go through the eight-bytes-at-a-time scan; what needs escaping can sit at any
+        // offset inside or across a word, next to multi-byte UTF-8.
+        let alphabet: [String] = [
+            "a", "b", " ", "\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1F}", "\u{7F}", "é", "日", "🙂", "~",
+        ]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let transcoder = CopyTextTranscoder(table: Self.table)
+        for round in 0..<400 {
+            let length = round < 40 ? round : next(120)
+            let plain = (0..<length).map { _ in next(4) == 0 ? alphabet[next(alphabet.count)] : "x" }.joined()
+            // The server's COPY text form: backslash, \b, \f, \n, \r, \t and \v escaped, other bytes as they are.
+            var copyText: [UInt8] = []
+            for byte in plain.utf8 {
+                switch byte {
+                case 0x5C: copyText += Array("\\\\".utf8)
+                case 0x08: copyText += Array("\\b".utf8)
+                case 0x0C: copyText += Array("\\f".utf8)
+                case 0x0A: copyText += Array("\\n".utf8)
+                case 0x0D: copyText += Array("\\r".utf8)
+                case 0x09: copyText += Array("\\t".utf8)
+                case 0x0B: copyText += Array("\\v".utf8)
+                default: copyText.append(byte)
+                }
+            }
+            var row = Array("1\t".utf8) + copyText + Array("\t2.5\tf\n".utf8)
+            var line: [UInt8] = []
+            try row.withUnsafeMutableBytes { try transcoder.append(row: .init($0), to: &line) }
+            var generic: [UInt8] = []
+            TableRows.appendLine([.int(1), .text(plain), .double(2.5), .bool(false)], table: Self.table, to: &generic)
+            #expect(line == generic, "\(plain.debugDescription)")
+        }
+    }
+
     @Test("NULL, booleans and non-finite doubles")
     func nullsAndSpecials() throws {
         #expect(try transcode("7\t\\N\t\\N\tf") == #"{"n":7,"s":null,"d":null,"b":false}"# + "\n")

@@ -49,19 +49,42 @@ enum BackupValue: Sendable, Hashable {
     /// `\n`, `\r`, `\t` or `\u00XX`, anything else as it is.
     @inline(__always)
     static func appendEscaped(_ byte: UInt8, to line: inout [UInt8]) {
-        switch byte {
-        case UInt8(ascii: "\""): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-        case UInt8(ascii: "\\"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-        case UInt8(ascii: "\n"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-        case UInt8(ascii: "\r"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-        case UInt8(ascii: "\t"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-        case 0..<0x20:
-            let hex = Array("0123456789abcdef".utf8)
-            line.append(contentsOf: Array("\\u00".utf8))
-            line.append(hex[Int(byte >> 4)])
-            line.append(hex[Int(byte & 0x0F)])
-        default: line.append(byte)
+        guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+            return line.append(byte)
         }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 6) { buffer in
+            let count = writeEscaped(byte, to: buffer.baseAddress!)
+            line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<count]))
+        }
+    }
+
+    /// Writes one byte of a JSON string's content at `out` (escaped as ``appendEscaped(_:to:)``
+    /// says; at most 6 bytes) and returns how many bytes it wrote.
+    @inline(__always)
+    static func writeEscaped(_ byte: UInt8, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let short: UInt8
+        switch byte {
+        case UInt8(ascii: "\""): short = UInt8(ascii: "\"")
+        case UInt8(ascii: "\\"): short = UInt8(ascii: "\\")
+        case UInt8(ascii: "\n"): short = UInt8(ascii: "n")
+        case UInt8(ascii: "\r"): short = UInt8(ascii: "r")
+        case UInt8(ascii: "\t"): short = UInt8(ascii: "t")
+        case 0..<0x20:
+            let hex: StaticString = "0123456789abcdef"
+            out[0] = UInt8(ascii: "\\")
+            out[1] = UInt8(ascii: "u")
+            out[2] = UInt8(ascii: "0")
+            out[3] = UInt8(ascii: "0")
+            out[4] = hex.utf8Start[Int(byte >> 4)]
+            out[5] = hex.utf8Start[Int(byte & 0x0F)]
+            return 6
+        default:
+            out[0] = byte
+            return 1
+        }
+        out[0] = UInt8(ascii: "\\")
+        out[1] = short
+        return 2
     }
 
     /// Appends `value` in decimal, as `String(value)` would, without allocating a string.
