@@ -188,22 +188,12 @@ let package = Package(
             path: "Sources/chatbot-extract-score",
             swiftSettings: swiftSettings
         ),
-        // FFmpeg (libavformat, libavcodec, libswresample, libavutil): link flags only; the headers are
-        // included by CFFmpegShim alone, so no FFmpeg type reaches Swift.
-        .systemLibrary(
-            name: "CFFmpeg",
-            pkgConfig: "libavformat",
-            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswresample-dev", "libavutil-dev"])]
-        ),
         // Plain prefixed C functions over FFmpeg: custom I/O only, demuxer allow-list, caps, deadline.
-        .target(
-            name: "CFFmpegShim",
-            dependencies: ["CFFmpeg"],
-            linkerSettings: [
-                .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swresample"),
-                .linkedLibrary("avutil"),
-            ]
-        ),
+        // FFmpeg's headers (Debian: libavformat-dev, libavcodec-dev, libswresample-dev,
+        // libavutil-dev) are included by this target alone; its libraries are loaded with dlopen on
+        // the first open, not linked, so no command pays for loading them (and their ~125
+        // dependencies) at start-up.
+        .target(name: "CFFmpegShim"),
         // Media probing, streaming decode to 16 kHz mono, subtitles, window planning, WAV encoding.
         .target(
             name: "ChatbotMedia",

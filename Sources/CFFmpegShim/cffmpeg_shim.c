@@ -20,6 +20,200 @@
 #include <libavutil/opt.h>
 #include <libavutil/time.h>
 #include <libswresample/swresample.h>
+#include <libswresample/version.h>
+#include <libavcodec/version.h>
+#include <libavformat/version.h>
+#include <libavutil/version.h>
+
+#include <dlfcn.h>
+#include <time.h>
+
+// FFmpeg is loaded with dlopen on the first open, not linked: its libraries pull in some 125
+// more (every codec, TLS, image and network library Debian builds it with), and loading them
+// cost every chatbot command — `ask`, `backup`, `--version` — about 60 ms at start-up. The
+// sonames are the ones of the headers compiled against, so the ABI is the one we were built for.
+#define CBM_STRINGIFY2(x) #x
+#define CBM_STRINGIFY(x) CBM_STRINGIFY2(x)
+
+static struct {
+    __typeof__(&av_channel_layout_compare) av_channel_layout_compare;
+    __typeof__(&av_channel_layout_copy) av_channel_layout_copy;
+    __typeof__(&av_channel_layout_default) av_channel_layout_default;
+    __typeof__(&av_channel_layout_uninit) av_channel_layout_uninit;
+    __typeof__(&av_dict_get) av_dict_get;
+    __typeof__(&av_find_best_stream) av_find_best_stream;
+    __typeof__(&av_frame_alloc) av_frame_alloc;
+    __typeof__(&av_frame_free) av_frame_free;
+    __typeof__(&av_frame_unref) av_frame_unref;
+    __typeof__(&av_free) av_free;
+    __typeof__(&av_freep) av_freep;
+    __typeof__(&av_log_set_level) av_log_set_level;
+    __typeof__(&av_malloc) av_malloc;
+    __typeof__(&av_match_list) av_match_list;
+    __typeof__(&av_packet_alloc) av_packet_alloc;
+    __typeof__(&av_packet_free) av_packet_free;
+    __typeof__(&av_packet_unref) av_packet_unref;
+    __typeof__(&av_probe_input_buffer2) av_probe_input_buffer2;
+    __typeof__(&av_read_frame) av_read_frame;
+    __typeof__(&av_realloc) av_realloc;
+    __typeof__(&av_realloc_array) av_realloc_array;
+    __typeof__(&av_rescale_q) av_rescale_q;
+    __typeof__(&av_strdup) av_strdup;
+    __typeof__(&av_strerror) av_strerror;
+    __typeof__(&avcodec_alloc_context3) avcodec_alloc_context3;
+    __typeof__(&avcodec_decode_subtitle2) avcodec_decode_subtitle2;
+    __typeof__(&avcodec_descriptor_get) avcodec_descriptor_get;
+    __typeof__(&avcodec_find_decoder) avcodec_find_decoder;
+    __typeof__(&avcodec_free_context) avcodec_free_context;
+    __typeof__(&avcodec_get_name) avcodec_get_name;
+    __typeof__(&avcodec_open2) avcodec_open2;
+    __typeof__(&avcodec_parameters_to_context) avcodec_parameters_to_context;
+    __typeof__(&avcodec_receive_frame) avcodec_receive_frame;
+    __typeof__(&avcodec_send_packet) avcodec_send_packet;
+    __typeof__(&avformat_alloc_context) avformat_alloc_context;
+    __typeof__(&avformat_close_input) avformat_close_input;
+    __typeof__(&avformat_find_stream_info) avformat_find_stream_info;
+    __typeof__(&avformat_open_input) avformat_open_input;
+    __typeof__(&avio_alloc_context) avio_alloc_context;
+    __typeof__(&avio_context_free) avio_context_free;
+    __typeof__(&avsubtitle_free) avsubtitle_free;
+    __typeof__(&swr_alloc_set_opts2) swr_alloc_set_opts2;
+    __typeof__(&swr_convert) swr_convert;
+    __typeof__(&swr_free) swr_free;
+    __typeof__(&swr_get_out_samples) swr_get_out_samples;
+    __typeof__(&swr_init) swr_init;
+} ffmpeg;
+
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static int load_status = -1;
+static char load_error[512];
+
+static void load_ffmpeg(void) {
+    static const char *const libraries[] = {
+        "libavutil.so." CBM_STRINGIFY(LIBAVUTIL_VERSION_MAJOR),
+        "libswresample.so." CBM_STRINGIFY(LIBSWRESAMPLE_VERSION_MAJOR),
+        "libavcodec.so." CBM_STRINGIFY(LIBAVCODEC_VERSION_MAJOR),
+        "libavformat.so." CBM_STRINGIFY(LIBAVFORMAT_VERSION_MAJOR),
+    };
+    enum { LIBRARIES = sizeof libraries / sizeof libraries[0] };
+    void *handles[LIBRARIES];
+    for (int i = 0; i < LIBRARIES; i++) {
+        handles[i] = dlopen(libraries[i], RTLD_NOW | RTLD_LOCAL);
+        if (!handles[i]) {
+            snprintf(load_error, sizeof load_error, "FFmpeg's %s cannot be loaded: %s", libraries[i], dlerror());
+            return;
+        }
+    }
+#define CBM_RESOLVE(name)                                                                          \
+    for (int i = 0; i < LIBRARIES && !ffmpeg.name; i++) *(void **)&ffmpeg.name = dlsym(handles[i], #name); \
+    if (!ffmpeg.name) {                                                                            \
+        snprintf(load_error, sizeof load_error, "FFmpeg's libraries have no %s", #name);           \
+        return;                                                                                    \
+    }
+    CBM_RESOLVE(av_channel_layout_compare)
+    CBM_RESOLVE(av_channel_layout_copy)
+    CBM_RESOLVE(av_channel_layout_default)
+    CBM_RESOLVE(av_channel_layout_uninit)
+    CBM_RESOLVE(av_dict_get)
+    CBM_RESOLVE(av_find_best_stream)
+    CBM_RESOLVE(av_frame_alloc)
+    CBM_RESOLVE(av_frame_free)
+    CBM_RESOLVE(av_frame_unref)
+    CBM_RESOLVE(av_free)
+    CBM_RESOLVE(av_freep)
+    CBM_RESOLVE(av_log_set_level)
+    CBM_RESOLVE(av_malloc)
+    CBM_RESOLVE(av_match_list)
+    CBM_RESOLVE(av_packet_alloc)
+    CBM_RESOLVE(av_packet_free)
+    CBM_RESOLVE(av_packet_unref)
+    CBM_RESOLVE(av_probe_input_buffer2)
+    CBM_RESOLVE(av_read_frame)
+    CBM_RESOLVE(av_realloc)
+    CBM_RESOLVE(av_realloc_array)
+    CBM_RESOLVE(av_rescale_q)
+    CBM_RESOLVE(av_strdup)
+    CBM_RESOLVE(av_strerror)
+    CBM_RESOLVE(avcodec_alloc_context3)
+    CBM_RESOLVE(avcodec_decode_subtitle2)
+    CBM_RESOLVE(avcodec_descriptor_get)
+    CBM_RESOLVE(avcodec_find_decoder)
+    CBM_RESOLVE(avcodec_free_context)
+    CBM_RESOLVE(avcodec_get_name)
+    CBM_RESOLVE(avcodec_open2)
+    CBM_RESOLVE(avcodec_parameters_to_context)
+    CBM_RESOLVE(avcodec_receive_frame)
+    CBM_RESOLVE(avcodec_send_packet)
+    CBM_RESOLVE(avformat_alloc_context)
+    CBM_RESOLVE(avformat_close_input)
+    CBM_RESOLVE(avformat_find_stream_info)
+    CBM_RESOLVE(avformat_open_input)
+    CBM_RESOLVE(avio_alloc_context)
+    CBM_RESOLVE(avio_context_free)
+    CBM_RESOLVE(avsubtitle_free)
+    CBM_RESOLVE(swr_alloc_set_opts2)
+    CBM_RESOLVE(swr_convert)
+    CBM_RESOLVE(swr_free)
+    CBM_RESOLVE(swr_get_out_samples)
+    CBM_RESOLVE(swr_init)
+#undef CBM_RESOLVE
+    load_status = 0;
+}
+
+// 0 once FFmpeg is loaded (thread-safe, tried once), else CBM_ERR_UNAVAILABLE.
+static int ensure_ffmpeg(void) {
+    pthread_once(&load_once, load_ffmpeg);
+    return load_status == 0 ? 0 : CBM_ERR_UNAVAILABLE;
+}
+
+// From here on every FFmpeg call goes through the loaded pointers.
+#define av_channel_layout_compare ffmpeg.av_channel_layout_compare
+#define av_channel_layout_copy ffmpeg.av_channel_layout_copy
+#define av_channel_layout_default ffmpeg.av_channel_layout_default
+#define av_channel_layout_uninit ffmpeg.av_channel_layout_uninit
+#define av_dict_get ffmpeg.av_dict_get
+#define av_find_best_stream ffmpeg.av_find_best_stream
+#define av_frame_alloc ffmpeg.av_frame_alloc
+#define av_frame_free ffmpeg.av_frame_free
+#define av_frame_unref ffmpeg.av_frame_unref
+#define av_free ffmpeg.av_free
+#define av_freep ffmpeg.av_freep
+#define av_log_set_level ffmpeg.av_log_set_level
+#define av_malloc ffmpeg.av_malloc
+#define av_match_list ffmpeg.av_match_list
+#define av_packet_alloc ffmpeg.av_packet_alloc
+#define av_packet_free ffmpeg.av_packet_free
+#define av_packet_unref ffmpeg.av_packet_unref
+#define av_probe_input_buffer2 ffmpeg.av_probe_input_buffer2
+#define av_read_frame ffmpeg.av_read_frame
+#define av_realloc ffmpeg.av_realloc
+#define av_realloc_array ffmpeg.av_realloc_array
+#define av_rescale_q ffmpeg.av_rescale_q
+#define av_strdup ffmpeg.av_strdup
+#define av_strerror ffmpeg.av_strerror
+#define avcodec_alloc_context3 ffmpeg.avcodec_alloc_context3
+#define avcodec_decode_subtitle2 ffmpeg.avcodec_decode_subtitle2
+#define avcodec_descriptor_get ffmpeg.avcodec_descriptor_get
+#define avcodec_find_decoder ffmpeg.avcodec_find_decoder
+#define avcodec_free_context ffmpeg.avcodec_free_context
+#define avcodec_get_name ffmpeg.avcodec_get_name
+#define avcodec_open2 ffmpeg.avcodec_open2
+#define avcodec_parameters_to_context ffmpeg.avcodec_parameters_to_context
+#define avcodec_receive_frame ffmpeg.avcodec_receive_frame
+#define avcodec_send_packet ffmpeg.avcodec_send_packet
+#define avformat_alloc_context ffmpeg.avformat_alloc_context
+#define avformat_close_input ffmpeg.avformat_close_input
+#define avformat_find_stream_info ffmpeg.avformat_find_stream_info
+#define avformat_open_input ffmpeg.avformat_open_input
+#define avio_alloc_context ffmpeg.avio_alloc_context
+#define avio_context_free ffmpeg.avio_context_free
+#define avsubtitle_free ffmpeg.avsubtitle_free
+#define swr_alloc_set_opts2 ffmpeg.swr_alloc_set_opts2
+#define swr_convert ffmpeg.swr_convert
+#define swr_free ffmpeg.swr_free
+#define swr_get_out_samples ffmpeg.swr_get_out_samples
+#define swr_init ffmpeg.swr_init
+
 
 // Demuxers accepted. Each entry matches any demuxer whose comma-separated name contains it
 // ("mov" accepts "mov,mp4,m4a,3gp,3g2,mj2"; "matroska" accepts "matroska,webm").
@@ -63,7 +257,11 @@ struct cbm_media {
 static pthread_once_t quiet_once = PTHREAD_ONCE_INIT;
 static void make_quiet(void) { av_log_set_level(AV_LOG_QUIET); }
 
-int64_t cbm_now_us(void) { return av_gettime_relative(); }
+int64_t cbm_now_us(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);  // the clock av_gettime_relative reads
+    return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
 
 const char *cbm_allowed_formats(void) { return allowed_formats; }
 
@@ -77,11 +275,12 @@ void cbm_error_string(int code, char *buf, size_t size) {
     case CBM_ERR_NO_STREAM: text = "no such stream"; break;
     case CBM_ERR_UNRECOGNISED: text = "not a recognised audio or video file"; break;
     case CBM_ERR_CANCELLED: text = "cancelled"; break;
+    case CBM_ERR_UNAVAILABLE: text = load_error[0] ? load_error : "FFmpeg's libraries are not loaded"; break;
     default: break;
     }
     if (text) {
         snprintf(buf, size, "%s", text);
-    } else if (av_strerror(code, buf, size) < 0) {
+    } else if (load_status != 0 || av_strerror(code, buf, size) < 0) {
         snprintf(buf, size, "error %d", code);
     }
 }
@@ -89,7 +288,7 @@ void cbm_error_string(int code, char *buf, size_t size) {
 // Why the current step must stop, or 0.
 static int interruption(cbm_media *media) {
     if (atomic_load(&media->cancelled)) return CBM_ERR_CANCELLED;
-    if (media->limits.deadline_us > 0 && av_gettime_relative() > media->limits.deadline_us) return CBM_ERR_DEADLINE;
+    if (media->limits.deadline_us > 0 && cbm_now_us() > media->limits.deadline_us) return CBM_ERR_DEADLINE;
     return 0;
 }
 
@@ -225,6 +424,9 @@ static int open_common(cbm_media *media, int (*reader)(void *, uint8_t *, int),
 }
 
 int cbm_open_fd(int fd, const cbm_limits *limits, cbm_media **out) {
+    *out = NULL;
+    int loaded = ensure_ffmpeg();
+    if (loaded) return loaded;
     cbm_media *media = calloc(1, sizeof(cbm_media));
     if (!media) return AVERROR(ENOMEM);
     media->fd = fd;
@@ -233,6 +435,9 @@ int cbm_open_fd(int fd, const cbm_limits *limits, cbm_media **out) {
 }
 
 int cbm_open_memory(const uint8_t *data, size_t size, const cbm_limits *limits, cbm_media **out) {
+    *out = NULL;
+    int loaded = ensure_ffmpeg();
+    if (loaded) return loaded;
     cbm_media *media = calloc(1, sizeof(cbm_media));
     if (!media) return AVERROR(ENOMEM);
     media->fd = -1;

@@ -43,6 +43,7 @@ enum {
     CBM_ERR_NO_STREAM = -0x43424d04,    ///< no such (audio/subtitle) stream
     CBM_ERR_UNRECOGNISED = -0x43424d05, ///< no demuxer recognised the data
     CBM_ERR_CANCELLED = -0x43424d06,    ///< cbm_cancel was called
+    CBM_ERR_UNAVAILABLE = -0x43424d07,  ///< FFmpeg's libraries could not be loaded (dlopen)
 };
 
 /// One stream's description. Strings point into the media and live until cbm_close.

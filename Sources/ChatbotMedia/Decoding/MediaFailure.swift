@@ -35,6 +35,12 @@ enum MediaFailure {
                 hint: "the file may be damaged or crafted to be slow")
         case CBM_ERR_CANCELLED:
             return ChatbotError(.interrupted, "\(name): decoding was cancelled")
+        case CBM_ERR_UNAVAILABLE:
+            return ChatbotError(
+                .unavailable, "\(name): cannot decode media: \(message(code: code))",
+                hint:
+                    "install FFmpeg's libraries (Debian: libavformat59 libavcodec59 libswresample4), or run Scripts/setup"
+            )
         case CBM_ERR_NO_STREAM:
             return ChatbotError(
                 .usage, "\(name): no such stream", hint: "see the streams with `chatbot transcribe --info`")
