@@ -68,6 +68,50 @@ struct BackupTamperTests {
         }
     }
 
+    @Test(
+        "a table file whose checksum matches a re-signed manifest but that holds a row fewer: restore --force fails inside its transaction and the target keeps its rows"
+    )
+    func consistentChecksumWrongRows() async throws {
+        try await withTemporaryDirectory { root in
+            let source = try await StoreFixture.open(in: root.appendingPathComponent("source"))
+            try await source.populate(conversations: 2, messagesEach: 6)
+            let archive = try await backUp(source, into: root.appendingPathComponent("backups"))
+            // Rewrite tables/messages with its last row dropped, and a manifest that vouches for it.
+            var manifest = archive.manifest
+            let index = try #require(manifest.tables.firstIndex { $0.name == "messages" })
+            let url = archive.directory.appendingPathComponent(manifest.tables[index].file)
+            let decompressor = try ZstdDecompressor()
+            var plain = Data()
+            try decompressor.decompress(try Data(contentsOf: url)) { plain.append($0) }
+            try decompressor.finish()
+            var lines = plain.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+            lines.removeLast()
+            let shorter = Data(lines.joined(separator: [UInt8(ascii: "\n")])) + Data([UInt8(ascii: "\n")])
+            let compressor = try ZstdCompressor(level: 3)
+            let stored = try compressor.compress(shorter) + compressor.finish()
+            try stored.write(to: url)
+            manifest.tables[index].sha256 = Hex.string(SHA256Digest.of(stored))
+            manifest.tables[index].bytes = Int64(stored.count)
+            let manifestBytes = try BackupArchive.encoder.encode(manifest)
+            try manifestBytes.write(to: archive.directory.appendingPathComponent(BackupArchive.manifestName))
+            try Data("sha256 \(Hex.string(SHA256Digest.of(manifestBytes)))\n".utf8).write(
+                to: archive.directory.appendingPathComponent(BackupArchive.signatureName))
+
+            let reopened = try BackupArchive(at: archive.directory, key: nil)
+            #expect(throws: ChatbotError.self) { try reopened.verify() }
+            let target = try await StoreFixture.open(in: root.appendingPathComponent("target"))
+            try await target.populate(conversations: 1, messagesEach: 3)
+            let before = try await target.tableContents()
+            await #expect(throws: ChatbotError.self) {
+                _ = try await BackupRestorer(database: target.store, objects: target.objects).restore(
+                    reopened, replace: true)
+            }
+            #expect(try await target.tableContents() == before)
+            try await source.close()
+            try await target.close()
+        }
+    }
+
     @Test("a missing file fails verify")
     func missingFile() async throws {
         try await withTemporaryDirectory { root in

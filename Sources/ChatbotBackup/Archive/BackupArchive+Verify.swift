@@ -12,8 +12,7 @@ extension BackupArchive {
         try verify(parsingRows: true, progress: progress)
     }
 
-    /// ``verify(progress:)``; without `parsingRows`, rows are counted but not parsed (restore
-    /// parses them as it inserts, inside its transaction, after every checksum passed).
+    /// ``verify(progress:)``; without `parsingRows`, rows are counted but not parsed.
     func verify(parsingRows: Bool, progress: (@Sendable (BackupProgress) -> Void)?) throws -> BackupVerification {
         let schema = try schema()
         var rows: [String: Int] = [:]
@@ -44,6 +43,23 @@ extension BackupArchive {
         return BackupVerification(
             path: directory.path, schemaVersion: manifest.schemaVersion, rows: rows, objects: manifest.objects.count,
             bytes: manifest.dataBytes, encrypted: manifest.encryption != nil)
+    }
+
+    /// Checks the SHA-256 and size of every stored file against the (signed or authenticated)
+    /// manifest without decompressing anything: what restore runs before it touches the target.
+    ///
+    /// Any changed byte fails here. What a checksum cannot see — a file that was written whole but
+    /// does not decompress to the rows the manifest counts — is still caught while restoring, inside
+    /// the transaction, which is then rolled back.
+    func verifyChecksums(progress: (@Sendable (BackupProgress) -> Void)?) throws {
+        _ = try schema()
+        let files =
+            manifest.tables.map { (item: $0.name, path: $0.file, sha256: $0.sha256, bytes: $0.bytes) }
+            + manifest.objects.map { (item: "objects", path: $0.file, sha256: $0.sha256, bytes: $0.bytes) }
+        for (index, file) in files.enumerated() {
+            try checkStored(path: file.path, sha256: file.sha256, bytes: file.bytes)
+            progress?(BackupProgress(item: "checksums", done: index + 1, total: files.count))
+        }
     }
 
     /// An object's content, checked against its key.

@@ -7,7 +7,8 @@ import SQLKit
 /// Restores a backup into a database and object store of any backend, through the
 /// ``DatabaseStore`` and ``ObjectStore`` protocols only.
 ///
-/// The whole backup is verified before the target is touched. The target must be empty unless
+/// Every file's SHA-256 is checked against the manifest before the target is touched; rows are
+/// decompressed, parsed and counted as they are loaded, inside the transaction. The target must be empty unless
 /// `replace` is set; then its rows are deleted in the same transaction that inserts the backup's,
 /// so a failure leaves the database as it was. Rows go in parent tables first (conversations,
 /// then messages), with their original keys; full-text indexes are rebuilt by the insert
@@ -23,7 +24,7 @@ public struct BackupRestorer: Sendable {
         self.objects = objects
     }
 
-    /// Verifies `archive`, then restores it.
+    /// Checks every file of `archive` against its manifest, then restores it.
     ///
     /// - Throws: ``ChatbotError``: (`.conflict`) the target is not empty and `replace` is off, or
     ///   the backup's schema is newer than this binary; (`.runtime`) a damaged backup.
@@ -33,7 +34,7 @@ public struct BackupRestorer: Sendable {
         progress: (@Sendable (BackupProgress) -> Void)? = nil
     ) async throws -> BackupRestoreReport {
         let started = ContinuousClock.now
-        _ = try archive.verify(parsingRows: false, progress: progress)
+        try archive.verifyChecksums(progress: progress)
         let schema = try archive.schema()
         let migrator = database.migrator
         guard schema.version <= migrator.latestVersion else {
