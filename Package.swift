@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "ChatbotS3",
             dependencies: [
-                "ChatbotCore",
+                "ChatbotCore", "CZlibCRC",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -119,6 +119,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // zlib (zlib1g-dev), for ChatbotS3's CRC-32 part checksums.
+        .systemLibrary(name: "CZlibCRC", providers: [.apt(["zlib1g-dev"])]),
         // `chatbot-s3-bench upload|download`: one S3Client transfer, timed; used by Scripts/bench/s3-transfer.
         .executableTarget(
             name: "ChatbotS3Bench",

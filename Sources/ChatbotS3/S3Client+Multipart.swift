@@ -1,3 +1,4 @@
+import CZlibCRC
 public import Foundation
 import Logging
 public import NIOCore
@@ -81,11 +82,12 @@ extension S3Client {
         guard let second = try await nextPart() else {
             return try await putObject(key, body: first, contentType: contentType)
         }
-        let uploadID = try await createMultipartUpload(key, contentType: contentType)
+        let uploadID = try await createMultipartUpload(key, contentType: contentType, checksumAlgorithm: "CRC32")
         do {
             let width = max(concurrency, 1)
-            let eTags = try await withThrowingTaskGroup(of: (number: Int, eTag: String).self) { group in
-                var eTags: [(number: Int, eTag: String)] = []
+            let parts = try await withThrowingTaskGroup(of: (number: Int, eTag: String, crc32: String).self) {
+                group in
+                var parts: [(number: Int, eTag: String, crc32: String)] = []
                 var next: ByteBuffer? = first
                 var lookAhead: ByteBuffer? = second
                 var number = 0
@@ -94,20 +96,24 @@ extension S3Client {
                     number += 1
                     let partNumber = number
                     group.addTask {
-                        (partNumber, try await self.uploadPart(key, uploadID: uploadID, number: partNumber, body: part))
+                        let crc32 = Self.crc32(part)
+                        let eTag = try await self.uploadPart(
+                            key, uploadID: uploadID, number: partNumber, body: part, checksumCRC32: crc32)
+                        return (partNumber, eTag, crc32)
                     }
                     running += 1
                     if running == width, let done = try await group.next() {
-                        eTags.append(done)
+                        parts.append(done)
                         running -= 1
                     }
                     next = lookAhead
                     lookAhead = next == nil ? nil : try await nextPart()
                 }
-                for try await done in group { eTags.append(done) }
-                return eTags.sorted { $0.number < $1.number }.map(\.eTag)
+                for try await done in group { parts.append(done) }
+                return parts.sorted { $0.number < $1.number }
             }
-            return try await completeMultipartUpload(key, uploadID: uploadID, eTags: eTags)
+            return try await completeMultipartUpload(
+                key, uploadID: uploadID, eTags: parts.map(\.eTag), checksumsCRC32: parts.map(\.crc32))
         } catch {
             do {
                 try await abortMultipartUpload(key, uploadID: uploadID)
@@ -120,10 +126,14 @@ extension S3Client {
         }
     }
 
-    /// Starts a multipart upload and returns its upload ID.
-    public func createMultipartUpload(_ key: String, contentType: String? = nil) async throws -> String {
+    /// Starts a multipart upload and returns its upload ID. With `checksumAlgorithm` (`CRC32`), every
+    /// part must carry that checksum and the server checks it (S3's flexible checksums).
+    public func createMultipartUpload(
+        _ key: String, contentType: String? = nil, checksumAlgorithm: String? = nil
+    ) async throws -> String {
         var headers: [(name: String, value: String)] = []
         if let contentType { headers.append(("content-type", contentType)) }
+        if let checksumAlgorithm { headers.append(("x-amz-checksum-algorithm", checksumAlgorithm)) }
         let response = try await send("POST", key: key, query: [("uploads", "")], headers: headers)
         guard let root = S3XMLElement.parse(response.body.readableBytesView),
             let uploadID = root.text(of: "UploadId"), !uploadID.isEmpty
@@ -135,10 +145,15 @@ extension S3Client {
         return uploadID
     }
 
-    /// Uploads part `number` (1-based) and returns its entity tag (with its quotes).
-    public func uploadPart(_ key: String, uploadID: String, number: Int, body: ByteBuffer) async throws -> String {
+    /// Uploads part `number` (1-based) and returns its entity tag (with its quotes). With
+    /// `checksumCRC32` (base64, as ``crc32(_:)`` gives it) the server refuses a part whose bytes
+    /// do not match it.
+    public func uploadPart(
+        _ key: String, uploadID: String, number: Int, body: ByteBuffer, checksumCRC32: String? = nil
+    ) async throws -> String {
         let response = try await send(
-            "PUT", key: key, query: [("partNumber", String(number)), ("uploadId", uploadID)], body: body)
+            "PUT", key: key, query: [("partNumber", String(number)), ("uploadId", uploadID)],
+            headers: checksumCRC32.map { [("x-amz-checksum-crc32", $0)] } ?? [], body: body)
         guard let eTag = response.headers.first(name: "etag") else {
             throw S3Error(
                 statusCode: response.status, code: "MalformedResponse", message: "UploadPart returned no ETag",
@@ -147,14 +162,21 @@ extension S3Client {
         return eTag
     }
 
-    /// Completes the upload from the parts' entity tags, in order; returns the object's entity tag.
+    /// Completes the upload from the parts' entity tags (and, for an upload started with a CRC32
+    /// checksum algorithm, their checksums), in order; returns the object's entity tag.
     ///
     /// S3 can answer 200 with an `<Error>` document here; that throws too.
     @discardableResult
-    public func completeMultipartUpload(_ key: String, uploadID: String, eTags: [String]) async throws -> String {
+    public func completeMultipartUpload(
+        _ key: String, uploadID: String, eTags: [String], checksumsCRC32: [String]? = nil
+    ) async throws -> String {
         var xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
         for (index, eTag) in eTags.enumerated() {
-            xml += "<Part><PartNumber>\(index + 1)</PartNumber><ETag>\(Self.escapeXML(eTag))</ETag></Part>"
+            xml += "<Part><PartNumber>\(index + 1)</PartNumber><ETag>\(Self.escapeXML(eTag))</ETag>"
+            if let checksums = checksumsCRC32, index < checksums.count {
+                xml += "<ChecksumCRC32>\(checksums[index])</ChecksumCRC32>"
+            }
+            xml += "</Part>"
         }
         xml += "</CompleteMultipartUpload>"
         let response = try await send("POST", key: key, query: [("uploadId", uploadID)], body: ByteBuffer(string: xml))
@@ -170,6 +192,23 @@ extension S3Client {
     /// Abandons the upload and frees its parts.
     public func abortMultipartUpload(_ key: String, uploadID: String) async throws {
         _ = try await send("DELETE", key: key, query: [("uploadId", uploadID)], allowing: [404])
+    }
+
+    /// The CRC-32 of `bytes` as S3 wants it in `x-amz-checksum-crc32`: four big-endian bytes, base64.
+    public static func crc32(_ bytes: ByteBuffer) -> String {
+        let value = bytes.withUnsafeReadableBytes { raw -> UInt32 in
+            var crc = CZlibCRC.crc32(0, nil, 0)
+            var offset = 0
+            while offset < raw.count {  // zlib takes a 32-bit length
+                let length = min(raw.count - offset, 1 << 30)
+                crc = CZlibCRC.crc32(
+                    crc, raw.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(length))
+                offset += length
+            }
+            return UInt32(truncatingIfNeeded: crc)
+        }
+        return Data([UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)])
+            .base64EncodedString()
     }
 
     static func escapeXML(_ text: String) -> String {

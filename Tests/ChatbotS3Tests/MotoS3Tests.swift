@@ -84,6 +84,23 @@ struct MotoS3Tests {
         let stored = try #require(try await client.getObject("file.bin"))
         #expect(Data(stored.readableBytesView) == (try Data(contentsOf: file)))
 
+        // Every part went with its CRC-32 (S3's flexible checksums): the server keeps the composite
+        // checksum — the CRC-32 of the parts' CRC-32s — which `aws s3api head-object` reports.
+        let content = try Data(contentsOf: file)
+        let partCRCs = stride(from: 0, to: size, by: S3Client.minimumPartSize).map { start in
+            let part = ByteBuffer(bytes: content[start..<min(start + S3Client.minimumPartSize, size)])
+            return Data(base64Encoded: S3Client.crc32(part))!
+        }
+        let composite = S3Client.crc32(ByteBuffer(bytes: partCRCs.reduce(Data(), +)))
+        let configuration = client.configuration
+        let head = try await MotoServer.aws(
+            [
+                "s3api", "head-object", "--bucket", configuration.bucket, "--key", configuration.fullKey("file.bin"),
+                "--checksum-mode", "ENABLED",
+            ], endpoint: configuration.endpoint)
+        let reported = try JSONSerialization.jsonObject(with: head) as? [String: Any]
+        #expect((reported?["ChecksumCRC32"] as? String)?.hasPrefix(composite) == true, "\(reported ?? [:])")
+
         try Data("small".utf8).write(to: file)
         let smallTag = try await client.uploadMultipart("small.bin", fileAt: file)
         #expect(!smallTag.contains("-"))
