@@ -193,7 +193,7 @@ struct CrossBackendTests {
         }
     }
 
-    @Test("a PostgreSQL restore drops secondary indexes and foreign keys for the load and rebuilds every one")
+    @Test("a PostgreSQL restore drops indexes, keys and foreign keys for the load and rebuilds every one")
     func restoreRebuildsIndexesAndForeignKeys() async throws {
         try await withTemporaryDirectory { root in
             let source = try await StoreFixture.open(in: root.appendingPathComponent("source"))
@@ -206,7 +206,7 @@ struct CrossBackendTests {
                             "SELECT indexname || ': ' || indexdef AS d FROM pg_indexes WHERE schemaname = current_schema()"
                         ).all().map { try $0.decode(column: "d", as: String.self) }
                         let keys = try await sql.raw(
-                            "SELECT conname || ': ' || pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE contype = 'f'"
+                            "SELECT conname || ': ' || pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE contype IN ('f', 'p', 'u')"
                         ).all().map { try $0.decode(column: "d", as: String.self) }
                         return (indexes + keys).sorted()
                     }
@@ -214,6 +214,7 @@ struct CrossBackendTests {
                 let before = try await catalog()
                 #expect(before.contains { $0.contains("USING gin") })
                 #expect(before.contains { $0.contains("FOREIGN KEY") })
+                #expect(before.contains { $0.contains("PRIMARY KEY") })
                 let objects = FileSystemObjectStore(root: root.appendingPathComponent("pg-objects"))
                 _ = try await BackupRestorer(database: postgres, objects: objects).restore(archive)
                 #expect(try await catalog() == before)
