@@ -35,54 +35,60 @@
 #define CBM_STRINGIFY2(x) #x
 #define CBM_STRINGIFY(x) CBM_STRINGIFY2(x)
 
+// Every FFmpeg function the shim calls; each also needs its #define below.
+#define CBM_FFMPEG_FUNCTIONS(X) \
+    X(av_channel_layout_compare) \
+    X(av_channel_layout_copy) \
+    X(av_channel_layout_default) \
+    X(av_channel_layout_uninit) \
+    X(av_dict_get) \
+    X(av_find_best_stream) \
+    X(av_frame_alloc) \
+    X(av_frame_free) \
+    X(av_frame_unref) \
+    X(av_free) \
+    X(av_freep) \
+    X(av_log_set_level) \
+    X(av_malloc) \
+    X(av_match_list) \
+    X(av_packet_alloc) \
+    X(av_packet_free) \
+    X(av_packet_unref) \
+    X(av_probe_input_buffer2) \
+    X(av_read_frame) \
+    X(av_realloc) \
+    X(av_realloc_array) \
+    X(av_rescale_q) \
+    X(av_strdup) \
+    X(av_strerror) \
+    X(avcodec_alloc_context3) \
+    X(avcodec_decode_subtitle2) \
+    X(avcodec_descriptor_get) \
+    X(avcodec_find_decoder) \
+    X(avcodec_free_context) \
+    X(avcodec_get_name) \
+    X(avcodec_open2) \
+    X(avcodec_parameters_to_context) \
+    X(avcodec_receive_frame) \
+    X(avcodec_send_packet) \
+    X(avformat_alloc_context) \
+    X(avformat_close_input) \
+    X(avformat_find_stream_info) \
+    X(avformat_open_input) \
+    X(avio_alloc_context) \
+    X(avio_context_free) \
+    X(avsubtitle_free) \
+    X(swr_alloc_set_opts2) \
+    X(swr_convert) \
+    X(swr_free) \
+    X(swr_get_out_samples) \
+    X(swr_init)
+
+#define CBM_POINTER(name) __typeof__(&name) name;
 static struct {
-    __typeof__(&av_channel_layout_compare) av_channel_layout_compare;
-    __typeof__(&av_channel_layout_copy) av_channel_layout_copy;
-    __typeof__(&av_channel_layout_default) av_channel_layout_default;
-    __typeof__(&av_channel_layout_uninit) av_channel_layout_uninit;
-    __typeof__(&av_dict_get) av_dict_get;
-    __typeof__(&av_find_best_stream) av_find_best_stream;
-    __typeof__(&av_frame_alloc) av_frame_alloc;
-    __typeof__(&av_frame_free) av_frame_free;
-    __typeof__(&av_frame_unref) av_frame_unref;
-    __typeof__(&av_free) av_free;
-    __typeof__(&av_freep) av_freep;
-    __typeof__(&av_log_set_level) av_log_set_level;
-    __typeof__(&av_malloc) av_malloc;
-    __typeof__(&av_match_list) av_match_list;
-    __typeof__(&av_packet_alloc) av_packet_alloc;
-    __typeof__(&av_packet_free) av_packet_free;
-    __typeof__(&av_packet_unref) av_packet_unref;
-    __typeof__(&av_probe_input_buffer2) av_probe_input_buffer2;
-    __typeof__(&av_read_frame) av_read_frame;
-    __typeof__(&av_realloc) av_realloc;
-    __typeof__(&av_realloc_array) av_realloc_array;
-    __typeof__(&av_rescale_q) av_rescale_q;
-    __typeof__(&av_strdup) av_strdup;
-    __typeof__(&av_strerror) av_strerror;
-    __typeof__(&avcodec_alloc_context3) avcodec_alloc_context3;
-    __typeof__(&avcodec_decode_subtitle2) avcodec_decode_subtitle2;
-    __typeof__(&avcodec_descriptor_get) avcodec_descriptor_get;
-    __typeof__(&avcodec_find_decoder) avcodec_find_decoder;
-    __typeof__(&avcodec_free_context) avcodec_free_context;
-    __typeof__(&avcodec_get_name) avcodec_get_name;
-    __typeof__(&avcodec_open2) avcodec_open2;
-    __typeof__(&avcodec_parameters_to_context) avcodec_parameters_to_context;
-    __typeof__(&avcodec_receive_frame) avcodec_receive_frame;
-    __typeof__(&avcodec_send_packet) avcodec_send_packet;
-    __typeof__(&avformat_alloc_context) avformat_alloc_context;
-    __typeof__(&avformat_close_input) avformat_close_input;
-    __typeof__(&avformat_find_stream_info) avformat_find_stream_info;
-    __typeof__(&avformat_open_input) avformat_open_input;
-    __typeof__(&avio_alloc_context) avio_alloc_context;
-    __typeof__(&avio_context_free) avio_context_free;
-    __typeof__(&avsubtitle_free) avsubtitle_free;
-    __typeof__(&swr_alloc_set_opts2) swr_alloc_set_opts2;
-    __typeof__(&swr_convert) swr_convert;
-    __typeof__(&swr_free) swr_free;
-    __typeof__(&swr_get_out_samples) swr_get_out_samples;
-    __typeof__(&swr_init) swr_init;
+    CBM_FFMPEG_FUNCTIONS(CBM_POINTER)
 } ffmpeg;
+#undef CBM_POINTER
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static int load_status = -1;
@@ -110,52 +116,7 @@ static void load_ffmpeg(void) {
         snprintf(load_error, sizeof load_error, "FFmpeg's libraries have no %s", #name);           \
         return;                                                                                    \
     }
-    CBM_RESOLVE(av_channel_layout_compare)
-    CBM_RESOLVE(av_channel_layout_copy)
-    CBM_RESOLVE(av_channel_layout_default)
-    CBM_RESOLVE(av_channel_layout_uninit)
-    CBM_RESOLVE(av_dict_get)
-    CBM_RESOLVE(av_find_best_stream)
-    CBM_RESOLVE(av_frame_alloc)
-    CBM_RESOLVE(av_frame_free)
-    CBM_RESOLVE(av_frame_unref)
-    CBM_RESOLVE(av_free)
-    CBM_RESOLVE(av_freep)
-    CBM_RESOLVE(av_log_set_level)
-    CBM_RESOLVE(av_malloc)
-    CBM_RESOLVE(av_match_list)
-    CBM_RESOLVE(av_packet_alloc)
-    CBM_RESOLVE(av_packet_free)
-    CBM_RESOLVE(av_packet_unref)
-    CBM_RESOLVE(av_probe_input_buffer2)
-    CBM_RESOLVE(av_read_frame)
-    CBM_RESOLVE(av_realloc)
-    CBM_RESOLVE(av_realloc_array)
-    CBM_RESOLVE(av_rescale_q)
-    CBM_RESOLVE(av_strdup)
-    CBM_RESOLVE(av_strerror)
-    CBM_RESOLVE(avcodec_alloc_context3)
-    CBM_RESOLVE(avcodec_decode_subtitle2)
-    CBM_RESOLVE(avcodec_descriptor_get)
-    CBM_RESOLVE(avcodec_find_decoder)
-    CBM_RESOLVE(avcodec_free_context)
-    CBM_RESOLVE(avcodec_get_name)
-    CBM_RESOLVE(avcodec_open2)
-    CBM_RESOLVE(avcodec_parameters_to_context)
-    CBM_RESOLVE(avcodec_receive_frame)
-    CBM_RESOLVE(avcodec_send_packet)
-    CBM_RESOLVE(avformat_alloc_context)
-    CBM_RESOLVE(avformat_close_input)
-    CBM_RESOLVE(avformat_find_stream_info)
-    CBM_RESOLVE(avformat_open_input)
-    CBM_RESOLVE(avio_alloc_context)
-    CBM_RESOLVE(avio_context_free)
-    CBM_RESOLVE(avsubtitle_free)
-    CBM_RESOLVE(swr_alloc_set_opts2)
-    CBM_RESOLVE(swr_convert)
-    CBM_RESOLVE(swr_free)
-    CBM_RESOLVE(swr_get_out_samples)
-    CBM_RESOLVE(swr_init)
+    CBM_FFMPEG_FUNCTIONS(CBM_RESOLVE)
 #undef CBM_RESOLVE
     load_status = 0;
 }

@@ -31,12 +31,36 @@ final class ArchiveFileReader {
         expectedSHA256 = sha256
         expectedBytes = bytes
         self.cipher = cipher
+        handle = try Self.open(directory: directory, path: path)
+        decompressor = try ZstdDecompressor()
+    }
+
+    /// Checks the stored file's size and SHA-256 against the manifest's, without decompressing
+    /// or decrypting it (what ``next()`` checks at the end of a file, up front).
+    static func checkStored(directory: URL, path: String, sha256: String, bytes: Int64) throws {
+        let handle = try open(directory: directory, path: path)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var total: Int64 = 0
+        while total <= bytes, let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            total += Int64(chunk.count)
+        }
+        guard total == bytes, Hex.string(hasher.finalize()) == sha256 else {
+            throw corrupt(path, "its SHA-256 or size differs from the manifest")
+        }
+    }
+
+    private static func open(directory: URL, path: String) throws -> FileHandle {
         let url = directory.appendingPathComponent(path, isDirectory: false)
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw ChatbotError(.runtime, "the backup is incomplete: \(path) is missing", hint: "use another backup")
         }
-        self.handle = handle
-        decompressor = try ZstdDecompressor()
+        return handle
+    }
+
+    private static func corrupt(_ path: String, _ detail: String) -> ChatbotError {
+        ChatbotError(.runtime, "\(path) is damaged: \(detail)", hint: "use another backup")
     }
 
     deinit { try? handle.close() }
@@ -69,9 +93,7 @@ final class ArchiveFileReader {
         }
     }
 
-    private func corrupt(_ detail: String) -> ChatbotError {
-        ChatbotError(.runtime, "\(path) is damaged: \(detail)", hint: "use another backup")
-    }
+    private func corrupt(_ detail: String) -> ChatbotError { Self.corrupt(path, detail) }
 
     /// Opens every complete segment in `pending`; a segment is final only when nothing follows it.
     private func openSegments(_ cipher: BackupCipher, atEnd: Bool, _ plain: (Data) throws -> Void) throws {

@@ -9,11 +9,6 @@ extension BackupArchive {
     ///
     /// - Throws: ``ChatbotError`` (`.runtime`) naming the first problem found.
     public func verify(progress: (@Sendable (BackupProgress) -> Void)? = nil) throws -> BackupVerification {
-        try verify(parsingRows: true, progress: progress)
-    }
-
-    /// ``verify(progress:)``; without `parsingRows`, rows are counted but not parsed.
-    func verify(parsingRows: Bool, progress: (@Sendable (BackupProgress) -> Void)?) throws -> BackupVerification {
         let schema = try schema()
         var rows: [String: Int] = [:]
         for (entry, table) in zip(manifest.tables, schema.tables) {
@@ -22,7 +17,7 @@ extension BackupArchive {
             let names = TableRows.names(table)
             try reader(path: entry.file, sha256: entry.sha256, bytes: entry.bytes).readAll { chunk in
                 try splitter.feed(chunk) { line in
-                    if parsingRows { _ = try TableRows.parse(line, table: table, names: names) }
+                    _ = try TableRows.parse(line, table: table, names: names)
                     count += 1
                 }
                 progress?(BackupProgress(item: table.name, done: count, total: entry.rows))
@@ -54,10 +49,12 @@ extension BackupArchive {
     func verifyChecksums(progress: (@Sendable (BackupProgress) -> Void)?) throws {
         _ = try schema()
         let files =
-            manifest.tables.map { (item: $0.name, path: $0.file, sha256: $0.sha256, bytes: $0.bytes) }
-            + manifest.objects.map { (item: "objects", path: $0.file, sha256: $0.sha256, bytes: $0.bytes) }
+            manifest.tables.map { (path: $0.file, sha256: $0.sha256, bytes: $0.bytes) }
+            + manifest.objects.map { (path: $0.file, sha256: $0.sha256, bytes: $0.bytes) }
         for (index, file) in files.enumerated() {
-            try checkStored(path: file.path, sha256: file.sha256, bytes: file.bytes)
+            try Self.checkRelative(file.path)
+            try ArchiveFileReader.checkStored(
+                directory: directory, path: file.path, sha256: file.sha256, bytes: file.bytes)
             progress?(BackupProgress(item: "checksums", done: index + 1, total: files.count))
         }
     }

@@ -89,30 +89,8 @@ public struct BackupArchive: Sendable {
         return try ArchiveFileReader(directory: directory, path: path, sha256: sha256, bytes: bytes, cipher: cipher)
     }
 
-    /// Checks one stored file's size and SHA-256 against the manifest, reading it in pieces.
-    func checkStored(path: String, sha256: String, bytes: Int64) throws {
-        try Self.checkRelative(path)
-        let url = directory.appendingPathComponent(path, isDirectory: false)
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw ChatbotError(.runtime, "the backup is incomplete: \(path) is missing", hint: "use another backup")
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        var total: Int64 = 0
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            hasher.update(data: chunk)
-            total += Int64(chunk.count)
-            guard total <= bytes else { break }
-        }
-        guard total == bytes, Hex.string(hasher.finalize()) == sha256 else {
-            throw ChatbotError(
-                .runtime, "\(path) is damaged: its SHA-256 or size differs from the manifest",
-                hint: "use another backup")
-        }
-    }
-
     /// Refuses manifest paths that could leave the backup directory.
-    private static func checkRelative(_ path: String) throws {
+    static func checkRelative(_ path: String) throws {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !path.hasPrefix("/"), !parts.contains(where: { $0.isEmpty || $0 == ".." || $0 == "." }) else {
             throw ChatbotError(.runtime, "the manifest names a file outside the backup (\(path))")

@@ -8,8 +8,8 @@ import SQLKit
 /// ``DatabaseStore`` and ``ObjectStore`` protocols only.
 ///
 /// Every file's SHA-256 is checked against the manifest before the target is touched; rows are
-/// decompressed, parsed and counted as they are loaded, inside the transaction. The target must be empty unless
-/// `replace` is set; then its rows are deleted in the same transaction that inserts the backup's,
+/// decompressed, parsed and counted as they are loaded, inside the transaction. The target must
+/// be empty unless `replace` is set; then its rows are deleted in the same transaction that inserts the backup's,
 /// so a failure leaves the database as it was. Rows go in parent tables first (conversations,
 /// then messages), with their original keys; full-text indexes are rebuilt by the insert
 /// triggers. The target is migrated to the backup's schema version first and to this binary's

@@ -15,16 +15,17 @@ struct PostgresDeferredConstraints: Sendable {
         let definition: String
     }
 
-    struct ForeignKey: Sendable {
+    /// A constraint of a table, as `pg_get_constraintdef` writes it.
+    struct Constraint: Sendable {
         let table: String
         let name: String
         let definition: String
     }
 
     let indexes: [Index]
-    /// Primary keys and unique constraints (the same shape as a foreign key: table, name, definition).
-    let keys: [ForeignKey]
-    let foreignKeys: [ForeignKey]
+    /// Primary keys and unique constraints.
+    let keys: [Constraint]
+    let foreignKeys: [Constraint]
 
     /// How many indexes and constraints will be rebuilt.
     var count: Int { indexes.count + keys.count + foreignKeys.count }
@@ -48,7 +49,7 @@ struct PostgresDeferredConstraints: Sendable {
                 name: try $0.decode(column: "name", as: String.self),
                 definition: try $0.decode(column: "definition", as: String.self))
         }
-        func constraints(_ types: String) async throws -> [ForeignKey] {
+        func constraints(_ types: String) async throws -> [Constraint] {
             try await sql.raw(
                 """
                 SELECT t.relname AS table_name, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
@@ -59,7 +60,7 @@ struct PostgresDeferredConstraints: Sendable {
                 ORDER BY t.relname, k.conname
                 """
             ).all().map {
-                ForeignKey(
+                Constraint(
                     table: try $0.decode(column: "table_name", as: String.self),
                     name: try $0.decode(column: "name", as: String.self),
                     definition: try $0.decode(column: "definition", as: String.self))
