@@ -7,23 +7,48 @@ import Foundation
     import Darwin
 #endif
 
-/// A child process started with posix_spawn whose stdout is collected on the calling thread with
-/// poll(2), under a wall-clock deadline and an output cap. No Dispatch threads are involved, so it
-/// behaves the same on one pinned core.
+/// A child process started with posix_spawn whose stdout is collected with poll(2), under a
+/// wall-clock deadline and an output cap.
+///
+/// The waiting (poll, read, waitpid) runs on a thread of its own that lives as long as the child,
+/// never on Swift's cooperative pool: the pool has one thread per core, and a wait can last the
+/// whole timeout. Nor does it run on a shared blocking pool (`NIOThreadPool.singleton` also
+/// serves SQLite), which a few slow PDFs would fill for minutes. No Dispatch threads are involved.
 enum ChildProcess {
-    enum Ending: Equatable {
+    enum Ending: Equatable, Sendable {
         case exited(Int32)
         case signalled(Int32)
         case timedOut
         case outputTooLarge
     }
 
-    struct Result {
+    struct Result: Sendable {
         var output: Data
         var ending: Ending
     }
 
+    /// Runs `executable` to its end (or its timeout, or the output cap) without holding a thread
+    /// of the caller's: the calling task suspends while a thread of the child's own waits.
     static func run(
+        executable: String, arguments: [String], environment: [String: String], timeoutSeconds: Int,
+        outputLimit: Int, source: String
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+            let thread = Thread {
+                continuation.resume(
+                    with: Swift.Result {
+                        try runBlocking(
+                            executable: executable, arguments: arguments, environment: environment,
+                            timeoutSeconds: timeoutSeconds, outputLimit: outputLimit, source: source)
+                    })
+            }
+            thread.name = "chatbot-child-process"
+            thread.start()
+        }
+    }
+
+    /// Spawns the child and waits for it on the calling thread.
+    private static func runBlocking(
         executable: String, arguments: [String], environment: [String: String], timeoutSeconds: Int,
         outputLimit: Int, source: String
     ) throws -> Result {

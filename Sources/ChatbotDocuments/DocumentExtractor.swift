@@ -8,7 +8,8 @@ public import Foundation
 /// heuristics); the file name's extension only breaks ties between text formats. Hostile input
 /// (oversized files, zip bombs, unsafe entry names, XML entities, truncated or corrupt files) is
 /// refused with a ``ChatbotCore/ChatbotError`` naming the input and the reason. PDFs are parsed
-/// in a child process with resource limits, see ``PDFWorkerClient``.
+/// in a child process with resource limits, see ``PDFWorkerClient``; the calling task suspends
+/// while the worker runs and holds no thread of the cooperative pool.
 public struct DocumentExtractor: Sendable {
     /// Limits and settings.
     public var options: ExtractionOptions
@@ -21,7 +22,7 @@ public struct DocumentExtractor: Sendable {
     /// Reads and extracts several files, one result per file in order. PDFs among them share
     /// worker starts (see ``PDFWorkerClient``), each still under its own limits; everything else is
     /// as ``extract(fileAt:)``.
-    public func extract(filesAt urls: [URL]) -> [Result<ExtractedDocument, ChatbotError>] {
+    public func extract(filesAt urls: [URL]) async -> [Result<ExtractedDocument, ChatbotError>] {
         var results = [Result<ExtractedDocument, ChatbotError>?](repeating: nil, count: urls.count)
         var pdfs: [(index: Int, data: Data, source: String)] = []
         for (index, url) in urls.enumerated() {
@@ -30,14 +31,14 @@ public struct DocumentExtractor: Sendable {
                 if Self.isPDF(data) && data.count <= options.maxBytes {
                     pdfs.append((index, data, url.path))
                 } else {
-                    results[index] = .success(try extract(data: data, filename: url.path))
+                    results[index] = .success(try await extract(data: data, filename: url.path))
                 }
             } catch {
                 results[index] = .failure(
                     error as? ChatbotError ?? ChatbotError(.runtime, "\(url.path): \(error)"))
             }
         }
-        let extracted = PDFWorkerClient(options: options).extractBatch(pdfs.map { ($0.data, $0.source) })
+        let extracted = await PDFWorkerClient(options: options).extractBatch(pdfs.map { ($0.data, $0.source) })
         for (pdf, result) in zip(pdfs, extracted) { results[pdf.index] = result }
         return results.map { $0 ?? .failure(ChatbotError(.runtime, "internal error: a file was not extracted")) }
     }
@@ -45,8 +46,8 @@ public struct DocumentExtractor: Sendable {
     /// Reads and extracts a file; its size is checked before it is read.
     ///
     /// - Throws: ``ChatbotCore/ChatbotError`` naming the file and the reason.
-    public func extract(fileAt url: URL) throws -> ExtractedDocument {
-        try extract(data: read(url), filename: url.path)
+    public func extract(fileAt url: URL) async throws -> ExtractedDocument {
+        try await extract(data: read(url), filename: url.path)
     }
 
     /// A file's bytes, its size checked before it is read.
@@ -76,7 +77,7 @@ public struct DocumentExtractor: Sendable {
     ///   - data: The document's bytes.
     ///   - filename: The name (or path) of the input, used in errors and as a tie-breaker for text formats.
     /// - Throws: ``ChatbotCore/ChatbotError`` naming the input and the reason.
-    public func extract(data: Data, filename: String? = nil) throws -> ExtractedDocument {
+    public func extract(data: Data, filename: String? = nil) async throws -> ExtractedDocument {
         let source = filename ?? "input"
         if data.count > options.maxBytes {
             throw ChatbotError(
@@ -86,7 +87,7 @@ public struct DocumentExtractor: Sendable {
         guard !data.isEmpty else { throw ChatbotError(.runtime, "\(source): the file is empty") }
         let ext = filename.map { URL(fileURLWithPath: $0).pathExtension.lowercased() } ?? ""
         if Self.isPDF(data) {
-            return try PDFWorkerClient(options: options).extract(data: data, source: source)
+            return try await PDFWorkerClient(options: options).extract(data: data, source: source)
         }
         if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
             return try extractArchive(data, source: source)

@@ -29,7 +29,7 @@ struct PDFWorkerClient {
             hint: "Install chatbot-pdf-worker beside chatbot or set CHATBOT_PDF_WORKER to its path.")
     }
 
-    func extract(data: Data, source: String) throws -> ExtractedDocument {
+    func extract(data: Data, source: String) async throws -> ExtractedDocument {
         let worker = try Self.workerURL()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "chatbot-pdf-\(UUID().uuidString)", isDirectory: true)
@@ -45,7 +45,7 @@ struct PDFWorkerClient {
         let arguments = [
             worker.path, input.path, String(options.pdfTimeoutSeconds), String(options.pdfMemoryBytes),
         ]
-        let result = try ChildProcess.run(
+        let result = try await ChildProcess.run(
             executable: worker.path, arguments: arguments, environment: environment,
             timeoutSeconds: options.pdfTimeoutSeconds, outputLimit: options.maxTotalInflatedBytes, source: source)
         switch result.ending {
@@ -69,21 +69,30 @@ struct PDFWorkerClient {
     /// Extracts several PDFs with one worker start per ``batchSize`` files; one result per input,
     /// in order. Each file keeps its own CPU budget; a file that kills the worker (crash, memory,
     /// CPU) fails alone, and the files after it go to a fresh worker.
-    func extractBatch(_ inputs: [(data: Data, source: String)]) -> [Result<ExtractedDocument, ChatbotError>] {
+    func extractBatch(_ inputs: [(data: Data, source: String)]) async -> [Result<ExtractedDocument, ChatbotError>] {
         guard inputs.count > 1 else {
-            return inputs.map { input in
-                Result { try extract(data: input.data, source: input.source) }.mapError(Self.chatbotError)
-            }
+            var results: [Result<ExtractedDocument, ChatbotError>] = []
+            for input in inputs { results.append(await extractResult(data: input.data, source: input.source)) }
+            return results
         }
         var results: [Result<ExtractedDocument, ChatbotError>] = []
         var start = 0
         while start < inputs.count {
             let group = Array(inputs[start..<min(inputs.count, start + Self.batchSize)])
-            let done = runBatch(group)
+            let done = await runBatch(group)
             results += done
             start += done.count
         }
         return results
+    }
+
+    /// ``extract(data:source:)`` with its error as a ``ChatbotCore/ChatbotError``.
+    private func extractResult(data: Data, source: String) async -> Result<ExtractedDocument, ChatbotError> {
+        do {
+            return .success(try await extract(data: data, source: source))
+        } catch {
+            return .failure(Self.chatbotError(error))
+        }
     }
 
     private static func chatbotError(_ error: any Error) -> ChatbotError {
@@ -92,7 +101,7 @@ struct PDFWorkerClient {
 
     /// One worker over `inputs`: the results of the files it got through, up to and including a
     /// file it died on (fewer than `inputs.count` then; the caller runs the rest again).
-    private func runBatch(_ inputs: [(data: Data, source: String)]) -> [Result<ExtractedDocument, ChatbotError>] {
+    private func runBatch(_ inputs: [(data: Data, source: String)]) async -> [Result<ExtractedDocument, ChatbotError>] {
         let failAll = { (error: ChatbotError) in
             inputs.map { _ in Result<ExtractedDocument, ChatbotError>.failure(error) }
         }
@@ -120,7 +129,7 @@ struct PDFWorkerClient {
             [worker.path, "--batch", String(options.pdfTimeoutSeconds), String(options.pdfMemoryBytes)] + paths
         let result: ChildProcess.Result
         do {
-            result = try ChildProcess.run(
+            result = try await ChildProcess.run(
                 executable: worker.path, arguments: arguments, environment: environment,
                 timeoutSeconds: options.pdfTimeoutSeconds * inputs.count, outputLimit: options.maxTotalInflatedBytes,
                 source: inputs[0].source)
@@ -164,8 +173,7 @@ struct PDFWorkerClient {
                 return results
             case .outputTooLarge:
                 // Too much text for one batch: run this file on its own.
-                results.append(
-                    Result { try extract(data: inputs[index].data, source: source) }.mapError(Self.chatbotError))
+                results.append(await extractResult(data: inputs[index].data, source: source))
                 return results
             case .exited(let status): how = "exited with status \(status)"
             case .signalled(let signal): how = "was killed by signal \(signal)"

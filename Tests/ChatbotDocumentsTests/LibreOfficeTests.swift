@@ -21,7 +21,19 @@ enum LibreOfficeFixtures {
         """
 
     /// The converted files, made once per test run: notes.docx/.odt/.epub, cities.xlsx/.ods, notes.pdf.
-    static let folder: Result<URL, CLIFailure> = {
+    static var folder: Result<URL, CLIFailure> {
+        get async { await conversion.value }
+    }
+
+    /// The conversion, on a thread of its own: soffice takes seconds, and the tests waiting for it
+    /// must not hold the threads of the cooperative pool (nor stall the other tests) meanwhile.
+    private static let conversion = Task<Result<URL, CLIFailure>, Never> {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: convert()) }.start()
+        }
+    }
+
+    private static func convert() -> Result<URL, CLIFailure> {
         guard let soffice else { return .failure(CLIFailure(message: "soffice not found")) }
         do {
             let folder = try Fixtures.temporaryFolder()
@@ -54,7 +66,7 @@ enum LibreOfficeFixtures {
         } catch {
             return .failure(CLIFailure(message: "\(error)"))
         }
-    }()
+    }
 
     struct CLIFailure: Error { let message: String }
 }
@@ -63,14 +75,14 @@ enum LibreOfficeFixtures {
     "LibreOffice-written documents",
     .enabled(if: LibreOfficeFixtures.soffice != nil, "soffice (LibreOffice) is not installed: see Scripts/setup"))
 struct LibreOfficeTests {
-    func extract(_ name: String) throws -> ExtractedDocument {
-        let folder = try LibreOfficeFixtures.folder.get()
-        return try DocumentExtractor().extract(fileAt: folder.appendingPathComponent(name))
+    func extract(_ name: String) async throws -> ExtractedDocument {
+        let folder = try await LibreOfficeFixtures.folder.get()
+        return try await DocumentExtractor().extract(fileAt: folder.appendingPathComponent(name))
     }
 
     @Test("DOCX and ODT from HTML keep headings, lists and tables", arguments: ["notes.docx", "notes.odt"])
-    func writer(name: String) throws {
-        let document = try extract(name)
+    func writer(name: String) async throws {
+        let document = try await extract(name)
         #expect(document.format == (name.hasSuffix("docx") ? .docx : .odt))
         #expect(document.blocks.filter { $0.kind == .heading }.map(\.text) == ["Method", "Results"])
         #expect(document.markdown.contains("- First finding\n- Second finding"))
@@ -79,8 +91,8 @@ struct LibreOfficeTests {
     }
 
     @Test("EPUB from HTML: the chapter text and table in spine order")
-    func epub() throws {
-        let document = try extract("notes.epub")
+    func epub() async throws {
+        let document = try await extract("notes.epub")
         #expect(document.format == .epub)
         #expect(document.metadata.chapterCount ?? 0 >= 1)
         #expect(document.text.contains("We measured the samples twice."))
@@ -88,8 +100,8 @@ struct LibreOfficeTests {
     }
 
     @Test("XLSX and ODS from CSV: one table per sheet", arguments: ["cities.xlsx", "cities.ods"])
-    func sheets(name: String) throws {
-        let document = try extract(name)
+    func sheets(name: String) async throws {
+        let document = try await extract(name)
         #expect(document.metadata.sheetCount == 1)
         let table = try #require(document.blocks.first { $0.kind == .table })
         #expect(table.location.sheet == "cities")
@@ -97,8 +109,8 @@ struct LibreOfficeTests {
     }
 
     @Test("PDF written by LibreOffice: one page with the text")
-    func pdf() throws {
-        let document = try extract("notes.pdf")
+    func pdf() async throws {
+        let document = try await extract("notes.pdf")
         #expect(document.format == .pdf)
         #expect(document.metadata.pageCount == 1)
         #expect(document.text.contains("We measured the samples twice."))

@@ -82,12 +82,12 @@ struct ExtractCommand: AsyncParsableCommand {
                         let window = (index..<min(inputs.count, index + 16)).filter {
                             inputs[$0] != "-" && !Self.isDirectory(inputs[$0])
                         }
-                        let results = extractor.extract(filesAt: window.map { URL(fileURLWithPath: inputs[$0]) })
+                        let results = await extractor.extract(filesAt: window.map { URL(fileURLWithPath: inputs[$0]) })
                         for (position, result) in zip(window, results) { prepared[position] = result }
                     }
                     document = try prepared.removeValue(forKey: index)!.get()
                 } else {
-                    document = try extract(input, with: extractor).0
+                    document = try await extract(input, with: extractor).0
                 }
                 try emit(document, source: input == "-" ? (filename ?? "stdin") : input, separator: printed > 0)
                 printed += 1
@@ -106,17 +106,19 @@ struct ExtractCommand: AsyncParsableCommand {
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
-    private func extract(_ input: String, with extractor: DocumentExtractor) throws -> (ExtractedDocument, String) {
+    private func extract(_ input: String, with extractor: DocumentExtractor) async throws -> (
+        ExtractedDocument, String
+    ) {
         if input == "-" {
             let source = filename ?? "stdin"
             let data = try PromptBuilder.readStandardInput(limit: maxBytes + 1)
-            return (try extractor.extract(data: data, filename: source), source)
+            return (try await extractor.extract(data: data, filename: source), source)
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
             throw ChatbotError(.usage, "\(input): is a directory; give a document file")
         }
-        return (try extractor.extract(fileAt: URL(fileURLWithPath: input)), input)
+        return (try await extractor.extract(fileAt: URL(fileURLWithPath: input)), input)
     }
 
     private func emit(_ document: ExtractedDocument, source: String, separator: Bool) throws {

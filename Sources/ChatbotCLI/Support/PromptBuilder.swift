@@ -72,7 +72,7 @@ struct PromptBuilder {
         options.maxBytes = maxBinaryBytes
         let document: ExtractedDocument
         do {
-            document = try DocumentExtractor(options: options).extract(data: data, filename: filename)
+            document = try await DocumentExtractor(options: options).extract(data: data, filename: filename)
         } catch let error as ChatbotError {
             throw ChatbotError(
                 .usage, error.message.hasPrefix(source) ? error.message : "\(source): \(error.message)",

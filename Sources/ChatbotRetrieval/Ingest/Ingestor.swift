@@ -219,7 +219,7 @@ public struct Ingestor: Sendable {
                 return try await media(at: url, size: loaded.bytes.count, source: source.id)
             }
             try checkDocumentSize(loaded.bytes.count, source: source.id)
-            return document(try extractor.extract(data: loaded.bytes, filename: url.lastPathComponent))
+            return document(try await extractor.extract(data: loaded.bytes, filename: url.lastPathComponent))
         case .data(let data, let filename):
             if MediaSniffer.isMedia(data.prefix(64)) {
                 let spooled = try Self.spool(data)
@@ -227,13 +227,13 @@ public struct Ingestor: Sendable {
                 return try await media(at: spooled, size: data.count, source: source.id)
             }
             try checkDocumentSize(data.count, source: source.id)
-            return document(try extractor.extract(data: data, filename: filename))
+            return document(try await extractor.extract(data: data, filename: filename))
         case .web(let body, let url, let contentType):
             try checkDocumentSize(body.count, source: source.id)
             if Self.isHTML(contentType: contentType, body: body) {
                 let page = try HTMLExtractor().extract(
                     data: body, baseURL: url, contentType: contentType, source: url.absoluteString)
-                var converted = try markdown(page.markdown, title: page.title, extractor: extractor)
+                var converted = try await markdown(page.markdown, title: page.title, extractor: extractor)
                 converted.format = "html"
                 converted.metadata["url"] = url.absoluteString
                 converted.metadata["links"] = Array(page.links.filter { !$0.nofollow }.map(\.url).prefix(1000))
@@ -246,11 +246,11 @@ public struct Ingestor: Sendable {
                 }
                 return converted
             }
-            var converted = document(try extractor.extract(data: body, filename: url.lastPathComponent))
+            var converted = document(try await extractor.extract(data: body, filename: url.lastPathComponent))
             converted.metadata["url"] = url.absoluteString
             return converted
         case .markdown(let text, let title, let url):
-            var converted = try markdown(text, title: title, extractor: extractor)
+            var converted = try await markdown(text, title: title, extractor: extractor)
             if let url { converted.metadata["url"] = url }
             return converted
         }
@@ -277,9 +277,9 @@ public struct Ingestor: Sendable {
             format: extracted.format.rawValue, title: extracted.title, metadata: metadata, chunks: chunks)
     }
 
-    private func markdown(_ text: String, title: String?, extractor: DocumentExtractor) throws -> Converted {
+    private func markdown(_ text: String, title: String?, extractor: DocumentExtractor) async throws -> Converted {
         let body = (title.map { "# " + $0 + "\n\n" } ?? "") + text
-        var converted = document(try extractor.extract(data: Data(body.utf8), filename: "page.md"))
+        var converted = document(try await extractor.extract(data: Data(body.utf8), filename: "page.md"))
         if let title { converted.title = title }
         return converted
     }
