@@ -60,11 +60,11 @@ public struct SpeechService: Sendable {
 
     /// The cache key of transcribing the file at `path` with `options` (content hash plus every
     /// setting that changes the result).
-    public func cacheKey(ofFile path: String, options: TranscriptionOptions, stream: Int?, subtitles: Bool) throws
-        -> String
+    public func cacheKey(ofFile path: String, options: TranscriptionOptions, stream: Int?, subtitles: Bool)
+        async throws -> String
     {
         TranscriptCache.key(
-            contentDigest: try TranscriptCache.digest(ofFile: path),
+            contentDigest: try await TranscriptCache.digest(ofFile: path),
             parts: [
                 endpoint.endpoint.baseURL, endpoint.wireProtocol.rawValue, options.model, options.language ?? "",
                 options.prompt ?? "", stream.map(String.init) ?? "best", subtitles ? "subtitles" : "audio",
@@ -86,7 +86,7 @@ public struct SpeechService: Sendable {
     /// The transcript of the file at `path`: from the cache when it holds one, else transcribed
     /// (and cached).
     public func cachedTranscript(ofFile path: String, options: TranscriptionOptions) async throws -> Transcript {
-        let key = try cacheKey(ofFile: path, options: options, stream: nil, subtitles: false)
+        let key = try await cacheKey(ofFile: path, options: options, stream: nil, subtitles: false)
         if let cached = cache.load(key) { return cached }
         let transcript = try await transcribe(.file(path), stream: nil, options: options)
         try? cache.store(transcript, key: key)

@@ -25,7 +25,18 @@ public struct TranscriptCache: Sendable {
     }
 
     /// The SHA-256 of a file's content, read in 1 MiB pieces.
-    public static func digest(ofFile path: String) throws -> String {
+    ///
+    /// Reading and hashing a large media file takes seconds, so it runs on a thread of its own: the
+    /// calling task suspends and holds no thread of the cooperative pool meanwhile.
+    public static func digest(ofFile path: String) async throws -> String {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
+            let thread = Thread { continuation.resume(with: Result { try digestBlocking(ofFile: path) }) }
+            thread.name = "chatbot-transcript-digest"
+            thread.start()
+        }
+    }
+
+    private static func digestBlocking(ofFile path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ChatbotError(.runtime, "cannot read \(path)", hint: "check the path and its permissions")
         }

@@ -139,7 +139,7 @@ struct TranscribeCommand: AsyncParsableCommand {
         _ source: MediaSource, name: String, path: String, service: SpeechService, options: TranscriptionOptions,
         context: CommandContext
     ) async throws -> Transcript {
-        let key = try service.cacheKey(ofFile: path, options: options, stream: stream, subtitles: useSubtitles)
+        let key = try await service.cacheKey(ofFile: path, options: options, stream: stream, subtitles: useSubtitles)
         if !force, let cached = service.cache.load(key) {
             context.logger.debug("transcript from cache", metadata: ["key": "\(key)"])
             return cached

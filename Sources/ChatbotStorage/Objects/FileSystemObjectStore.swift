@@ -1,6 +1,7 @@
 public import ChatbotCore
 import Crypto
 public import Foundation
+import NIOPosix
 
 /// ``ObjectStore`` on the local filesystem, content-addressed by SHA-256.
 ///
@@ -8,6 +9,9 @@ public import Foundation
 /// to a temporary file in the same directory, are flushed to disk, and are renamed into place, so
 /// a reader never sees a partial object. Keys that are not 64 lowercase hex characters are
 /// refused, so no key can name a path outside the root.
+///
+/// The file system calls run on `NIOThreadPool.singleton`, never on the caller's thread, so they
+/// do not hold a thread of Swift's cooperative pool.
 public struct FileSystemObjectStore: ObjectStore {
     /// The directory holding the objects, e.g. ``StoragePaths/objects``.
     public let root: URL
@@ -24,21 +28,24 @@ public struct FileSystemObjectStore: ObjectStore {
             return byte < 16 ? "0" + hex : hex
         }.joined()
         let destination = fileURL(forValidKey: key)
-        if FileManager.default.fileExists(atPath: destination.path) { return key }
-        let directory = destination.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(
-                at: directory,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
-            try writeAtomically(data, to: destination)
-        } catch {
-            throw ChatbotError(
-                .runtime,
-                "cannot store an object in \(root.path): \(error.localizedDescription)",
-                hint: "check that the directory is writable and the disk is not full"
-            )
+        let root = root
+        try await NIOThreadPool.singleton.runIfActive {
+            if FileManager.default.fileExists(atPath: destination.path) { return }
+            let directory = destination.deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(
+                    at: directory,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700]
+                )
+                try Self.writeAtomically(data, to: destination)
+            } catch {
+                throw ChatbotError(
+                    .runtime,
+                    "cannot store an object in \(root.path): \(error.localizedDescription)",
+                    hint: "check that the directory is writable and the disk is not full"
+                )
+            }
         }
         return key
     }
@@ -48,15 +55,18 @@ public struct FileSystemObjectStore: ObjectStore {
     /// - Throws: ``ChatbotError`` (`.usage`) for a key that is not 64 lowercase hex characters.
     public func get(_ key: String) async throws -> Data? {
         let url = try fileURL(for: key)
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        return try Data(contentsOf: url)
+        return try await NIOThreadPool.singleton.runIfActive {
+            guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+            return try Data(contentsOf: url)
+        }
     }
 
     /// Whether something is stored under `key`.
     ///
     /// - Throws: ``ChatbotError`` (`.usage`) for an invalid key.
     public func exists(_ key: String) async throws -> Bool {
-        FileManager.default.fileExists(atPath: try fileURL(for: key).path)
+        let url = try fileURL(for: key)
+        return try await NIOThreadPool.singleton.runIfActive { FileManager.default.fileExists(atPath: url.path) }
     }
 
     /// Removes `key`; a missing key is not an error.
@@ -64,16 +74,23 @@ public struct FileSystemObjectStore: ObjectStore {
     /// - Throws: ``ChatbotError`` (`.usage`) for an invalid key.
     public func delete(_ key: String) async throws {
         let url = try fileURL(for: key)
-        do {
-            try FileManager.default.removeItem(at: url)
-        } catch CocoaError.fileNoSuchFile {
-            return
+        try await NIOThreadPool.singleton.runIfActive {
+            do {
+                try FileManager.default.removeItem(at: url)
+            } catch CocoaError.fileNoSuchFile {
+                return
+            }
         }
     }
 
     /// Every key in the store, found by walking `root/xx/yy/`; temporary files and anything that
     /// is not an object are skipped.
     public func list() async throws -> [String] {
+        let root = root
+        return try await NIOThreadPool.singleton.runIfActive { try Self.keys(under: root) }
+    }
+
+    private static func keys(under root: URL) throws -> [String] {
         let fileManager = FileManager.default
         guard fileManager.fileExists(atPath: root.path) else { return [] }
         var keys: [String] = []
@@ -125,7 +142,7 @@ public struct FileSystemObjectStore: ObjectStore {
 
     /// Temporary file in the destination's directory, fsync, then rename(2), which replaces
     /// atomically (a concurrent writer of the same content is harmless: the bytes are identical).
-    private func writeAtomically(_ data: Data, to destination: URL) throws {
+    private static func writeAtomically(_ data: Data, to destination: URL) throws {
         let directory = destination.deletingLastPathComponent()
         let temporary = directory.appendingPathComponent(".tmp-\(UUID().uuidString)", isDirectory: false)
         guard
