@@ -115,7 +115,21 @@ struct PostgresDatabaseStoreTests {
                 try await session.raw("SELECT pg_advisory_lock(\(bind: key))").run()
                 return try await withThrowingTaskGroup(of: [MigrationStep]?.self) { group in
                     group.addTask { try await migrating.migrator.up() }
-                    try await Task.sleep(for: .milliseconds(500))
+                    // Wait until the migrator is blocked on the lock: its request is in pg_locks, not granted.
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    var waiting = 0
+                    while waiting == 0, ContinuousClock.now < deadline {
+                        waiting =
+                            try await session.raw(
+                                """
+                                SELECT COUNT(*) AS n FROM pg_locks
+                                WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1
+                                AND ((classid::bigint << 32) | objid::bigint) = \(bind: key)
+                                """
+                            ).first()?.decode(column: "n", as: Int.self) ?? 0
+                        if waiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
+                    }
+                    #expect(waiting == 1, "`migrate up` never waited for the lock")
                     let tables = try await session.raw(
                         "SELECT COUNT(*) AS n FROM pg_tables WHERE tablename = 'conversations'"
                     ).first()?.decode(column: "n", as: Int.self)

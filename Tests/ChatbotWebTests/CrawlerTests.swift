@@ -323,12 +323,42 @@ struct HostThrottleTests {
         let throttle = HostThrottle()
         try await throttle.acquire("a", limit: 1, delay: .zero)
         try await throttle.acquire("b", limit: 1, delay: .zero)
-        let waiting = Task { try await throttle.acquire("a", limit: 1, delay: .zero) }
+        let granted = Flag()
+        let waiting = Task {
+            try await throttle.acquire("a", limit: 1, delay: .zero)
+            granted.set()
+        }
+        // The waiter reaches the queue and stays there: it is not granted the full host's slot.
+        try #require(await Self.eventually { throttle.waiterCount(on: "a") == 1 }, "the waiter was never queued")
+        #expect(!granted.isSet)
+        // Another host's slot is free meanwhile.
+        try await throttle.acquire("c", limit: 1, delay: .zero)
+        #expect(!granted.isSet)
         throttle.release("a")
         try await waiting.value
+        #expect(granted.isSet)
+        #expect(throttle.waiterCount(on: "a") == 0)
         throttle.release("a")
         throttle.release("b")
+        throttle.release("c")
         try await throttle.acquire("a", limit: 1, delay: .zero)
+    }
+
+    /// A flag set by one task and read by another.
+    final class Flag: Sendable {
+        private let value = Mutex(false)
+        func set() { value.withLock { $0 = true } }
+        var isSet: Bool { value.withLock { $0 } }
+    }
+
+    /// Whether `condition` holds within `limit`, checked every millisecond.
+    static func eventually(within limit: Duration = .seconds(60), _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        return condition()
     }
 
     @Test("a cancelled waiter leaves the queue and does not take the slot")

@@ -66,6 +66,11 @@ final class HostThrottle: Sendable {
         }
     }
 
+    /// How many requests are queued for a slot on `host` (for tests).
+    func waiterCount(on host: String) -> Int {
+        state.withLock { $0.waiters[host]?.count ?? 0 }
+    }
+
     /// Frees the slot taken by ``acquire(_:limit:delay:)``, handing it to the next waiter if any.
     func release(_ host: String) {
         let next = state.withLock { state -> Waiter? in
