@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // The thin executable: parses nothing itself, hands over to ChatbotCLI.
@@ -48,6 +50,21 @@ let package = Package(
                 "ChatbotSpeech", "ChatbotDocuments", "ChatbotRetrieval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Users, password hashing, access and refresh tokens, API keys, roles and scopes, the audit
+        // log: no HTTP types, so the CLI and the server share it.
+        .target(
+            name: "ChatbotAccounts",
+            dependencies: [
+                "ChatbotCore", "ChatbotStorage",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -320,6 +337,19 @@ let package = Package(
         .testTarget(
             name: "ChatbotHTMLTests",
             dependencies: ["ChatbotHTML", "ChatbotCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotAccountsTests",
+            dependencies: [
+                "ChatbotAccounts", "ChatbotCore", "ChatbotStorage",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -13,12 +13,40 @@ struct BackupRoundTripTests {
         try await withTemporaryDirectory { root in
             let source = try await StoreFixture.open(in: root.appendingPathComponent("source"))
             try await source.populate()
+            // The accounts tables (schema 4): a disabled user, NULLs, a REAL, a JSON detail, a sequence.
+            try await source.store.withTransaction { sql in
+                for statement: SQLQueryString in [
+                    """
+                    INSERT INTO users (id, name, email, password_hash, role, disabled, created_at, token_version)
+                    VALUES ('u1', 'alice', NULL, '$2b$12$hash', 'admin', 1, 1700000000000, 3)
+                    """,
+                    """
+                    INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at, created_at, rotated_at)
+                    VALUES ('h1', 'f1', 'u1', 1800000000000, 1700000000000, 1700000000001)
+                    """,
+                    """
+                    INSERT INTO api_keys (id, secret_hash, user_id, name, scopes, created_at, budget_cost)
+                    VALUES ('k1', 's1', 'u1', 'laptop', 'chat documents:read', 1700000000000, 2.5)
+                    """,
+                    """
+                    INSERT INTO signing_keys (kid, algorithm, private_key, public_key, created_at)
+                    VALUES ('kid1', 'EdDSA', 'cHJpdmF0ZQ==', 'cHVibGlj', 1700000000000)
+                    """,
+                    """
+                    INSERT INTO audit_log (at, actor_id, actor_name, action, target, detail, ip)
+                    VALUES (1700000000000, 'u1', 'alice', 'user.created', 'alice', '{"role":"admin"}', NULL)
+                    """,
+                ] {
+                    try await sql.raw(statement).run()
+                }
+            }
             let archive = try await backUp(source, into: root.appendingPathComponent("backups"))
             let verification = try archive.verify()
             #expect(
                 verification.rows == [
                     "conversations": 5, "messages": 150, "response_cache": 3, "embeddings": 9, "collections": 2,
-                    "documents": 3, "chunks": 7,
+                    "documents": 3, "chunks": 7, "users": 1, "refresh_tokens": 1, "api_keys": 1, "signing_keys": 1,
+                    "audit_log": 1,
                 ])
             #expect(verification.objects == 4)
 

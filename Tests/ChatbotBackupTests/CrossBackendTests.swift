@@ -112,7 +112,10 @@ struct CrossBackendTests {
                             try await postgres.withTransaction { sql in
                                 let id = UUID().uuidString
                                 try await sql.raw(
-                                    "INSERT INTO conversations VALUES (\(bind: id), 'during', 1, 2)"
+                                    """
+                                    INSERT INTO conversations (id, title, created_at, updated_at) \
+                                    VALUES (\(bind: id), 'during', 1, 2)
+                                    """
                                 ).run()
                                 for number in 0..<3 {
                                     try await sql.raw(
@@ -172,7 +175,7 @@ struct CrossBackendTests {
                         BackupSchema.version1.tables[1], over: connection, into: &buffer, flush: { _, _ in })
                     return [version, rows]
                 }
-                #expect(copied == [3, 48])
+                #expect(copied == [try #require(BackupSchema.known.map(\.version).max()), 48])
                 var contents: [[String: [String]]] = []
                 for usesCopy in [true, false] {
                     var creator = BackupCreator(database: postgres, objects: objects)

@@ -14,7 +14,7 @@ struct BackupCommandTests {
         #expect(migrate.exitCode == 0, "\(migrate)")
         try sandbox.sqlite(
             """
-            INSERT INTO conversations VALUES ('c1', 'first', 1, 2);
+            INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c1', 'first', 1, 2);
             INSERT INTO messages (id, conversation_id, role, content, status, cached, created_at, cost)
             VALUES ('m1', 'c1', 'user', 'the quick brown fox', 'complete', 0, 5, NULL),
                    ('m2', 'c1', 'assistant', 'jumps over the lazy dog', 'complete', 1, 6, 0.25);
@@ -38,7 +38,7 @@ struct BackupCommandTests {
             #expect(list.exitCode == 0, "\(list)")
             let listed = try list.jsonArray() as? [[String: Any]]
             #expect(listed?.count == 1)
-            #expect(listed?.first?["schema_version"] as? Int == 3)
+            #expect(listed?.first?["schema_version"] as? Int == 4)
             #expect(listed?.first?["rows"] as? Int == 3)
 
             let verify = try await sandbox.run("backup", "verify", path)

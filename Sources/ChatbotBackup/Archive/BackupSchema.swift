@@ -64,7 +64,7 @@ public struct BackupSchema: Sendable, Hashable {
     }
 
     /// Every schema version this binary can dump and restore.
-    public static let known: [BackupSchema] = [version1, version2, version3]
+    public static let known: [BackupSchema] = [version1, version2, version3, version4]
 
     private static func column(_ name: String, _ type: ColumnType, nullable: Bool = false) -> Column {
         Column(name: name, type: type, nullable: nullable)
@@ -154,6 +154,73 @@ public struct BackupSchema: Sendable, Hashable {
                     column("text", .text), column("location", .text),
                 ],
                 key: "seq",
+                keyIsSequence: true
+            ),
+        ]
+    )
+
+    /// Version 4: version 3 with an owner on conversations, collections and documents, plus the
+    /// accounts tables (users first: refresh tokens and API keys refer to them).
+    static let version4 = BackupSchema(
+        version: 4,
+        tables: version3.tables.map { table in
+            guard ["conversations", "collections", "documents"].contains(table.name) else { return table }
+            var owned = table
+            owned.columns.append(column("owner_id", .text))
+            return owned
+        } + [
+            Table(
+                name: "users",
+                columns: [
+                    column("id", .text), column("name", .text), column("email", .text, nullable: true),
+                    column("password_hash", .text, nullable: true), column("role", .text), column("disabled", .bool),
+                    column("created_at", .int64), column("token_version", .int64),
+                ],
+                key: "id",
+                keyIsSequence: false
+            ),
+            Table(
+                name: "refresh_tokens",
+                columns: [
+                    column("token_hash", .text), column("family_id", .text), column("user_id", .text),
+                    column("expires_at", .int64), column("created_at", .int64),
+                    column("rotated_at", .int64, nullable: true), column("revoked_at", .int64, nullable: true),
+                ],
+                key: "token_hash",
+                keyIsSequence: false
+            ),
+            Table(
+                name: "api_keys",
+                columns: [
+                    column("id", .text), column("secret_hash", .text), column("user_id", .text), column("name", .text),
+                    column("scopes", .text), column("created_at", .int64), column("expires_at", .int64, nullable: true),
+                    column("revoked_at", .int64, nullable: true), column("last_used_at", .int64, nullable: true),
+                    column("rpm_limit", .int64, nullable: true), column("tpm_limit", .int64, nullable: true),
+                    column("budget_cost", .double, nullable: true), column("budget_tokens", .int64, nullable: true),
+                    column("budget_period", .text, nullable: true),
+                ],
+                key: "id",
+                keyIsSequence: false
+            ),
+            Table(
+                name: "signing_keys",
+                columns: [
+                    column("kid", .text), column("algorithm", .text), column("private_key", .text),
+                    column("public_key", .text), column("created_at", .int64),
+                    column("retired_at", .int64, nullable: true),
+                ],
+                key: "kid",
+                keyIsSequence: false
+            ),
+            Table(
+                name: "audit_log",
+                columns: [
+                    column("id", .int64), column("at", .int64), column("actor_id", .text, nullable: true),
+                    column("actor_name", .text, nullable: true), column("action", .text),
+                    column("target", .text, nullable: true), column("detail", .text),
+                    column("ip", .text, nullable: true),
+                ],
+                key: "id",
                 keyIsSequence: true
             ),
         ]

@@ -5,7 +5,7 @@
 /// values, which the driver maps to these, so its SQL is the same on both backends.
 enum PostgresMigrations {
     /// Every migration, oldest first.
-    static let all: [Migration] = [v1Initial, v2Embeddings, v3Documents]
+    static let all: [Migration] = [v1Initial, v2Embeddings, v3Documents, v4Accounts]
 
     /// Conversations, messages (with a generated `tsvector` column and GIN index), response
     /// cache, and the pgvector extension when the server has it.
@@ -155,6 +155,105 @@ enum PostgresMigrations {
             "DROP INDEX documents_content_hash_idx",
             "DROP TABLE documents",
             "DROP TABLE collections",
+        ]
+    )
+
+    /// Accounts, as ``SQLiteMigrations/v4Accounts`` with PostgreSQL types (`BOOLEAN`, `BIGINT`,
+    /// `BIGSERIAL`, `DOUBLE PRECISION`).
+    static let v4Accounts = Migration(
+        version: 4,
+        name: "accounts",
+        up: [
+            """
+            CREATE TABLE users (
+                id TEXT NOT NULL PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                email TEXT,
+                password_hash TEXT,
+                role TEXT NOT NULL CHECK (role IN ('admin', 'member', 'viewer')),
+                disabled BOOLEAN NOT NULL DEFAULT FALSE,
+                created_at BIGINT NOT NULL,
+                token_version BIGINT NOT NULL DEFAULT 0
+            )
+            """,
+            """
+            CREATE TABLE refresh_tokens (
+                token_hash TEXT NOT NULL PRIMARY KEY,
+                family_id TEXT NOT NULL,
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                expires_at BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                rotated_at BIGINT,
+                revoked_at BIGINT
+            )
+            """,
+            "CREATE INDEX refresh_tokens_family_idx ON refresh_tokens (family_id)",
+            "CREATE INDEX refresh_tokens_user_idx ON refresh_tokens (user_id)",
+            """
+            CREATE TABLE api_keys (
+                id TEXT NOT NULL PRIMARY KEY,
+                secret_hash TEXT NOT NULL,
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                scopes TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT,
+                revoked_at BIGINT,
+                last_used_at BIGINT,
+                rpm_limit BIGINT,
+                tpm_limit BIGINT,
+                budget_cost DOUBLE PRECISION,
+                budget_tokens BIGINT,
+                budget_period TEXT
+            )
+            """,
+            "CREATE INDEX api_keys_user_idx ON api_keys (user_id)",
+            """
+            CREATE TABLE signing_keys (
+                kid TEXT NOT NULL PRIMARY KEY,
+                algorithm TEXT NOT NULL,
+                private_key TEXT NOT NULL,
+                public_key TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                retired_at BIGINT
+            )
+            """,
+            """
+            CREATE TABLE audit_log (
+                id BIGSERIAL PRIMARY KEY,
+                at BIGINT NOT NULL,
+                actor_id TEXT,
+                actor_name TEXT,
+                action TEXT NOT NULL,
+                target TEXT,
+                detail TEXT NOT NULL,
+                ip TEXT
+            )
+            """,
+            "CREATE INDEX audit_log_at_idx ON audit_log (at)",
+            "ALTER TABLE conversations ADD COLUMN owner_id TEXT NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000'",
+            "ALTER TABLE collections ADD COLUMN owner_id TEXT NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000'",
+            "ALTER TABLE documents ADD COLUMN owner_id TEXT NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000'",
+            "CREATE INDEX conversations_owner_idx ON conversations (owner_id, updated_at)",
+            "CREATE INDEX collections_owner_idx ON collections (owner_id)",
+            "CREATE INDEX documents_owner_idx ON documents (owner_id)",
+        ],
+        down: [
+            "DROP INDEX documents_owner_idx",
+            "DROP INDEX collections_owner_idx",
+            "DROP INDEX conversations_owner_idx",
+            "ALTER TABLE documents DROP COLUMN owner_id",
+            "ALTER TABLE collections DROP COLUMN owner_id",
+            "ALTER TABLE conversations DROP COLUMN owner_id",
+            "DROP INDEX audit_log_at_idx",
+            "DROP TABLE audit_log",
+            "DROP TABLE signing_keys",
+            "DROP INDEX api_keys_user_idx",
+            "DROP TABLE api_keys",
+            "DROP INDEX refresh_tokens_user_idx",
+            "DROP INDEX refresh_tokens_family_idx",
+            "DROP TABLE refresh_tokens",
+            "DROP TABLE users",
         ]
     )
 }

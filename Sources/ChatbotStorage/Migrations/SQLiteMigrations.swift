@@ -5,7 +5,7 @@
 /// maps to these.
 enum SQLiteMigrations {
     /// Every migration, oldest first.
-    static let all: [Migration] = [v1Initial, v2Embeddings, v3Documents]
+    static let all: [Migration] = [v1Initial, v2Embeddings, v3Documents, v4Accounts]
 
     /// Conversations, messages (with FTS5 full-text index), response cache.
     static let v1Initial = Migration(
@@ -190,6 +190,109 @@ enum SQLiteMigrations {
             "DROP INDEX documents_content_hash_idx",
             "DROP TABLE documents",
             "DROP TABLE collections",
+        ]
+    )
+
+    /// Accounts: users, refresh tokens, API keys, signing keys and the audit log, and an owner on
+    /// conversations, collections and documents. Existing and new rows without an owner belong to
+    /// the CLI's user `local`, whose id `00000000-0000-0000-0000-000000000000` is the column
+    /// default. ChatbotAccounts creates that user row on first use rather than this migration, so
+    /// that a restore into a freshly migrated database finds it empty and the backup's own `users`
+    /// rows load without a clash.
+    static let v4Accounts = Migration(
+        version: 4,
+        name: "accounts",
+        up: [
+            """
+            CREATE TABLE users (
+                id TEXT NOT NULL PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                email TEXT,
+                password_hash TEXT,
+                role TEXT NOT NULL CHECK (role IN ('admin', 'member', 'viewer')),
+                disabled INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL,
+                token_version INTEGER NOT NULL DEFAULT 0
+            )
+            """,
+            """
+            CREATE TABLE refresh_tokens (
+                token_hash TEXT NOT NULL PRIMARY KEY,
+                family_id TEXT NOT NULL,
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                expires_at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                rotated_at INTEGER,
+                revoked_at INTEGER
+            )
+            """,
+            "CREATE INDEX refresh_tokens_family_idx ON refresh_tokens (family_id)",
+            "CREATE INDEX refresh_tokens_user_idx ON refresh_tokens (user_id)",
+            """
+            CREATE TABLE api_keys (
+                id TEXT NOT NULL PRIMARY KEY,
+                secret_hash TEXT NOT NULL,
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                scopes TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER,
+                revoked_at INTEGER,
+                last_used_at INTEGER,
+                rpm_limit INTEGER,
+                tpm_limit INTEGER,
+                budget_cost REAL,
+                budget_tokens INTEGER,
+                budget_period TEXT
+            )
+            """,
+            "CREATE INDEX api_keys_user_idx ON api_keys (user_id)",
+            """
+            CREATE TABLE signing_keys (
+                kid TEXT NOT NULL PRIMARY KEY,
+                algorithm TEXT NOT NULL,
+                private_key TEXT NOT NULL,
+                public_key TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                retired_at INTEGER
+            )
+            """,
+            """
+            CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at INTEGER NOT NULL,
+                actor_id TEXT,
+                actor_name TEXT,
+                action TEXT NOT NULL,
+                target TEXT,
+                detail TEXT NOT NULL,
+                ip TEXT
+            )
+            """,
+            "CREATE INDEX audit_log_at_idx ON audit_log (at)",
+            "ALTER TABLE conversations ADD COLUMN owner_id TEXT NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000'",
+            "ALTER TABLE collections ADD COLUMN owner_id TEXT NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000'",
+            "ALTER TABLE documents ADD COLUMN owner_id TEXT NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000'",
+            "CREATE INDEX conversations_owner_idx ON conversations (owner_id, updated_at)",
+            "CREATE INDEX collections_owner_idx ON collections (owner_id)",
+            "CREATE INDEX documents_owner_idx ON documents (owner_id)",
+        ],
+        down: [
+            "DROP INDEX documents_owner_idx",
+            "DROP INDEX collections_owner_idx",
+            "DROP INDEX conversations_owner_idx",
+            "ALTER TABLE documents DROP COLUMN owner_id",
+            "ALTER TABLE collections DROP COLUMN owner_id",
+            "ALTER TABLE conversations DROP COLUMN owner_id",
+            "DROP INDEX audit_log_at_idx",
+            "DROP TABLE audit_log",
+            "DROP TABLE signing_keys",
+            "DROP INDEX api_keys_user_idx",
+            "DROP TABLE api_keys",
+            "DROP INDEX refresh_tokens_user_idx",
+            "DROP INDEX refresh_tokens_family_idx",
+            "DROP TABLE refresh_tokens",
+            "DROP TABLE users",
         ]
     )
 }

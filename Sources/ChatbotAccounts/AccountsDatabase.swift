@@ -1,0 +1,21 @@
+public import ChatbotStorage
+public import SQLKit
+
+/// The database the accounts repositories work on: the same store the CLI and the server use,
+/// reached through its transactions, so that every statement of one operation commits together
+/// and a single SQLite connection is never used by two tasks at once.
+///
+/// ``SQLiteDatabaseStore`` and ``PostgresDatabaseStore`` conform; tests and front ends may wrap any
+/// other SQL store in ``SQLStoreAccountsDatabase``.
+public protocol AccountsDatabase: Sendable {
+    /// The engine behind the store (a few statements differ per backend).
+    var backend: DatabaseBackend { get }
+
+    /// Runs `body` in one read-write transaction: committed when it returns, rolled back when it throws.
+    func withTransaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T
+}
+
+extension SQLiteDatabaseStore: AccountsDatabase {}
+extension PostgresDatabaseStore: AccountsDatabase {}

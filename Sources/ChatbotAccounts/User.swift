@@ -1,0 +1,45 @@
+public import Foundation
+
+/// A user, as every front end shows it. Never carries the password hash.
+public struct User: Sendable, Hashable, Codable {
+    /// The stable id (a lowercase UUID; ``LocalUser/id`` for the CLI's user).
+    public var id: String
+    /// The unique login name (lowercase letters, digits, `.`, `_`, `-`).
+    public var name: String
+    /// An optional e-mail address, for people.
+    public var email: String?
+    /// What the user may do.
+    public var role: Role
+    /// A disabled user cannot log in, and its tokens and keys are refused.
+    public var isDisabled: Bool
+    /// When the user was created.
+    public var createdAt: Date
+    /// Bumped by every password, role or status change; access tokens carry it and are refused once
+    /// it moved on.
+    public var tokenVersion: Int64
+    /// Whether a password is set (the local user has none until an admin sets one).
+    public var hasPassword: Bool
+
+    /// Creates a user value.
+    public init(
+        id: String, name: String, email: String?, role: Role, isDisabled: Bool, createdAt: Date,
+        tokenVersion: Int64, hasPassword: Bool
+    ) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.role = role
+        self.isDisabled = isDisabled
+        self.createdAt = createdAt
+        self.tokenVersion = tokenVersion
+        self.hasPassword = hasPassword
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, email, role
+        case isDisabled = "disabled"
+        case createdAt = "created_at"
+        case tokenVersion = "token_version"
+        case hasPassword = "has_password"
+    }
+}
