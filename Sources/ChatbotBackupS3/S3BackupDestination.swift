@@ -47,8 +47,10 @@ public struct S3BackupDestination: BackupDestination {
 
     /// Takes the prefix's lock (``S3BackupLock``), shared by every host.
     public func lock() async throws -> any BackupLock {
-        try await S3BackupLock.acquire(
-            client: client, lockDirectory: lockDirectory, staleAfter: staleLockAfter, now: clock(), logger: logger)
+        try await mapping {
+            try await S3BackupLock.acquire(
+                client: client, lockDirectory: lockDirectory, staleAfter: staleLockAfter, now: clock(), logger: logger)
+        }
     }
 
     /// A local temporary directory.
@@ -178,11 +180,8 @@ public struct S3BackupDestination: BackupDestination {
         return files.sorted()
     }
 
+    /// Turns ``S3Error``s into the user-facing ``ChatbotError`` naming the bucket and endpoint.
     private func mapping<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as S3Error {
-            throw S3ObjectStore.chatbotError(error, bucket: client.configuration.bucket)
-        }
+        try await client.mappingErrors(body)
     }
 }

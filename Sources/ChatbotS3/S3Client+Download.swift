@@ -107,14 +107,10 @@ extension S3Client {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                guard attempt < retryPolicy.maxAttempts else {
-                    throw S3Error(
-                        statusCode: 0, code: "ConnectionFailed", message: String(describing: error),
-                        operation: operation)
-                }
+                try noteConnectionFailure(error, operation: operation, attempt: attempt)
                 logger.debug(
                     "S3 ranged GET broke off; resuming",
-                    metadata: ["s3.operation": "\(operation)", "s3.offset": "\(next)", "error": "\(error)"])
+                    metadata: ["s3.operation": "\(operation)", "s3.offset": "\(next)"])
             }
             try await Task.sleep(for: retryPolicy.delay(beforeRetry: attempt))
             attempt += 1
@@ -168,4 +164,4 @@ private struct SinkFailure: Error {
 }
 
 /// The body ended before the requested range did.
-private struct TruncatedBody: Error {}
+struct TruncatedBody: Error {}

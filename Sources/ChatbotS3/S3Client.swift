@@ -42,15 +42,16 @@ public struct S3Client: Sendable {
         public var eTag: String
     }
 
-    /// Creates a client; `httpClient` is owned by the caller (default: the shared client).
+    /// Creates a client; `httpClient` is owned by the caller (default: ``defaultHTTPClient``).
     ///
-    /// The client retries by itself, so an `httpClient` with
-    /// `connectionPool.retryConnectionEstablishment = false` fails fast on an unreachable endpoint;
-    /// with async-http-client's default a refused connection is retried until ``requestTimeout``.
+    /// The client retries by itself (see ``S3RetryPolicy``), so a caller's `httpClient` must have
+    /// `connectionPool.retryConnectionEstablishment = false`, as ``httpClientConfiguration()``
+    /// sets: with async-http-client's default a refused connection is retried silently inside the
+    /// HTTP client until ``requestTimeout`` (minutes) instead of failing within seconds.
     public init(
         configuration: S3Configuration,
         credentials: S3Credentials,
-        httpClient: HTTPClient = .shared,
+        httpClient: HTTPClient = S3Client.defaultHTTPClient,
         retryPolicy: S3RetryPolicy = S3RetryPolicy(),
         logger: Logger
     ) {
@@ -68,7 +69,7 @@ public struct S3Client: Sendable {
     public init(
         configuration: S3Configuration,
         environment: [String: String],
-        httpClient: HTTPClient = .shared,
+        httpClient: HTTPClient = S3Client.defaultHTTPClient,
         retryPolicy: S3RetryPolicy = S3RetryPolicy(),
         logger: Logger
     ) throws {
@@ -234,14 +235,7 @@ public struct S3Client: Sendable {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                guard attempt < retryPolicy.maxAttempts else {
-                    throw S3Error(
-                        statusCode: 0, code: "ConnectionFailed", message: String(describing: error),
-                        operation: operation)
-                }
-                logger.debug(
-                    "S3 request could not be sent; retrying",
-                    metadata: ["s3.operation": "\(operation)", "error": "\(String(describing: error))"])
+                try noteConnectionFailure(error, operation: operation, attempt: attempt)
             }
             try await Task.sleep(for: retryPolicy.delay(beforeRetry: attempt))
             attempt += 1
@@ -263,6 +257,26 @@ public struct S3Client: Sendable {
             request.method == "HEAD"
             ? ByteBuffer() : try await response.body.collect(upTo: max(maxObjectSize, 1 << 20))
         return Response(status: Int(response.status.code), headers: response.headers, body: collected)
+    }
+
+    /// Logs a request that got no response and, when no attempt is left, throws it as an
+    /// ``S3Error`` with status 0, code `ConnectionFailed` and a short reason (`connection refused`).
+    ///
+    /// Retrying is logged at warning level, so a user sees on stderr why nothing happens yet.
+    func noteConnectionFailure(_ error: any Error, operation: String, attempt: Int) throws {
+        let reason = S3ConnectionFailure.reason(for: error)
+        logger.debug(
+            "S3 request got no response",
+            metadata: ["s3.operation": "\(operation)", "error": "\(String(describing: error))"])
+        guard attempt < retryPolicy.maxAttempts else {
+            throw S3Error(statusCode: 0, code: "ConnectionFailed", message: reason, operation: operation)
+        }
+        logger.warning(
+            "Object store request failed; retrying",
+            metadata: [
+                "s3.endpoint": "\(configuration.endpoint.absoluteString)", "reason": "\(reason)",
+                "attempt": "\(attempt + 1)/\(retryPolicy.maxAttempts)",
+            ])
     }
 
     static func unquote(_ eTag: String) -> String {

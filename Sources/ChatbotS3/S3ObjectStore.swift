@@ -93,33 +93,12 @@ public struct S3ObjectStore: ObjectStore {
     }
 
     private func mappingErrors<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as S3Error {
-            throw Self.chatbotError(error, bucket: client.configuration.bucket)
-        }
+        try await client.mappingErrors(body)
     }
 
-    /// The user-facing form of an S3 failure: `.unavailable` when the server cannot be reached,
-    /// `.usage` for refused credentials or a missing bucket, `.temporary` for 5xx, else `.runtime`.
+    /// The user-facing form of an S3 failure (see ``S3Error/chatbotError(bucket:endpoint:)``);
+    /// without the endpoint, an unreachable server is named by its bucket.
     public static func chatbotError(_ error: S3Error, bucket: String) -> ChatbotError {
-        switch (error.statusCode, error.code) {
-        case (0, _):
-            return ChatbotError(
-                .unavailable, "cannot reach the object store for bucket '\(bucket)': \(error.message)",
-                hint: "check the endpoint in the object store URL and that the server is running")
-        case (_, "SignatureDoesNotMatch"), (_, "InvalidAccessKeyId"), (_, "AccessDenied"), (403, _):
-            return ChatbotError(
-                .usage, "the object store refused the credentials: \(error)",
-                hint: "check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, the region and the bucket's policy")
-        case (_, "NoSuchBucket"):
-            return ChatbotError(
-                .usage, "the bucket '\(bucket)' does not exist", hint: "create it or fix the object store URL")
-        case (let status, _) where status >= 500:
-            return ChatbotError(
-                .temporary, "the object store failed: \(error)", hint: "try again later")
-        default:
-            return ChatbotError(.runtime, "the object store failed: \(error)")
-        }
+        error.chatbotError(bucket: bucket)
     }
 }

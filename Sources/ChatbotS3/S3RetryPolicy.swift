@@ -1,4 +1,10 @@
 /// How often and how patiently ``S3Client`` retries connection errors, 5xx responses and `SlowDown`.
+///
+/// The budget with the defaults: 4 attempts and at most 0.2 + 0.4 + 0.8 s of waiting between
+/// them. An endpoint that refuses connections therefore fails within about 1.5 s; one that
+/// drops packets within 4 connect timeouts (10 s each with
+/// ``S3Client/httpClientConfiguration(connectTimeout:)``), about 42 s. Each retry after a failed
+/// connection is logged at warning level.
 public struct S3RetryPolicy: Sendable, Hashable {
     /// Attempts in total, including the first (1 = never retry).
     public var maxAttempts: Int

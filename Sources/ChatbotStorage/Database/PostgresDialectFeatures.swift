@@ -60,7 +60,7 @@ struct PostgresDialectFeatures: SQLDialectFeatures {
             return translate(psqlError) ?? error
         }
         if error is NIOConnectionError || error is IOError || error is ChannelError {
-            return Self.unavailable(String(describing: error))
+            return Self.unavailable(Self.connectionReason(error))
         }
         return error
     }
@@ -97,10 +97,38 @@ struct PostgresDialectFeatures: SQLDialectFeatures {
                 .unavailable, "the PostgreSQL server does not accept TLS connections",
                 hint: "use sslmode=prefer or sslmode=disable in the database URL, or enable ssl on the server")
         case .connectionError, .serverClosedConnection, .poolClosed, .failedToAddSSLHandler:
-            let underlying = error.underlying.map { String(describing: $0) } ?? error.code.description
+            let underlying = error.underlying.map(Self.connectionReason) ?? error.code.description
             return Self.unavailable(underlying)
         default:
             return nil
+        }
+    }
+
+    /// A short reason such as `connection refused` for a failed connection; NIO's own text (every
+    /// address tried, errno numbers) is not for users.
+    static func connectionReason(_ error: any Error) -> String {
+        func describe(_ code: Int32) -> String {
+            switch code {
+            case ECONNREFUSED: "connection refused"
+            case ECONNRESET, EPIPE: "connection reset"
+            case ETIMEDOUT: "connection timed out"
+            default: String(cString: strerror(code)).lowercased()
+            }
+        }
+        switch error {
+        case let error as NIOConnectionError:
+            if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
+                return "cannot resolve \(error.host)"
+            }
+            let code = error.connectionErrors.lazy.compactMap { ($0.error as? IOError)?.errnoCode }.first
+            return code.map(describe) ?? "cannot connect to \(error.host):\(error.port)"
+        case let error as IOError:
+            return describe(error.errnoCode)
+        case let error as ChannelError:
+            if case .connectTimeout = error { return "connection timed out" }
+            return "connection failed"
+        default:
+            return "connection failed"
         }
     }
 

@@ -172,6 +172,8 @@ public actor WebFetcher {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
+        // Report a refused connection at once rather than retrying it silently until the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = HTTPClient.Configuration.Timeout(
             connect: .nanoseconds(Int64(policy.connectTimeout / .nanoseconds(1))),
             read: .nanoseconds(Int64(policy.totalTimeout / .nanoseconds(1))))
@@ -314,10 +316,29 @@ public actor WebFetcher {
                 return WebErrors.timeout(url: url, what: "no complete response within \(policy.totalTimeout)")
             case .cancelled:
                 return CancellationError()
+            case .remoteConnectionClosed, .uncleanShutdown:
+                return WebErrors.transport(url: url, reason: "the server closed the connection")
             default:
                 return WebErrors.transport(url: url, reason: String(describing: error))
             }
         }
+        if let error = error as? NIOConnectionError {
+            let errno = error.connectionErrors.lazy.compactMap { ($0.error as? IOError)?.errnoCode }.first
+            return WebErrors.transport(url: url, reason: errno.map(describe(errno:)) ?? "cannot connect")
+        }
+        if let error = error as? IOError {
+            return WebErrors.transport(url: url, reason: describe(errno: error.errnoCode))
+        }
         return WebErrors.transport(url: url, reason: String(describing: error))
+    }
+
+    /// `connection refused`, `connection reset`, … for a socket error.
+    private static func describe(errno code: Int32) -> String {
+        switch code {
+        case ECONNREFUSED: "connection refused"
+        case ECONNRESET, EPIPE: "connection reset"
+        case ETIMEDOUT: "connection timed out"
+        default: String(cString: strerror(code)).lowercased()
+        }
     }
 }
