@@ -296,7 +296,8 @@ let package = Package(
         .target(
             name: "ChatbotTestSupport",
             dependencies: [
-                "ChatbotCore",
+                "ChatbotCore", "ChatbotStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -370,7 +371,7 @@ let package = Package(
         .testTarget(
             name: "ChatbotStorageTests",
             dependencies: [
-                "ChatbotStorage", "ChatbotCore",
+                "ChatbotStorage", "ChatbotCore", "ChatbotTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),

@@ -11,7 +11,7 @@ import Logging
 /// ``FaultInjectingServer`` declared as provider `fake` (default model `m`).
 struct AskFixture: Sendable {
     let service: AskService
-    let store: SQLConversationStore
+    let store: any ConversationStore
     let server: FaultInjectingServer
 
     static let logger = Logger(label: "chatbot-chat-tests")

@@ -6,7 +6,7 @@ import Testing
 @testable import ChatbotStorage
 
 /// Collections, documents, chunks and search, for every backend.
-@Suite("SQLDocumentStore conformance")
+@Suite("DocumentStore conformance")
 struct DocumentStoreConformanceTests {
     static func document(_ source: String, collection: String = "docs", hash: String = "h1") -> DocumentRecord {
         DocumentRecord(

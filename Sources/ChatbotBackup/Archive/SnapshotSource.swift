@@ -16,7 +16,7 @@ struct SnapshotSource: Sendable {
 
     /// Runs `body` inside one consistent read-only snapshot of `database`.
     static func withSnapshot<T: Sendable>(
-        of database: any DatabaseStore, _ body: @escaping @Sendable (SnapshotSource) async throws -> T
+        of database: any SQLDatabaseStore, _ body: @escaping @Sendable (SnapshotSource) async throws -> T
     ) async throws -> T {
         if let postgres = database as? PostgresDatabaseStore {
             return try await postgres.withSnapshotSession { session in

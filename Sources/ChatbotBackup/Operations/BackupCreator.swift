@@ -16,7 +16,7 @@ import SQLKit
 /// every object a dumped row can refer to was stored before the row. An object that disappears
 /// between listing and copying fails the backup.
 public struct BackupCreator: Sendable {
-    private let database: any DatabaseStore
+    private let database: any SQLDatabaseStore
     private let objects: any ObjectStore
     private let clock: @Sendable () -> Date
     /// Whether PostgreSQL is dumped through libpq's COPY (the fast path) when it can be; tests
@@ -25,7 +25,7 @@ public struct BackupCreator: Sendable {
 
     /// Creates a creator over a database and an object store.
     public init(
-        database: any DatabaseStore, objects: any ObjectStore, clock: @escaping @Sendable () -> Date = { Date() }
+        database: any SQLDatabaseStore, objects: any ObjectStore, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.database = database
         self.objects = objects

@@ -5,7 +5,7 @@ import PostgresNIO
 import SQLKit
 
 /// Restores a backup into a database and object store of any backend, through the
-/// ``DatabaseStore`` and ``ObjectStore`` protocols only.
+/// ``SQLDatabaseStore`` and ``ObjectStore`` protocols only.
 ///
 /// Every file's SHA-256 is checked against the manifest before the target is touched; rows are
 /// decompressed, parsed and counted as they are loaded, inside the transaction. The target must
@@ -15,11 +15,11 @@ import SQLKit
 /// triggers. The target is migrated to the backup's schema version first and to this binary's
 /// latest version afterwards.
 public struct BackupRestorer: Sendable {
-    private let database: any DatabaseStore
+    private let database: any SQLDatabaseStore
     private let objects: any ObjectStore
 
     /// Creates a restorer into a database and an object store.
-    public init(database: any DatabaseStore, objects: any ObjectStore) {
+    public init(database: any SQLDatabaseStore, objects: any ObjectStore) {
         self.database = database
         self.objects = objects
     }
@@ -163,7 +163,7 @@ public struct BackupRestorer: Sendable {
     /// Runs `body` in one read-write transaction, with the postgres-nio connection when the
     /// store is PostgreSQL (for COPY).
     private static func withTransaction<T: Sendable>(
-        _ database: any DatabaseStore,
+        _ database: any SQLDatabaseStore,
         _ body: @escaping @Sendable (any SQLDatabase, PostgresConnection?) async throws -> T
     ) async throws -> T {
         if let postgres = database as? PostgresDatabaseStore {

@@ -72,10 +72,10 @@ struct BackupCommand: AsyncParsableCommand {
 
     /// Opens the configured database and object store (filesystem or S3), runs `body`, and closes both.
     static func withStores<T>(
-        _ context: CommandContext, _ body: (any DatabaseStore, any ObjectStore) async throws -> T
+        _ context: CommandContext, _ body: (any SQLDatabaseStore, any ObjectStore) async throws -> T
     ) async throws -> T {
         let objects = try context.openObjectStore()
-        let store: any DatabaseStore
+        let store: any SQLDatabaseStore
         do {
             store = try await context.openStore()
         } catch {

@@ -212,7 +212,7 @@ private struct UsageReport: Encodable {
     var models: [UsageTotal]
 }
 
-private func withStore(_ global: GlobalOptions, _ body: (SQLConversationStore) async throws -> Void) async throws {
+private func withStore(_ global: GlobalOptions, _ body: (any ConversationStore) async throws -> Void) async throws {
     let context = try await CommandContext.make(global)
     let store = try await context.openStore()
     do {

@@ -95,7 +95,7 @@ struct MigrateCommand: AsyncParsableCommand {
     }
 
     private static func withMigrator(
-        _ global: GlobalOptions, _ body: (any DatabaseStore) async throws -> Void
+        _ global: GlobalOptions, _ body: (any SQLDatabaseStore) async throws -> Void
     ) async throws {
         let context = try await CommandContext.make(global)
         let store = try await context.openStoreForMigration(validateSchema: true)

@@ -28,7 +28,7 @@ struct CommandContext {
 
     /// Opens the configured store: PostgreSQL when a database URL is set (which must already be
     /// migrated by `chatbot migrate up`), otherwise the embedded SQLite store, migrating it on first use.
-    func openStore() async throws -> any DatabaseStore {
+    func openStore() async throws -> any SQLDatabaseStore {
         if let postgres = try postgresSettings {
             return try await PostgresDatabaseStore.open(postgres, logger: logger, schemaCheck: .requireCurrent)
         }
@@ -38,7 +38,7 @@ struct CommandContext {
 
     /// Opens the configured store for `chatbot migrate`: never migrates; with `validateSchema`,
     /// refuses a newer or altered schema (`status` passes `false` to report them instead).
-    func openStoreForMigration(validateSchema: Bool) async throws -> any DatabaseStore {
+    func openStoreForMigration(validateSchema: Bool) async throws -> any SQLDatabaseStore {
         if let postgres = try postgresSettings {
             return try await PostgresDatabaseStore.open(
                 postgres, logger: logger, schemaCheck: validateSchema ? .refuseNewer : .none, maxConnections: 1)

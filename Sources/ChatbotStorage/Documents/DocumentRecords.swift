@@ -102,4 +102,17 @@ public struct CollectionSummary: Sendable, Hashable {
     public var createdAt: Date
     /// When a document was last added, replaced or removed.
     public var updatedAt: Date
+
+    /// Creates a summary.
+    public init(
+        name: String, documents: Int, chunks: Int, vectors: Int, bytes: Int, createdAt: Date, updatedAt: Date
+    ) {
+        self.name = name
+        self.documents = documents
+        self.chunks = chunks
+        self.vectors = vectors
+        self.bytes = bytes
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }

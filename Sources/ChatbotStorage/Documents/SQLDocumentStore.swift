@@ -1,14 +1,15 @@
-public import ChatbotCore
-public import Foundation
+import ChatbotCore
+import Foundation
 import SQLKit
 
-/// Collections, documents and chunks on every backend, with full-text and hybrid search.
+/// ``DocumentStore`` on every SQL backend: collections, documents and chunks, with full-text and
+/// hybrid search.
 ///
 /// Replacing a document is one transaction: its old chunks and their vectors go, the new row
 /// and chunks come in, so a reader sees either the old version or the new one. Vectors are
 /// written separately (``SQLVectorStore``) under the collection's name with the chunk ids, and
 /// ``chunksWithoutVectors(collection:model:limit:)`` finds what an interrupted run left to embed.
-public struct SQLDocumentStore: Sendable {
+public struct SQLDocumentStore: DocumentStore {
     let access: SQLDatabaseAccess
     let vectors: SQLVectorStore
 

@@ -11,24 +11,22 @@ public enum LockWaiting: Sendable, Hashable {
     case wait(seconds: Double)
 }
 
-extension DatabaseStore {
-    /// Runs `body` holding the exclusive lock called `name`, shared by every process that uses
-    /// this database (SQLite: an `flock` on a file beside the database; PostgreSQL: a session
-    /// advisory lock, so runs on different hosts exclude each other too). The lock is released
-    /// when `body` returns or throws, and by the system when the process dies.
-    ///
-    /// - Throws: ``ChatbotError`` `.temporary` when the lock is held elsewhere and `waiting` gives up.
-    public func withNamedLock<T: Sendable>(
-        _ name: String, waiting: LockWaiting = .failFast, _ body: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        if let sqlite = self as? SQLiteDatabaseStore {
-            return try await FileLock.with(
-                path: sqlite.url.path + ".locks/" + NamedLockKey.fileName(name), name: name, waiting: waiting, body)
+extension LockWaiting {
+    /// When a caller starting at `start` gives up: `nil` for ``failFast`` (after one try), else
+    /// `seconds` after `start`.
+    public func deadline(from start: ContinuousClock.Instant = .now) -> ContinuousClock.Instant? {
+        switch self {
+        case .failFast: nil
+        case .wait(let seconds): start + .milliseconds(Int64(seconds * 1000))
         }
-        if let postgres = self as? PostgresDatabaseStore {
-            return try await postgres.withAdvisoryLock(name, waiting: waiting, body)
-        }
-        return try await body()
+    }
+
+    /// The error for a lock called `name` that another holder kept: ``ChatbotError`` `.temporary`
+    /// (exit 75) with a hint. Every ``DatabaseStore`` implementation throws this one.
+    public static func busyError(_ name: String) -> ChatbotError {
+        ChatbotError(
+            .temporary, "\(name) is in use by another chatbot process",
+            hint: "wait for it to finish, or pass --wait to queue behind it")
     }
 }
 
@@ -47,9 +45,7 @@ enum NamedLockKey {
     }
 
     static func busy(_ name: String) -> ChatbotError {
-        ChatbotError(
-            .temporary, "\(name) is in use by another chatbot process",
-            hint: "wait for it to finish, or pass --wait to queue behind it")
+        LockWaiting.busyError(name)
     }
 }
 
@@ -66,11 +62,7 @@ enum FileLock {
             throw ChatbotError(.unavailable, "cannot create the lock file \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
-        let deadline: ContinuousClock.Instant? =
-            switch waiting {
-            case .failFast: nil
-            case .wait(let seconds): .now + .milliseconds(Int64(seconds * 1000))
-            }
+        let deadline = waiting.deadline()
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else {
                 throw ChatbotError(.unavailable, "cannot lock \(path): \(String(cString: strerror(errno)))")
@@ -89,11 +81,7 @@ extension PostgresDatabaseStore {
         _ name: String, waiting: LockWaiting, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let key = NamedLockKey.advisoryKey(name)
-        let deadline: ContinuousClock.Instant? =
-            switch waiting {
-            case .failFast: nil
-            case .wait(let seconds): .now + .milliseconds(Int64(seconds * 1000))
-            }
+        let deadline = waiting.deadline()
         return try await access.perform { database in
             try await database.withSession { session in
                 while true {

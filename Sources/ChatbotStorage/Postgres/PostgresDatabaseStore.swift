@@ -1,4 +1,4 @@
-import ChatbotCore
+public import ChatbotCore
 import Foundation
 public import Logging
 import NIOCore
@@ -21,7 +21,7 @@ public import SQLKit
 /// ``SchemaCheck/requireCurrent`` refuses a schema with pending migrations (as well as a newer or
 /// altered one). Each transaction gets its own pooled connection, so there is no
 /// ``SerialExecutionGate``.
-public final class PostgresDatabaseStore: DatabaseStore {
+public final class PostgresDatabaseStore: SQLDatabaseStore {
     /// What ``open(_:logger:schemaCheck:maxConnections:)`` checks about the schema.
     public enum SchemaCheck: Sendable, Hashable {
         /// Every known migration must be applied and none altered; a newer schema is refused.
@@ -35,12 +35,12 @@ public final class PostgresDatabaseStore: DatabaseStore {
 
     /// Where the server is (the password is not part of its description).
     public let settings: PostgresConnectionSettings
-    /// Conversations, messages, usage accounting and the response cache.
-    public let conversations: SQLConversationStore
-    /// Embedding vectors and nearest-neighbour search.
-    public let vectors: SQLVectorStore
-    /// Collections, documents and chunks, with full-text and hybrid search.
-    public let documents: SQLDocumentStore
+    /// Conversations, messages, usage accounting and the response cache (an ``SQLConversationStore``).
+    public let conversations: any ConversationStore
+    /// Embedding vectors and nearest-neighbour search (an ``SQLVectorStore``).
+    public let vectors: any VectorStore
+    /// Collections, documents and chunks, with full-text and hybrid search (an ``SQLDocumentStore``).
+    public let documents: any DocumentStore
     /// The schema migrations of this database.
     public let migrator: Migrator
     /// Always ``DatabaseBackend/postgres``.
@@ -62,8 +62,9 @@ public final class PostgresDatabaseStore: DatabaseStore {
         self.pool = pool
         self.access = access
         self.supportsVectorIndex = supportsVectorIndex
+        let vectors = SQLVectorStore(access: access)
         self.conversations = SQLConversationStore(access: access)
-        self.vectors = SQLVectorStore(access: access)
+        self.vectors = vectors
         self.documents = SQLDocumentStore(access: access, vectors: vectors)
         self.migrator = Migrator(access: access, migrations: access.features.migrations)
     }
@@ -192,6 +193,16 @@ public final class PostgresDatabaseStore: DatabaseStore {
     /// Closes every pooled connection. The store must not be used afterwards.
     public func close() async throws {
         try await pool.pool.shutdownAsync()
+    }
+
+    /// Runs `body` holding a session advisory lock (keyed by the first 8 bytes of the name's
+    /// SHA-256) on one pooled connection, so runs on different hosts exclude each other too; the
+    /// server releases it when the connection drops. Waiting (``LockWaiting/wait(seconds:)``) tries
+    /// again every half second.
+    public func withNamedLock<T: Sendable>(
+        _ name: String, waiting: LockWaiting, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withAdvisoryLock(name, waiting: waiting, body)
     }
 
     private func check(_ schemaCheck: SchemaCheck) async throws {

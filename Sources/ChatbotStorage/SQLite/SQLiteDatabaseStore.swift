@@ -1,4 +1,4 @@
-import ChatbotCore
+public import ChatbotCore
 public import Foundation
 public import Logging
 public import SQLKit
@@ -16,15 +16,15 @@ import SQLiteNIO
 /// Opening creates the file (mode 0600) and its directory when missing, sets the connection
 /// pragmas, refuses a database newer than this binary, and, with `autoMigrate`, applies pending
 /// migrations. Nothing else runs at open, to keep `chatbot ask` fast.
-public final class SQLiteDatabaseStore: DatabaseStore {
+public final class SQLiteDatabaseStore: SQLDatabaseStore {
     /// The database file.
     public let url: URL
-    /// Conversations, messages, usage accounting and the response cache.
-    public let conversations: SQLConversationStore
-    /// Embedding vectors and nearest-neighbour search.
-    public let vectors: SQLVectorStore
-    /// Collections, documents and chunks, with full-text and hybrid search.
-    public let documents: SQLDocumentStore
+    /// Conversations, messages, usage accounting and the response cache (an ``SQLConversationStore``).
+    public let conversations: any ConversationStore
+    /// Embedding vectors and nearest-neighbour search (an ``SQLVectorStore``).
+    public let vectors: any VectorStore
+    /// Collections, documents and chunks, with full-text and hybrid search (an ``SQLDocumentStore``).
+    public let documents: any DocumentStore
     /// The schema migrations of this database.
     public let migrator: Migrator
     /// Always ``DatabaseBackend/sqlite``.
@@ -42,8 +42,9 @@ public final class SQLiteDatabaseStore: DatabaseStore {
             features: features,
             gate: SerialExecutionGate()
         )
+        let vectors = SQLVectorStore(access: access)
         self.conversations = SQLConversationStore(access: access)
-        self.vectors = SQLVectorStore(access: access)
+        self.vectors = vectors
         self.documents = SQLDocumentStore(access: access, vectors: vectors)
         self.migrator = Migrator(access: access, migrations: features.migrations)
     }
@@ -112,6 +113,16 @@ public final class SQLiteDatabaseStore: DatabaseStore {
     /// Closes the connection. The store must not be used afterwards.
     public func close() async throws {
         try await connection.close()
+    }
+
+    /// Runs `body` holding an `flock(2)` on `<database>.locks/<sha256 of name>.lock`, which every
+    /// process using this database file on this host shares; the kernel releases it when the
+    /// process dies. Waiting (``LockWaiting/wait(seconds:)``) tries again every half second.
+    public func withNamedLock<T: Sendable>(
+        _ name: String, waiting: LockWaiting, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await FileLock.with(
+            path: url.path + ".locks/" + NamedLockKey.fileName(name), name: name, waiting: waiting, body)
     }
 
     /// Per-connection settings. `busy_timeout` first, so the `journal_mode` switch waits for other

@@ -3,7 +3,8 @@ public import Foundation
 import SQLKit
 import Synchronization
 
-/// Embedding vectors and nearest-neighbour search by cosine similarity, on every backend.
+/// ``VectorStore`` on every SQL backend: embedding vectors and nearest-neighbour search by cosine
+/// similarity.
 ///
 /// - PostgreSQL with pgvector: vectors are `REAL[]`; the first write of each dimension count
 ///   creates a partial HNSW index (`vector_cosine_ops`) over `vector::vector(N)`, and searches
@@ -12,7 +13,7 @@ import Synchronization
 ///   vectors, scored in Swift. Exact, and linear in the collection's size.
 ///
 /// Get one from ``DatabaseStore/vectors``.
-public struct SQLVectorStore: Sendable {
+public struct SQLVectorStore: VectorStore {
     let access: SQLDatabaseAccess
     private let state = VectorIndexState()
 
@@ -76,8 +77,9 @@ public struct SQLVectorStore: Sendable {
     }
 
     /// Deletes the vectors of `collection` (only those of `itemIDs` when given); returns how many.
+    /// ``VectorStore/delete(collection:)`` deletes them all.
     @discardableResult
-    public func delete(collection: String, itemIDs: [String]? = nil) async throws -> Int {
+    public func delete(collection: String, itemIDs: [String]?) async throws -> Int {
         try await access.transaction { database in
             var total = 0
             if let itemIDs {

@@ -19,7 +19,7 @@ public struct VectorRecord: Sendable, Hashable {
     }
 }
 
-/// An item found by ``SQLVectorStore/nearest(to:collection:model:limit:)``.
+/// An item found by ``VectorStore/nearest(to:collection:model:limit:)``.
 public struct VectorMatch: Sendable, Hashable {
     /// The item's id.
     public var itemID: String
