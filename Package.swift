@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
@@ -47,9 +48,27 @@ let package = Package(
             dependencies: [
                 "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotLocalStack", "ChatbotChat",
                 "ChatbotBackup", "ChatbotBackupS3", "ChatbotS3", "ChatbotHTML", "ChatbotWeb", "ChatbotMedia",
-                "ChatbotSpeech", "ChatbotDocuments", "ChatbotRetrieval",
+                "ChatbotSpeech", "ChatbotDocuments", "ChatbotRetrieval", "ChatbotServices", "ChatbotAccounts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The composition root shared by the CLI, the tests and the server: builds the stores, one
+        // HTTP client, the chat stack, the embedder, the speech service and the retriever from the
+        // settings, owns their shutdown, and turns any library's error into a ChatbotError.
+        .target(
+            name: "ChatbotServices",
+            dependencies: [
+                "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotLocalStack", "ChatbotChat",
+                "ChatbotS3", "ChatbotBackup", "ChatbotWeb", "ChatbotMedia", "ChatbotSpeech", "ChatbotDocuments",
+                "ChatbotRetrieval",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -117,7 +136,7 @@ let package = Package(
         .target(
             name: "ChatbotChat",
             dependencies: [
-                "ChatbotCore", "ChatbotProviders",
+                "ChatbotCore", "ChatbotProviders", "ChatbotRetrieval",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -407,6 +426,7 @@ let package = Package(
             name: "ChatbotChatTests",
             dependencies: [
                 "ChatbotChat", "ChatbotCore", "ChatbotStorage", "ChatbotProviders", "ChatbotTestSupport",
+                "ChatbotServices",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -455,6 +475,18 @@ let package = Package(
             dependencies: [
                 "ChatbotCLI", "ChatbotTestSupport", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatbotServicesTests",
+            dependencies: [
+                "ChatbotServices", "ChatbotCore", "ChatbotTestSupport", "ChatbotProviders", "ChatbotS3",
+                "ChatbotBackupS3", "ChatbotChat",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

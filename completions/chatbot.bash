@@ -173,13 +173,13 @@ _chatbot() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    ask|ingest|search|collections|transcribe|history|migrate|backup|config|local|scrape|extract|help)
+    ask|ingest|search|collections|transcribe|history|migrate|backup|users|keys|audit|config|local|scrape|extract|help)
         # Offer subcommand argument completions
         "_chatbot_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'ask ingest search collections transcribe history migrate backup config local scrape extract help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'ask ingest search collections transcribe history migrate backup users keys audit config local scrape extract help' -- "${cur}"))
         ;;
     esac
 }
@@ -894,6 +894,367 @@ _chatbot_backup_restore() {
     esac
 }
 
+_chatbot_users() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __chatbot_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list|show|set-role|disable|enable|passwd|delete)
+        # Offer subcommand argument completions
+        "_chatbot_users_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list show set-role disable enable passwd delete' -- "${cur}"))
+        ;;
+    esac
+}
+
+_chatbot_users_add() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --password-stdin --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store --role --email)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    '--role')
+        return
+        ;;
+    '--email')
+        return
+        ;;
+    esac
+}
+
+_chatbot_users_list() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_users_show() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_users_set-role() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_users_disable() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_users_enable() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_users_passwd() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --password-stdin --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_users_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_keys() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __chatbot_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|list|revoke)
+        # Offer subcommand argument completions
+        "_chatbot_keys_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create list revoke' -- "${cur}"))
+        ;;
+    esac
+}
+
+_chatbot_keys_create() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=(--scope)
+    non_repeating_options=(--config --data-dir --database-url --object-store --user --name --expires-days)
+    __chatbot_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--scope')
+        return
+        ;;
+    '--expires-days')
+        return
+        ;;
+    esac
+}
+
+_chatbot_keys_list() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store --user)
+    __chatbot_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    esac
+}
+
+_chatbot_keys_revoke() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_audit() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store --since --limit)
+    __chatbot_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
 _chatbot_config() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -1110,7 +1471,7 @@ _chatbot_local_stop() {
 
 _chatbot_scrape() {
     repeating_flags=()
-    non_repeating_flags=(--quiet -q --ingest --json --allow-private --version -h --help)
+    non_repeating_flags=(--quiet -q --ingest --json --prune --allow-private --version -h --help)
     repeating_options=(--include --exclude --sitemap)
     non_repeating_options=(--base-url --format --charset -C --collection --config --data-dir --database-url --object-store --depth --max-pages --scope --delay --concurrency --per-host --timeout --connect-timeout --max-bytes --user-agent)
     __chatbot_offer_flags_options -1

@@ -3,11 +3,10 @@ import ChatbotCore
 /// The ``ChatbotError``s the accounts library throws, in one place so that every front end sees the
 /// same kinds and messages.
 enum AccountsFailure {
-    /// The kind of a refused credential (exit 64). `.usage` until ChatbotError has `.unauthorized`.
-    static let unauthorizedKind = ChatbotError.Kind.usage
-    /// The kind of a request the credentials do not allow (exit 64). `.usage` until ChatbotError has
-    /// `.forbidden`.
-    static let forbiddenKind = ChatbotError.Kind.usage
+    /// The kind of a refused credential (exit 64, HTTP 401).
+    static let unauthorizedKind = ChatbotError.Kind.unauthorized
+    /// The kind of a request the credentials do not allow (exit 64, HTTP 403).
+    static let forbiddenKind = ChatbotError.Kind.forbidden
 
     /// The one answer to every failed login and every refused credential: it never says whether the
     /// user exists, the password was wrong, the account is disabled or the token expired.

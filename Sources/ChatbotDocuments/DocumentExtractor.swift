@@ -62,7 +62,7 @@ public struct DocumentExtractor: Sendable {
         if let size = (attributes[.size] as? NSNumber)?.intValue, size > options.maxBytes {
             throw ChatbotError(
                 .runtime, "\(path): the file is \(size) bytes, over the limit of \(options.maxBytes) bytes",
-                hint: "Raise the limit with --max-bytes.")
+                hint: "Raise the size limit.", reason: .inputTooLarge)
         }
         do {
             return try Data(contentsOf: url)
@@ -82,7 +82,7 @@ public struct DocumentExtractor: Sendable {
         if data.count > options.maxBytes {
             throw ChatbotError(
                 .runtime, "\(source): the input is \(data.count) bytes, over the limit of \(options.maxBytes) bytes",
-                hint: "Raise the limit with --max-bytes.")
+                hint: "Raise the size limit.", reason: .inputTooLarge)
         }
         guard !data.isEmpty else { throw ChatbotError(.runtime, "\(source): the file is empty") }
         let ext = filename.map { URL(fileURLWithPath: $0).pathExtension.lowercased() } ?? ""

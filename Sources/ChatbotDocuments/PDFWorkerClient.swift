@@ -96,7 +96,10 @@ struct PDFWorkerClient {
     }
 
     private static func chatbotError(_ error: any Error) -> ChatbotError {
-        error as? ChatbotError ?? ChatbotError(.runtime, String(describing: error))
+        error as? ChatbotError
+            ?? ChatbotError(
+                .runtime, "cannot run the PDF worker (\(String(reflecting: type(of: error))))",
+                hint: "check that chatbot-pdf-worker beside chatbot (or CHATBOT_PDF_WORKER) is executable")
     }
 
     /// One worker over `inputs`: the results of the files it got through, up to and including a
@@ -234,7 +237,7 @@ struct PDFWorkerClient {
                     if options.password == nil {
                         throw ChatbotError(
                             .runtime, "\(source): the PDF is encrypted and needs a password",
-                            hint: "Pass it with --password.")
+                            hint: "Give the PDF's password.", reason: .pdfPasswordMissing)
                     }
                     throw ChatbotError(.runtime, "\(source): the PDF is encrypted and the password is wrong")
                 }

@@ -86,10 +86,6 @@ public struct SpeechService: Sendable {
     /// The transcript of the file at `path`: from the cache when it holds one, else transcribed
     /// (and cached).
     public func cachedTranscript(ofFile path: String, options: TranscriptionOptions) async throws -> Transcript {
-        let key = try await cacheKey(ofFile: path, options: options, stream: nil, subtitles: false)
-        if let cached = cache.load(key) { return cached }
-        let transcript = try await transcribe(.file(path), stream: nil, options: options)
-        try? cache.store(transcript, key: key)
-        return transcript
+        try await transcript(ofFile: path, options: options)
     }
 }

@@ -202,7 +202,9 @@ struct TokenTests {
             let third = try await f.tokens.refresh(second.refreshToken)
 
             // The stolen first token comes back.
-            await expectError(AccountsFailure.unauthorizedKind) { try await f.tokens.refresh(first.refreshToken, ip: "203.0.113.9") }
+            await expectError(AccountsFailure.unauthorizedKind) {
+                try await f.tokens.refresh(first.refreshToken, ip: "203.0.113.9")
+            }
             // The whole family is gone, including the newest token the legitimate client holds.
             await expectError(AccountsFailure.unauthorizedKind) { try await f.tokens.refresh(third.refreshToken) }
             let reuse = try await f.audit.entries().filter { $0.action == "refresh_token.reused" }
@@ -228,7 +230,9 @@ struct TokenTests {
     func refreshRefusals(backend: AccountsBackend) async throws {
         try await AccountsFixture.with(backend) { f in
             let pair = try await login(f)
-            await expectError(AccountsFailure.unauthorizedKind) { try await f.tokens.refresh(String(repeating: "0", count: 64)) }
+            await expectError(AccountsFailure.unauthorizedKind) {
+                try await f.tokens.refresh(String(repeating: "0", count: 64))
+            }
             await expectError(AccountsFailure.unauthorizedKind) { try await f.tokens.refresh("") }
             try await f.tokens.logout(pair.refreshToken)
             await expectError(AccountsFailure.unauthorizedKind) { try await f.tokens.refresh(pair.refreshToken) }

@@ -62,7 +62,9 @@ struct UserTests {
             let local = try await f.accounts.ensureLocalUser()
             #expect(try await f.accounts.ensureLocalUser() == local)
             #expect(local.id == LocalUser.id && local.role == .admin && !local.hasPassword)
-            await expectError(AccountsFailure.unauthorizedKind) { try await f.accounts.authenticate(name: "local", password: "") }
+            await expectError(AccountsFailure.unauthorizedKind) {
+                try await f.accounts.authenticate(name: "local", password: "")
+            }
             await expectError(AccountsFailure.unauthorizedKind) {
                 try await f.accounts.authenticate(name: "local", password: AccountsFixture.password)
             }
@@ -90,9 +92,15 @@ struct UserTests {
             await expectError(AccountsFailure.forbiddenKind) {
                 try await f.accounts.addUser(name: "x1", password: AccountsFixture.password, by: member)
             }
-            await expectError(AccountsFailure.forbiddenKind) { try await f.accounts.setRole(.admin, of: "mallory", by: member) }
-            await expectError(AccountsFailure.forbiddenKind) { try await f.accounts.setDisabled(true, of: "victim", by: member) }
-            await expectError(AccountsFailure.forbiddenKind) { try await f.accounts.deleteUser(named: "victim", by: member) }
+            await expectError(AccountsFailure.forbiddenKind) {
+                try await f.accounts.setRole(.admin, of: "mallory", by: member)
+            }
+            await expectError(AccountsFailure.forbiddenKind) {
+                try await f.accounts.setDisabled(true, of: "victim", by: member)
+            }
+            await expectError(AccountsFailure.forbiddenKind) {
+                try await f.accounts.deleteUser(named: "victim", by: member)
+            }
             await expectError(AccountsFailure.forbiddenKind) {
                 try await f.accounts.setPassword("a new long password", of: "victim", by: member)
             }

@@ -1,7 +1,7 @@
-import AsyncHTTPClient
 import ChatbotChat
 import ChatbotCore
 import ChatbotProviders
+import ChatbotServices
 import ChatbotStorage
 import ChatbotTestSupport
 import Foundation
@@ -36,25 +36,13 @@ struct AskFixture: Sendable {
                 dataDirectory: directory.path, defaultModel: "fake:m", fallback: fallback, aliases: [:],
                 providers: providers, prices: prices, cacheResponses: false, maxAttempts: 1, connectTimeout: 2,
                 idleTimeout: 10, local: LocalStackSettings(prefix: directory.path, stateDirectory: directory.path))
-            let database = try await SQLiteDatabaseStore.open(
-                at: URL(fileURLWithPath: settings.databasePath), logger: logger)
-            let timeouts = ProviderTimeouts(connect: .seconds(2), idle: .seconds(10))
-            let httpClient = HTTPClient(configuration: timeouts.httpClientConfiguration())
-            let chat = FallbackChatProvider(
-                provider: OpenAICompatibleClient(httpClient: httpClient, timeouts: timeouts, logger: logger),
-                retryPolicy: RetryPolicy(maxAttempts: 1), logger: logger)
-            let fixture = AskFixture(
-                service: AskService(settings: settings, store: database.conversations, chat: chat, logger: logger),
-                store: database.conversations, server: server)
-            let result: Result<T, any Error>
-            do {
-                result = .success(try await body(fixture))
-            } catch {
-                result = .failure(error)
+            return try await ChatbotServices.with(settings: settings, logger: logger) { services in
+                let database = try await services.database()
+                let fixture = AskFixture(
+                    service: services.askService(store: database.conversations), store: database.conversations,
+                    server: server)
+                return try await body(fixture)
             }
-            try? await httpClient.shutdown()
-            try? await database.close()
-            return try result.get()
         }
     }
 

@@ -43,7 +43,8 @@ public struct BackupArchive: Sendable {
         if let encryption = manifest.encryption {
             guard let key else {
                 throw ChatbotError(
-                    .usage, "\(directory.path) is encrypted", hint: "pass --key-file or --passphrase-file")
+                    .usage, "\(directory.path) is encrypted", hint: "give the key or passphrase it was encrypted with",
+                    reason: .backupKeyMissing)
             }
             let cipher = try BackupCipher.open(encryption, with: key)
             guard signatureText == "hmac-sha256 \(cipher.authenticate(manifest: bytes))\n" else {

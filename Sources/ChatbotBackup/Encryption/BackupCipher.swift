@@ -63,11 +63,11 @@ struct BackupCipher: Sendable {
         case (.key, _):
             throw ChatbotError(
                 .usage, "this backup was encrypted with a passphrase",
-                hint: "pass --passphrase-file instead of --key-file")
+                hint: "give its passphrase instead of a key", reason: .backupNeedsPassphrase)
         case (.passphrase, _):
             throw ChatbotError(
                 .usage, "this backup was encrypted with a key file",
-                hint: "pass --key-file instead of --passphrase-file")
+                hint: "give its key instead of a passphrase", reason: .backupNeedsKeyFile)
         }
         return BackupCipher(
             fileKey: HKDF<SHA256>.deriveKey(

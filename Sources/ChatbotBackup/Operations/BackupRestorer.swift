@@ -52,7 +52,8 @@ public struct BackupRestorer: Sendable {
             throw ChatbotError(
                 .conflict,
                 "the target store is not empty (\(existingRows) rows, \(existingObjects.count) objects)",
-                hint: "restore into an empty data directory or database, or pass --force to replace its contents")
+                hint: "restore into an empty data directory or database, or ask to replace its contents",
+                reason: .restoreTargetNotEmpty)
         }
 
         // Bring the schema to the backup's version.

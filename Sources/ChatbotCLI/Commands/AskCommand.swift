@@ -1,10 +1,9 @@
 import ArgumentParser
-import AsyncHTTPClient
 import ChatbotChat
 import ChatbotCore
-import ChatbotLocalStack
-import ChatbotProviders
+import ChatbotDocuments
 import ChatbotRetrieval
+import ChatbotServices
 import ChatbotStorage
 import Foundation
 
@@ -91,64 +90,38 @@ struct AskCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try await CommandContext.make(global, overrides: model.map { ["model": $0] } ?? [:])
-        let settings = context.settings
-        let useCache = cache ?? settings.cacheResponses
+        try await CommandContext.with(global, overrides: model.map { ["model": $0] } ?? [:]) { context in
+            try await ask(context)
+        }
+    }
+
+    private func ask(_ context: CommandContext) async throws {
+        let services = context.services
+        let useCache = cache ?? context.settings.cacheResponses
         let target: ConversationTarget = continueLatest ? .latest : conversation.map { .id($0) } ?? .new
         let needsStore = collection != nil || !noLog || target != .new || (useCache && temperature == 0)
 
-        // Documents and media in the input, and retrieval, need the embedding and speech services.
-        let services = try RetrievalServices(context: context, quiet: global.quiet, embeddings: collection != nil)
-        let built = await Result(catchingAsync: {
-            try await PromptBuilder(
-                words: words, files: file, transcribe: services.mediaTranscription(quiet: global.quiet)
-            ).build()
-        })
-        let prompt: PromptBuilder.Prompt
-        let store: (any DatabaseStore)?
+        // Documents and media in the input are read first; then the store and the search.
+        let prompt = try await PromptBuilder(
+            words: words, files: file, input: PromptInput(transcribe: services.mediaTranscription())
+        ).build()
+        let store = needsStore ? try await context.openStore() : nil
         var sources: [RetrievedChunk] = []
-        do {
-            prompt = try built.get()
-            store = needsStore ? try await context.openStore() : nil
-            if let collection, let store {
-                let found = try await Retriever(store: store, embedder: services.embedder, logger: context.logger)
-                    .search(prompt.question, collection: collection, limit: top)
-                if let warning = found.warning, !global.quiet { StandardError.write("chatbot: \(warning)\n") }
-                if found.chunks.isEmpty, !global.quiet {
-                    StandardError.write("chatbot: nothing in '\(collection)' matches; answering without sources\n")
-                }
-                sources = found.chunks
+        if let collection, let store {
+            let grounding = try await GroundedAsk(retriever: try services.retriever(store: store))
+                .ground(prompt.question, collection: collection, top: top)
+            if let warning = grounding.warning, !global.quiet { StandardError.write("chatbot: \(warning)\n") }
+            if grounding.sources.isEmpty, !global.quiet {
+                StandardError.write("chatbot: nothing in '\(collection)' matches; answering without sources\n")
             }
-        } catch {
-            await services.close()
-            throw error
+            sources = grounding.sources
         }
-        await services.close()
-        let timeouts = ProviderTimeouts(
-            connect: .milliseconds(Int(settings.connectTimeout * 1000)),
-            idle: .milliseconds(Int(settings.idleTimeout * 1000)))
-        let httpClient = HTTPClient(
-            eventLoopGroupProvider: .singleton, configuration: timeouts.httpClientConfiguration())
-        let localStack = context.localStack
-        let quiet = global.quiet
-        let chat = FallbackChatProvider(
-            provider: OpenAICompatibleClient(httpClient: httpClient, timeouts: timeouts, logger: context.logger),
-            retryPolicy: RetryPolicy(maxAttempts: settings.maxAttempts),
-            logger: context.logger,
-            onConnectionRefused: { candidate in
-                guard candidate.endpoint.isManagedLocal else { return false }
-                if !quiet { StandardError.write("chatbot: starting the local model server…\n") }
-                try await localStack.ensureRunning(.chat)
-                return true  // started now or by a concurrent run: try again at once
-            }
-        )
-        let service = AskService(settings: settings, store: store?.conversations, chat: chat, logger: context.logger)
-        let grounded = !sources.isEmpty
-        let input = AskInput(
-            prompt: grounded ? CitedPrompt.message(question: prompt.message, chunks: sources) : prompt.message,
-            system: grounded ? [CitedPrompt.instructions, system].compactMap { $0 }.joined(separator: "\n\n") : system,
-            model: model, conversation: target, temperature: temperature, maxTokens: maxTokens, useCache: useCache,
-            log: !noLog)
+        let service = services.askService(store: store?.conversations)
+        let input = GroundedAsk.input(
+            AskInput(
+                prompt: prompt.message, system: system, model: model, conversation: target, temperature: temperature,
+                maxTokens: maxTokens, useCache: useCache, log: !noLog),
+            citing: sources)
 
         let streaming = !noStream && !json
         let interruption = Interruption()
@@ -163,8 +136,6 @@ struct AskCommand: AsyncParsableCommand {
             result = .failure(error)
         }
         signals.cancel()
-        try? await httpClient.shutdown()
-        try? await store?.close()
 
         switch result {
         case .success(let outcome):

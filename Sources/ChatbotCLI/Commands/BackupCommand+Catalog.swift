@@ -13,18 +13,19 @@ extension BackupCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let context = try await CommandContext.make(global)
-            let backups = try await BackupCommand.destination(directory, logger: context.logger).list()
-            if json { return try JSONOutput.print(backups) }
-            var table = TextTable(columns: ["NAME", "CREATED", "SIZE", "SCHEMA", "ROWS", "OBJECTS", "ENCRYPTED"])
-            for backup in backups {
-                table.add([
-                    backup.name, backup.createdAt.formatted(.iso8601), BackupCommand.size(backup.bytes),
-                    String(backup.schemaVersion), String(backup.rows), String(backup.objects),
-                    backup.encrypted ? "yes" : "no",
-                ])
+            try await CommandContext.with(global) { context in
+                let backups = try await BackupCommand.destination(directory, logger: context.logger).list()
+                if json { return try JSONOutput.print(backups) }
+                var table = TextTable(columns: ["NAME", "CREATED", "SIZE", "SCHEMA", "ROWS", "OBJECTS", "ENCRYPTED"])
+                for backup in backups {
+                    table.add([
+                        backup.name, backup.createdAt.formatted(.iso8601), BackupCommand.size(backup.bytes),
+                        String(backup.schemaVersion), String(backup.rows), String(backup.objects),
+                        backup.encrypted ? "yes" : "no",
+                    ])
+                }
+                StandardOutput.write(table.render())
             }
-            StandardOutput.write(table.render())
         }
     }
 
@@ -59,35 +60,36 @@ extension BackupCommand {
         }
 
         func run() async throws {
-            let context = try await CommandContext.make(global)
-            let destination = try BackupCommand.destination(directory, logger: context.logger)
-            let lock = try await destination.lock()
-            let policy = BackupRetention(keepLast: keepLast, keepDaily: keepDaily, keepWeekly: keepWeekly)
-            let keep: [BackupSummary]
-            let delete: [BackupSummary]
-            var abandoned: [String] = []
-            do {
-                (keep, delete) = policy.apply(to: try await destination.list(), now: Date())
-                if !dryRun {
-                    for backup in delete { try await destination.remove(name: backup.name) }
-                    abandoned = try await destination.removeAbandonedStaging()
+            try await CommandContext.with(global) { context in
+                let destination = try BackupCommand.destination(directory, logger: context.logger)
+                let lock = try await destination.lock()
+                let policy = BackupRetention(keepLast: keepLast, keepDaily: keepDaily, keepWeekly: keepWeekly)
+                let keep: [BackupSummary]
+                let delete: [BackupSummary]
+                var abandoned: [String] = []
+                do {
+                    (keep, delete) = policy.apply(to: try await destination.list(), now: Date())
+                    if !dryRun {
+                        for backup in delete { try await destination.remove(name: backup.name) }
+                        abandoned = try await destination.removeAbandonedStaging()
+                    }
+                    await lock.release()
+                } catch {
+                    await lock.release()
+                    throw error
                 }
-                await lock.release()
-            } catch {
-                await lock.release()
-                throw error
-            }
-            if json {
-                return try JSONOutput.print(
-                    PruneView(
-                        kept: keep.map(\.name), deleted: delete.map(\.name), abandonedPartials: abandoned,
-                        dryRun: dryRun))
-            }
-            for backup in delete {
-                StandardOutput.write((dryRun ? "would delete " : "deleted ") + backup.location + "\n")
-            }
-            if !global.quiet {
-                StandardError.write("kept \(keep.count), \(dryRun ? "would delete" : "deleted") \(delete.count)\n")
+                if json {
+                    return try JSONOutput.print(
+                        PruneView(
+                            kept: keep.map(\.name), deleted: delete.map(\.name), abandonedPartials: abandoned,
+                            dryRun: dryRun))
+                }
+                for backup in delete {
+                    StandardOutput.write((dryRun ? "would delete " : "deleted ") + backup.location + "\n")
+                }
+                if !global.quiet {
+                    StandardError.write("kept \(keep.count), \(dryRun ? "would delete" : "deleted") \(delete.count)\n")
+                }
             }
         }
     }

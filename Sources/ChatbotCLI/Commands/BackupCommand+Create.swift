@@ -29,21 +29,23 @@ extension BackupCommand {
         }
 
         func run() async throws {
-            let context = try await CommandContext.make(global)
-            let options = BackupCreateOptions(
-                compressionLevel: level, key: try key.load(), chatbotVersion: ChatbotCommand.version)
-            let destination = try BackupCommand.destination(destination, logger: context.logger)
-            let report = try await BackupCommand.withStores(context) { database, objects in
-                try await BackupCreator(database: database, objects: objects).create(
-                    in: destination, options: options, progress: BackupCommand.progressReporter(quiet: global.quiet))
-            }
-            if json { return try JSONOutput.print(report) }
-            StandardOutput.write(report.path + "\n")
-            if !global.quiet {
-                let rows = report.rows.values.reduce(0, +)
-                StandardError.write(
-                    "backed up \(rows) rows and \(report.objects) objects (\(BackupCommand.size(report.bytes))) in "
-                        + String(format: "%.1f s\n", report.durationSeconds))
+            try await CommandContext.with(global) { context in
+                let options = BackupCreateOptions(
+                    compressionLevel: level, key: try key.load(), chatbotVersion: ChatbotCommand.version)
+                let destination = try BackupCommand.destination(destination, logger: context.logger)
+                let report = try await BackupCommand.withStores(context) { database, objects in
+                    try await BackupCreator(database: database, objects: objects).create(
+                        in: destination, options: options, progress: BackupCommand.progressReporter(quiet: global.quiet)
+                    )
+                }
+                if json { return try JSONOutput.print(report) }
+                StandardOutput.write(report.path + "\n")
+                if !global.quiet {
+                    let rows = report.rows.values.reduce(0, +)
+                    StandardError.write(
+                        "backed up \(rows) rows and \(report.objects) objects (\(BackupCommand.size(report.bytes))) in "
+                            + String(format: "%.1f s\n", report.durationSeconds))
+                }
             }
         }
     }

@@ -17,14 +17,16 @@ extension BackupCommand {
         @Flag(help: "Print a JSON report.") var json = false
 
         func run() async throws {
-            let context = try await CommandContext.make(global)
-            let result = try await BackupCommand.withArchive(at: path, key: try key.load(), logger: context.logger) {
-                try $0.verify(progress: BackupCommand.progressReporter(quiet: global.quiet))
+            try await CommandContext.with(global) { context in
+                let result = try await BackupCommand.withArchive(at: path, key: try key.load(), logger: context.logger)
+                {
+                    try $0.verify(progress: BackupCommand.progressReporter(quiet: global.quiet))
+                }
+                if json { return try JSONOutput.print(result) }
+                StandardOutput.write(
+                    "ok: \(result.path): schema \(result.schemaVersion), \(result.rows.values.reduce(0, +)) rows, "
+                        + "\(result.objects) objects, \(BackupCommand.size(result.bytes))\n")
             }
-            if json { return try JSONOutput.print(result) }
-            StandardOutput.write(
-                "ok: \(result.path): schema \(result.schemaVersion), \(result.rows.values.reduce(0, +)) rows, "
-                    + "\(result.objects) objects, \(BackupCommand.size(result.bytes))\n")
         }
     }
 
@@ -49,19 +51,21 @@ extension BackupCommand {
         @Flag(help: "Print a JSON report.") var json = false
 
         func run() async throws {
-            let context = try await CommandContext.make(global)
-            let report = try await BackupCommand.withArchive(at: path, key: try key.load(), logger: context.logger) {
-                archive in
-                try await BackupCommand.withStores(context) { database, objects in
-                    try await BackupRestorer(database: database, objects: objects).restore(
-                        archive, replace: force, progress: BackupCommand.progressReporter(quiet: global.quiet))
+            try await CommandContext.with(global) { context in
+                let report = try await BackupCommand.withArchive(at: path, key: try key.load(), logger: context.logger)
+                {
+                    archive in
+                    try await BackupCommand.withStores(context) { database, objects in
+                        try await BackupRestorer(database: database, objects: objects).restore(
+                            archive, replace: force, progress: BackupCommand.progressReporter(quiet: global.quiet))
+                    }
                 }
-            }
-            if json { return try JSONOutput.print(report) }
-            if !global.quiet {
-                StandardError.write(
-                    "restored \(report.rows.values.reduce(0, +)) rows and \(report.objects) objects from \(report.path)\n"
-                )
+                if json { return try JSONOutput.print(report) }
+                if !global.quiet {
+                    StandardError.write(
+                        "restored \(report.rows.values.reduce(0, +)) rows and \(report.objects) objects from \(report.path)\n"
+                    )
+                }
             }
         }
     }

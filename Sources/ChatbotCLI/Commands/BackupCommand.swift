@@ -2,7 +2,6 @@ import ArgumentParser
 import ChatbotBackup
 import ChatbotBackupS3
 import ChatbotCore
-import ChatbotS3
 import ChatbotStorage
 import Foundation
 import Logging
@@ -70,88 +69,28 @@ struct BackupCommand: AsyncParsableCommand {
         }
     }
 
-    /// Opens the configured database and object store (filesystem or S3), runs `body`, and closes both.
+    /// The configured database and object store (filesystem or S3), closed with the context.
     static func withStores<T>(
         _ context: CommandContext, _ body: (any SQLDatabaseStore, any ObjectStore) async throws -> T
     ) async throws -> T {
         let objects = try context.openObjectStore()
-        let store: any SQLDatabaseStore
-        do {
-            store = try await context.openStore()
-        } catch {
-            await objects.close()
-            throw error
-        }
-        do {
-            let result = try await body(store, objects.store)
-            try await store.close()
-            await objects.close()
-            return result
-        } catch {
-            try? await store.close()
-            await objects.close()
-            throw error
-        }
+        return try await body(try await context.openStore(), objects)
     }
 
-    /// The destination named by `location`: a directory, or `s3://bucket/prefix?endpoint=…` (AWS
-    /// credentials from the environment; the lock is a local file under `$XDG_STATE_HOME`).
+    /// The destination named by `location` (see ``BackupLocation/destination(_:logger:)``).
     static func destination(_ location: String, logger: Logger) throws -> any BackupDestination {
-        guard location.hasPrefix("s3://") else {
-            if location.contains("://") {
-                throw ChatbotError(
-                    .usage, "'\(location)' is neither a directory nor an s3:// URL",
-                    hint: "pass a directory or s3://bucket/prefix?endpoint=…&region=…")
-            }
-            return LocalBackupDirectory(url: URL(fileURLWithPath: location, isDirectory: true))
-        }
-        let environment = ProcessInfo.processInfo.environment
-        let configuration = try S3Configuration(url: location, environment: environment)
-        let client = try S3Client(configuration: configuration, environment: environment, logger: logger)
-        let lockName = String(
-            "\(configuration.bucket)/\(configuration.prefix)".map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
-        )
-        let lockDirectory = URL(fileURLWithPath: XDGDirectories(environment: environment).stateHome, isDirectory: true)
-            .appendingPathComponent("chatbot/backup-locks/\(lockName)", isDirectory: true)
-        return S3BackupDestination(client: client, lockDirectory: lockDirectory, logger: logger)
+        try BackupLocation.destination(location, logger: logger)
     }
 
-    /// Runs `body` with the backup at `location` opened: a directory as it is, or an
-    /// `s3://bucket/prefix/<backup name>?…` URL downloaded to a temporary directory first.
+    /// Runs `body` with the backup at `location` opened (see ``BackupLocation/withArchive(at:key:logger:_:)``).
     static func withArchive<T>(
         at location: String, key: BackupKey?, logger: Logger, _ body: (BackupArchive) async throws -> T
     ) async throws -> T {
-        guard location.hasPrefix("s3://") else {
-            _ = try destination(location, logger: logger)  // refuses other URLs
-            return try await body(BackupArchive(at: URL(fileURLWithPath: location, isDirectory: true), key: key))
-        }
-        let (base, query) = location.split(separator: "?", maxSplits: 1).map(String.init).pairOrNil()
-        let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
-        guard let slash = trimmed.lastIndex(of: "/"), trimmed.distance(from: trimmed.startIndex, to: slash) > 4 else {
-            throw ChatbotError(
-                .usage, "'\(location)' does not name a backup", hint: "s3://bucket/prefix/chatbot-backup-…")
-        }
-        let name = String(trimmed[trimmed.index(after: slash)...])
-        let parent = String(trimmed[..<slash]) + (query.map { "?" + $0 } ?? "")
-        guard let s3 = try destination(parent, logger: logger) as? S3BackupDestination else {
-            throw ChatbotError(.usage, "'\(location)' does not name a backup")
-        }
-        let temporary = FileManager.default.temporaryDirectory
-            .appendingPathComponent("chatbot-backup-download-\(UUID().uuidString)", isDirectory: true)
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        let local = try await s3.download(name: name, into: temporary)
-        return try await body(BackupArchive(at: local, key: key))
+        try await BackupLocation.withArchive(at: location, key: key, logger: logger, body)
     }
 
     /// A size for people.
     static func size(_ bytes: Int64) -> String {
         ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)
-    }
-}
-
-extension Array where Element == String {
-    /// The first element and the second one, if any.
-    fileprivate func pairOrNil() -> (String, String?) {
-        (first ?? "", count > 1 ? self[1] : nil)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatbotCore
 import ChatbotRetrieval
+import ChatbotServices
 import ChatbotStorage
 import Foundation
 import Logging
@@ -24,28 +25,26 @@ struct CollectionsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let context = try await CommandContext.make(global)
-            let store = try await context.openStore()
-            let result = await Result(catchingAsync: { try await store.documents.collections() })
-            try? await store.close()
-            let collections = try result.get()
-            if json {
-                try JSONOutput.print(collections.map(CollectionOutput.init))
-                return
+            try await CommandContext.with(global) { context in
+                let collections = try await context.catalog().list()
+                if json {
+                    try JSONOutput.print(collections.map(CollectionOutput.init))
+                    return
+                }
+                guard !collections.isEmpty else {
+                    if !global.quiet { StandardError.write("chatbot: no collections yet (chatbot ingest PATH)\n") }
+                    return
+                }
+                var table = TextTable(columns: ["NAME", "DOCUMENTS", "CHUNKS", "VECTORS", "SIZE", "UPDATED"])
+                for collection in collections {
+                    table.add([
+                        collection.name, String(collection.documents), String(collection.chunks),
+                        String(collection.vectors), ByteCount.format(collection.bytes),
+                        ISO8601DateFormatter().string(from: collection.updatedAt),
+                    ])
+                }
+                StandardOutput.write(table.render())
             }
-            guard !collections.isEmpty else {
-                if !global.quiet { StandardError.write("chatbot: no collections yet (chatbot ingest PATH)\n") }
-                return
-            }
-            var table = TextTable(columns: ["NAME", "DOCUMENTS", "CHUNKS", "VECTORS", "SIZE", "UPDATED"])
-            for collection in collections {
-                table.add([
-                    collection.name, String(collection.documents), String(collection.chunks),
-                    String(collection.vectors), ByteCount.format(collection.bytes),
-                    ISO8601DateFormatter().string(from: collection.updatedAt),
-                ])
-            }
-            StandardOutput.write(table.render())
         }
     }
 
@@ -61,40 +60,27 @@ struct CollectionsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let context = try await CommandContext.make(global)
-            let store = try await context.openStore()
-            let name = self.name
-            let result = await Result(catchingAsync: {
-                () -> (CollectionSummary, [DocumentRecord], [String: Int])? in
-                guard let summary = try await store.documents.collections().first(where: { $0.name == name }) else {
-                    return nil
+            try await CommandContext.with(global) { context in
+                let details = try await CollectionsCommand.listed { try await context.catalog().details(name) }
+                let (summary, documents, counts) = (details.summary, details.documents, details.chunkCounts)
+                if json {
+                    var output = CollectionOutput(summary)
+                    output.documentsList = documents.map { DocumentOutput($0, chunks: counts[$0.id] ?? 0) }
+                    try JSONOutput.print(output)
+                    return
                 }
-                return (
-                    summary, try await store.documents.documents(collection: name),
-                    try await store.documents.chunkCounts(collection: name)
-                )
-            })
-            try? await store.close()
-            guard let (summary, documents, counts) = try result.get() else {
-                throw ChatbotError(.notFound, "there is no collection '\(name)'", hint: "chatbot collections list")
+                StandardOutput.write(
+                    "\(summary.name): \(summary.documents) documents, \(summary.chunks) chunks, \(summary.vectors) vectors, "
+                        + "\(ByteCount.format(summary.bytes))\n")
+                var table = TextTable(columns: ["SOURCE", "FORMAT", "CHUNKS", "SIZE", "TITLE"])
+                for document in documents {
+                    table.add([
+                        document.source, document.mediaType, String(counts[document.id] ?? 0),
+                        ByteCount.format(document.size), document.title ?? "",
+                    ])
+                }
+                StandardOutput.write(table.render())
             }
-            if json {
-                var output = CollectionOutput(summary)
-                output.documentsList = documents.map { DocumentOutput($0, chunks: counts[$0.id] ?? 0) }
-                try JSONOutput.print(output)
-                return
-            }
-            StandardOutput.write(
-                "\(summary.name): \(summary.documents) documents, \(summary.chunks) chunks, \(summary.vectors) vectors, "
-                    + "\(ByteCount.format(summary.bytes))\n")
-            var table = TextTable(columns: ["SOURCE", "FORMAT", "CHUNKS", "SIZE", "TITLE"])
-            for document in documents {
-                table.add([
-                    document.source, document.mediaType, String(counts[document.id] ?? 0),
-                    ByteCount.format(document.size), document.title ?? "",
-                ])
-            }
-            StandardOutput.write(table.render())
         }
     }
 
@@ -111,41 +97,38 @@ struct CollectionsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let context = try await CommandContext.make(global)
-            let store = try await context.openStore()
-            let objects = try context.openObjectStore()
-            let name = self.name
-            let result = await Result(catchingAsync: {
-                try await store.withNamedLock(Ingestor.lockName(collection: name)) {
-                    try await store.documents.deleteCollection(name)
+            try await CommandContext.with(global) { context in
+                let deleted = try await CollectionsCommand.listed { try await context.catalog().delete(name) }
+                let removedObjects = deleted.objectsDeleted
+                if json {
+                    var output = CollectionOutput(deleted.summary)
+                    output.objectsDeleted = removedObjects
+                    try JSONOutput.print(output)
+                } else if !global.quiet {
+                    StandardOutput.write(
+                        "deleted \(name): \(deleted.summary.documents) documents, \(deleted.summary.chunks) chunks, "
+                            + "\(deleted.summary.vectors) vectors, \(removedObjects) originals\n")
                 }
-            })
-            var removedObjects = 0
-            if case .success(let deleted?) = result {
-                for hash in deleted.orphans {
-                    do {
-                        try await objects.store.delete(hash)
-                        removedObjects += 1
-                    } catch {
-                        context.logger.warning("Could not delete an original", metadata: ["key": "\(hash)"])
-                    }
-                }
-            }
-            await objects.close()
-            try? await store.close()
-            guard let deleted = try result.get() else {
-                throw ChatbotError(.notFound, "there is no collection '\(name)'", hint: "chatbot collections list")
-            }
-            if json {
-                var output = CollectionOutput(deleted.summary)
-                output.objectsDeleted = removedObjects
-                try JSONOutput.print(output)
-            } else if !global.quiet {
-                StandardOutput.write(
-                    "deleted \(name): \(deleted.summary.documents) documents, \(deleted.summary.chunks) chunks, "
-                        + "\(deleted.summary.vectors) vectors, \(removedObjects) originals\n")
             }
         }
+    }
+}
+
+extension CollectionsCommand {
+    /// Runs `body`, adding the CLI's hint to a missing collection's error.
+    static func listed<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ChatbotError where error.kind == .notFound {
+            throw ChatbotError(error.kind, error.message, hint: "chatbot collections list")
+        }
+    }
+}
+
+extension CommandContext {
+    /// The collections of the configured stores.
+    func catalog() async throws -> CollectionCatalog {
+        CollectionCatalog(store: try await openStore(), objects: try openObjectStore(), logger: logger)
     }
 }
 

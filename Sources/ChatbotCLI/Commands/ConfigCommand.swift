@@ -25,12 +25,13 @@ struct ConfigCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let context = try await CommandContext.make(global)
-            let view = SettingsView(context.settings)
-            if json {
-                try JSONOutput.print(view)
-            } else {
-                StandardOutput.write(view.yaml)
+            try await CommandContext.with(global) { context in
+                let view = SettingsView(context.settings)
+                if json {
+                    try JSONOutput.print(view)
+                } else {
+                    StandardOutput.write(view.yaml)
+                }
             }
         }
     }

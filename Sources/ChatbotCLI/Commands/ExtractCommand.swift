@@ -111,7 +111,7 @@ struct ExtractCommand: AsyncParsableCommand {
     ) {
         if input == "-" {
             let source = filename ?? "stdin"
-            let data = try PromptBuilder.readStandardInput(limit: maxBytes + 1)
+            let data = try StandardInput.read(limit: maxBytes + 1)
             return (try await extractor.extract(data: data, filename: source), source)
         }
         var isDirectory: ObjCBool = false

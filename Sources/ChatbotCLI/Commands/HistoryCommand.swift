@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatbotCore
+import ChatbotServices
 import ChatbotStorage
 import Foundation
 
@@ -213,13 +214,7 @@ private struct UsageReport: Encodable {
 }
 
 private func withStore(_ global: GlobalOptions, _ body: (any ConversationStore) async throws -> Void) async throws {
-    let context = try await CommandContext.make(global)
-    let store = try await context.openStore()
-    do {
-        try await body(store.conversations)
-        try await store.close()
-    } catch {
-        try? await store.close()
-        throw error
+    try await CommandContext.with(global) { context in
+        try await body(try await context.openStore().conversations)
     }
 }

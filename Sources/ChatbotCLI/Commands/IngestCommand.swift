@@ -2,6 +2,7 @@ import ArgumentParser
 import ChatbotCore
 import ChatbotDocuments
 import ChatbotRetrieval
+import ChatbotServices
 import ChatbotStorage
 import ChatbotWeb
 import Foundation
@@ -113,7 +114,6 @@ struct IngestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let started = ContinuousClock.now
         // Everything that can be a usage error comes first, before any lock or write.
         let scanner = SourceScanner(include: include, exclude: exclude, hidden: hidden)
         var scans: [SourceScanner.Scan] = []
@@ -128,31 +128,38 @@ struct IngestCommand: AsyncParsableCommand {
                 scans.append(try scanner.scan(input))
             }
         }
-        let stdinData = inputs.contains("-") ? try PromptBuilder.readStandardInput(limit: maxBytes + 1) : nil
+        let stdinData = inputs.contains("-") ? try StandardInput.read(limit: maxBytes + 1) : nil
         if let stdinData, stdinData.count > maxBytes {
             throw ChatbotError(.usage, "stdin is over the --max-bytes limit (\(maxBytes) bytes)")
         }
 
-        let (scanned, remote) = (scans, urls)
-        let context = try await CommandContext.make(global)
-        let store = try await context.openStore()
-        let objects = try context.openObjectStore()
-        let services = try RetrievalServices(context: context, quiet: global.quiet, embeddings: !noEmbed)
-        let result = await Result(catchingAsync: {
-            try await store.withNamedLock(
-                Ingestor.lockName(collection: collection),
-                waiting: wait.map { .wait(seconds: $0) } ?? .failFast
-            ) {
-                try await ingestAll(
-                    scans: scanned, urls: remote, stdin: stdinData, store: store, objects: objects.store,
-                    services: services, context: context)
-            }
-        })
-        await services.close()
-        await objects.close()
-        try? await store.close()
-        var report = try result.get()
-        report.seconds = (ContinuousClock.now - started) / .seconds(1)
+        var sources: [IngestSource] = scans.flatMap { scan in
+            scan.files.map { IngestSource(id: $0.path, content: .file($0)) }
+        }
+        if let stdinData { sources += Self.stdinSources(stdinData, name: source, filename: filename) }
+        let request = IngestRun.Request(
+            sources: sources,
+            crawl: urls.isEmpty
+                ? nil
+                : CrawlOptions(
+                    seeds: urls, maxDepth: 0, maxPages: urls.count,
+                    fetchPolicy: FetchPolicy(allowPrivateNetworks: allowPrivate, maxBodyBytes: maxBytes)),
+            pruneRoots: prune ? scans.map(\.root) : [], embed: !noEmbed,
+            lockWaiting: wait.map { .wait(seconds: $0) } ?? .failFast)
+        var extraction = ExtractionOptions()
+        extraction.maxBytes = maxBytes
+        let options = IngestOptions(
+            collection: collection,
+            chunking: ChunkingOptions(maxCharacters: chunkSize, overlapCharacters: chunkOverlap),
+            extraction: extraction, force: force, dryRun: dryRun)
+        let progress = IngestProgress(enabled: StandardError.isTerminal && !global.quiet && !json)
+        let report = try await CommandContext.with(global) { context in
+            let services = context.services
+            let run = try services.ingestRun(
+                store: try await context.openStore(), options: options, jobs: jobs, embed: !noEmbed,
+                fetcher: urls.isEmpty ? nil : try services.webFetcher())
+            return try await run.run(request, observer: progress)
+        }
         try printReport(report)
         if report.hasFailures {
             let failed = report.count(.failed)
@@ -165,99 +172,14 @@ struct IngestCommand: AsyncParsableCommand {
         }
     }
 
-    private func ingestAll(
-        scans: [SourceScanner.Scan], urls: [URL], stdin: Data?, store: any DatabaseStore, objects: any ObjectStore,
-        services: RetrievalServices, context: CommandContext
-    ) async throws -> IngestReport {
-        var extraction = ExtractionOptions()
-        extraction.maxBytes = maxBytes
-        let options = IngestOptions(
-            collection: collection,
-            chunking: ChunkingOptions(maxCharacters: chunkSize, overlapCharacters: chunkOverlap),
-            extraction: extraction, force: force, dryRun: dryRun)
-        let ingestor = Ingestor(
-            store: store, objects: objects, embedder: services.embedder,
-            transcribe: services.mediaTranscription(quiet: global.quiet), options: options, logger: context.logger)
-        let progress = IngestProgress(enabled: StandardError.isTerminal && !global.quiet && !json)
-        var report = IngestReport(collection: collection, dryRun: dryRun, embeddingModel: services.embedder?.model)
-        var seen: Set<String> = []
-
-        var sources: [IngestSource] = scans.flatMap { scan in
-            scan.files.map { IngestSource(id: $0.path, content: .file($0)) }
-        }
-        if let stdin { sources += Self.stdinSources(stdin, name: source, filename: filename) }
-        progress.expect(sources.count + urls.count)
-        for result in await Self.ingest(sources, with: ingestor, jobs: jobs, progress: progress) {
-            seen.insert(result.source)
-            report.items.append(result)
-        }
-
-        if !urls.isEmpty {
-            let fetcher = WebFetcher(logger: context.logger)
-            let crawl = CrawlOptions(
-                seeds: urls, maxDepth: 0, maxPages: urls.count,
-                fetchPolicy: FetchPolicy(allowPrivateNetworks: allowPrivate, maxBodyBytes: maxBytes))
-            let outcome = await Result(catchingAsync: {
-                try await WebIngestion(ingestor: ingestor, store: store).run(crawl, fetcher: fetcher) { result in
-                    progress.done(result)
-                    report.items.append(result)
-                }
-            })
-            await fetcher.shutdown()
-            seen.formUnion(try outcome.get())
-        }
-
-        if prune {
-            report.items += try await ingestor.prune(seen: seen, roots: scans.map(\.root))
-        }
-        if !dryRun, services.embedder != nil {
-            do {
-                report.embedded = try await ingestor.embedPending { done in progress.embedded(done) }
-            } catch {
-                report.embeddingError = (error as? ChatbotError)?.message ?? String(describing: error)
-            }
-        }
-        progress.finish()
-        return report
-    }
-
-    /// Ingests `sources`, at most `jobs` at a time, results in input order.
-    static func ingest(_ sources: [IngestSource], with ingestor: Ingestor, jobs: Int, progress: IngestProgress) async
-        -> [IngestItemResult]
-    {
-        var results = [IngestItemResult?](repeating: nil, count: sources.count)
-        await withTaskGroup(of: (Int, IngestItemResult).self) { group in
-            var next = 0
-            func start() {
-                guard next < sources.count else { return }
-                let index = next
-                next += 1
-                group.addTask { (index, await ingestor.ingest(sources[index])) }
-            }
-            for _ in 0..<jobs { start() }
-            while let (index, result) = await group.next() {
-                results[index] = result
-                progress.done(result)
-                start()
-            }
-        }
-        return results.compactMap { $0 }
-    }
-
     /// stdin as sources: `chatbot scrape --format ndjson` records (one page per line), else one
     /// document.
     static func stdinSources(_ data: Data, name: String?, filename: String?) -> [IngestSource] {
-        if let records = ScrapeRecordInput.records(in: data) {
-            return records.map {
-                IngestSource(id: $0.url, content: .markdown($0.content, title: $0.title, url: $0.url))
-            }
-        }
-        let id = name.map { $0.contains(":") || $0.hasPrefix("/") ? $0 : "stdin:" + $0 } ?? "stdin:" + Self.digest(data)
+        if let records = PageRecord.records(inLines: data) { return records.map(\.ingestSource) }
+        let id =
+            name.map { $0.contains(":") || $0.hasPrefix("/") ? $0 : "stdin:" + $0 }
+            ?? "stdin:" + String(Ingestor.contentHash(data).prefix(16))
         return [IngestSource(id: id, content: .data(data, filename: filename))]
-    }
-
-    static func digest(_ data: Data) -> String {
-        String(Ingestor.contentHash(data).prefix(16))
     }
 
     private func printReport(_ report: IngestReport) throws {
@@ -293,21 +215,20 @@ struct IngestCommand: AsyncParsableCommand {
 }
 
 /// A progress line on stderr while ingesting (only on a terminal).
-final class IngestProgress: Sendable {
+final class IngestProgress: IngestRunObserver {
     private struct State {
         var expected = 0
         var done = 0
         var chunks = 0
-        var embedded = 0
     }
     private let state = Mutex(State())
     private let enabled: Bool
 
     init(enabled: Bool) { self.enabled = enabled }
 
-    func expect(_ count: Int) { state.withLock { $0.expected = count } }
+    func expect(_ sources: Int) { state.withLock { $0.expected = sources } }
 
-    func done(_ result: IngestItemResult) {
+    func ingested(_ result: IngestItemResult) {
         let line = state.withLock { state -> String in
             state.done += 1
             state.chunks += result.chunks
@@ -316,57 +237,11 @@ final class IngestProgress: Sendable {
         draw(line)
     }
 
-    func embedded(_ count: Int) { draw("ingest: embedding, \(count) chunks done") }
+    func embedded(_ chunks: Int) { draw("ingest: embedding, \(chunks) chunks done") }
 
-    func finish() { if enabled { StandardError.write("\r\u{1B}[K") } }
+    func finished() { if enabled { StandardError.write("\r\u{1B}[K") } }
 
     private func draw(_ line: String) {
         if enabled { StandardError.write("\r\u{1B}[K" + line) }
     }
-}
-
-/// One `chatbot scrape --format ndjson` record read back.
-struct ScrapeRecordInput: Decodable {
-    var url: String
-    var title: String?
-    var content: String
-
-    enum CodingKeys: String, CodingKey {
-        case url, title, content, text
-        case finalURL = "final_url"
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let url = try container.decodeIfPresent(String.self, forKey: .url)
-        let finalURL = try container.decodeIfPresent(String.self, forKey: .finalURL)
-        guard let identity = url ?? finalURL else {
-            throw DecodingError.keyNotFound(CodingKeys.url, .init(codingPath: [], debugDescription: "no url"))
-        }
-        self.url = identity
-        title = try container.decodeIfPresent(String.self, forKey: .title)
-        guard
-            let content = try container.decodeIfPresent(String.self, forKey: .content)
-                ?? container.decodeIfPresent(String.self, forKey: .text)
-        else {
-            throw DecodingError.keyNotFound(CodingKeys.content, .init(codingPath: [], debugDescription: "no content"))
-        }
-        self.content = content
-    }
-
-    /// The records, when every non-empty line of `data` is one; `nil` otherwise.
-    static func records(in data: Data) -> [ScrapeRecordInput]? {
-        guard data.first(where: { !$0.isWhitespace }) == UInt8(ascii: "{") else { return nil }
-        var records: [ScrapeRecordInput] = []
-        let decoder = JSONDecoder()
-        for line in data.split(separator: UInt8(ascii: "\n")) where line.contains(where: { !$0.isWhitespace }) {
-            guard let record = try? decoder.decode(ScrapeRecordInput.self, from: Data(line)) else { return nil }
-            records.append(record)
-        }
-        return records.isEmpty ? nil : records
-    }
-}
-
-extension UInt8 {
-    fileprivate var isWhitespace: Bool { self == 0x20 || self == 0x0A || self == 0x0D || self == 0x09 }
 }

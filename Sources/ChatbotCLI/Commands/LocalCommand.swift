@@ -32,20 +32,21 @@ struct LocalCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let context = try await CommandContext.make(global)
-            let statuses = try servers.selected.map { try context.localStack.status($0) }
-            if json {
-                try JSONOutput.print(statuses)
-                return
+            try await CommandContext.with(global) { context in
+                let statuses = try servers.selected.map { try context.localStack.status($0) }
+                if json {
+                    try JSONOutput.print(statuses)
+                    return
+                }
+                var table = TextTable(columns: ["SERVER", "STATE", "URL", "PID", "LOG"])
+                for status in statuses {
+                    table.add([
+                        status.kind.rawValue, status.state, status.baseURL, status.pid.map(String.init) ?? "-",
+                        status.logFile,
+                    ])
+                }
+                StandardOutput.write(table.render())
             }
-            var table = TextTable(columns: ["SERVER", "STATE", "URL", "PID", "LOG"])
-            for status in statuses {
-                table.add([
-                    status.kind.rawValue, status.state, status.baseURL, status.pid.map(String.init) ?? "-",
-                    status.logFile,
-                ])
-            }
-            StandardOutput.write(table.render())
         }
     }
 
@@ -56,13 +57,14 @@ struct LocalCommand: AsyncParsableCommand {
         @OptionGroup var servers: Servers
 
         func run() async throws {
-            let context = try await CommandContext.make(global)
-            for kind in servers.selected {
-                let started = try await context.localStack.ensureRunning(kind)
-                let status = try context.localStack.status(kind)
-                if !global.quiet {
-                    StandardError.write(
-                        "\(kind.rawValue): \(started ? "started" : "already running") at \(status.baseURL)\n")
+            try await CommandContext.with(global) { context in
+                for kind in servers.selected {
+                    let started = try await context.localStack.ensureRunning(kind)
+                    let status = try context.localStack.status(kind)
+                    if !global.quiet {
+                        StandardError.write(
+                            "\(kind.rawValue): \(started ? "started" : "already running") at \(status.baseURL)\n")
+                    }
                 }
             }
         }
@@ -75,10 +77,13 @@ struct LocalCommand: AsyncParsableCommand {
         @OptionGroup var servers: Servers
 
         func run() async throws {
-            let context = try await CommandContext.make(global)
-            for kind in servers.selected {
-                let stopped = try await context.localStack.stop(kind)
-                if !global.quiet { StandardError.write("\(kind.rawValue): \(stopped ? "stopped" : "not running")\n") }
+            try await CommandContext.with(global) { context in
+                for kind in servers.selected {
+                    let stopped = try await context.localStack.stop(kind)
+                    if !global.quiet {
+                        StandardError.write("\(kind.rawValue): \(stopped ? "stopped" : "not running")\n")
+                    }
+                }
             }
         }
     }

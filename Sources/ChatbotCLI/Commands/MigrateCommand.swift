@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatbotCore
+import ChatbotServices
 import ChatbotStorage
 import Foundation
 
@@ -25,32 +26,27 @@ struct MigrateCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let context = try await CommandContext.make(global)
-            let store = try await context.openStoreForMigration(validateSchema: false)
-            let status: MigrationStatus
-            do {
-                status = try await store.migrator.status()
-                try await store.close()
-            } catch {
-                try? await store.close()
-                throw error
+            try await CommandContext.with(global) { context in
+                let store = try await context.services.databaseForMigration(validateSchema: false)
+                let status = try await store.migrator.status()
+                if json {
+                    try JSONOutput.print(
+                        StatusView(status, database: context.databaseDescription, backend: store.backend.description))
+                    return
+                }
+                StandardOutput.write("database: \(context.databaseDescription) (\(store.backend))\n")
+                StandardOutput.write("schema version: \(status.currentVersion) of \(status.latestVersion)")
+                StandardOutput.write(
+                    status.pending.isEmpty ? " (up to date)\n" : " (\(status.pending.count) pending)\n")
+                var table = TextTable(columns: ["VERSION", "NAME", "STATE", "APPLIED"])
+                for entry in status.entries {
+                    table.add([
+                        String(entry.version), entry.name, StatusView.state(entry),
+                        entry.appliedAt.map { $0.formatted(.iso8601) } ?? "-",
+                    ])
+                }
+                StandardOutput.write(table.render())
             }
-            if json {
-                try JSONOutput.print(
-                    StatusView(status, database: context.databaseDescription, backend: store.backend.description))
-                return
-            }
-            StandardOutput.write("database: \(context.databaseDescription) (\(store.backend))\n")
-            StandardOutput.write("schema version: \(status.currentVersion) of \(status.latestVersion)")
-            StandardOutput.write(status.pending.isEmpty ? " (up to date)\n" : " (\(status.pending.count) pending)\n")
-            var table = TextTable(columns: ["VERSION", "NAME", "STATE", "APPLIED"])
-            for entry in status.entries {
-                table.add([
-                    String(entry.version), entry.name, StatusView.state(entry),
-                    entry.appliedAt.map { $0.formatted(.iso8601) } ?? "-",
-                ])
-            }
-            StandardOutput.write(table.render())
         }
     }
 
@@ -97,14 +93,8 @@ struct MigrateCommand: AsyncParsableCommand {
     private static func withMigrator(
         _ global: GlobalOptions, _ body: (any SQLDatabaseStore) async throws -> Void
     ) async throws {
-        let context = try await CommandContext.make(global)
-        let store = try await context.openStoreForMigration(validateSchema: true)
-        do {
-            try await body(store)
-            try await store.close()
-        } catch {
-            try? await store.close()
-            throw error
+        try await CommandContext.with(global) { context in
+            try await body(try await context.services.databaseForMigration(validateSchema: true))
         }
     }
 

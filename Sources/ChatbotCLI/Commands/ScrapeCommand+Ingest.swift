@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatbotCore
 import ChatbotRetrieval
+import ChatbotServices
 import ChatbotStorage
 import ChatbotWeb
 import Foundation
@@ -33,73 +34,35 @@ struct ScrapeStorageOptions: ParsableArguments {
 }
 
 extension ScrapeCommand {
-    /// `--ingest`: the pages go into a collection instead of stdout.
+    /// `--ingest`: the pages go into a collection instead of stdout, through the same ingest run
+    /// as `chatbot ingest` (parallel, locked, pruned with `--prune`, embedded).
     func ingestPages() async throws {
         try IngestOptions.validateCollectionName(collection)
-        let started = ContinuousClock.now
         let global = try storage.global(quiet: quiet)
-        let context = try await CommandContext.make(global)
-        let store = try await context.openStore()
-        let objects = try context.openObjectStore()
-        let services = try RetrievalServices(context: context, quiet: quiet)
-        let collection = self.collection
-        let result = await Result(catchingAsync: {
-            try await store.withNamedLock(Ingestor.lockName(collection: collection)) {
-                try await ingestAll(store: store, objects: objects.store, services: services, context: context)
-            }
-        })
-        await services.close()
-        await objects.close()
-        try? await store.close()
-        var report = try result.get()
-        report.seconds = (ContinuousClock.now - started) / .seconds(1)
-        if json {
-            try JSONOutput.print(report)
-        } else {
-            for item in report.items where item.status == .failed {
-                StandardOutput.write("failed: \(item.source): \(item.reason ?? "unknown error")\n")
-            }
-            if !quiet || report.hasFailures {
-                var line =
-                    "\(collection): \(report.count(.added)) added, \(report.count(.updated)) updated, "
-                    + "\(report.count(.unchanged)) unchanged, \(report.count(.failed)) failed; \(report.chunks) chunks"
-                if let model = report.embeddingModel { line += ", \(report.embedded) embedded (\(model))" }
-                StandardOutput.write(line + String(format: " in %.1f s\n", report.seconds))
-            }
-        }
-        if report.hasFailures {
-            throw ChatbotError(
-                .partial,
-                report.embeddingError.map { "embedding stopped: \($0)" }
-                    ?? "\(report.count(.failed)) of \(report.items.count) pages could not be ingested")
-        }
-    }
-
-    private func ingestAll(
-        store: any DatabaseStore, objects: any ObjectStore, services: RetrievalServices, context: CommandContext
-    ) async throws -> IngestReport {
-        let ingestor = Ingestor(
-            store: store, objects: objects, embedder: services.embedder, options: IngestOptions(collection: collection),
-            logger: context.logger)
-        var report = IngestReport(collection: collection, embeddingModel: services.embedder?.model)
         let base = baseURL.flatMap(URL.init(string:))
+        // Local pages are read first; one that cannot be read is a failed item, in input order.
+        var local: [(input: String, source: Result<IngestSource, ChatbotError>)] = []
         for input in inputs where !Self.isRemote(input) {
             do {
                 let data = try Self.read(input)
                 let url = base ?? (input == "-" ? nil : URL(fileURLWithPath: input).standardizedFileURL)
                 let id = url?.absoluteString ?? "stdin:" + String(Ingestor.contentHash(data).prefix(16))
-                report.items.append(
-                    await ingestor.ingest(
-                        IngestSource(
-                            id: id,
-                            content: .web(
-                                body: data, url: url ?? URL(string: "about:blank")!,
-                                contentType: charset.map { "text/html; charset=\($0)" } ?? "text/html"))))
+                local.append(
+                    (
+                        input,
+                        .success(
+                            IngestSource(
+                                id: id,
+                                content: .web(
+                                    body: data, url: url ?? URL(string: "about:blank")!,
+                                    contentType: charset.map { "text/html; charset=\($0)" } ?? "text/html")))
+                    ))
             } catch let error as ChatbotError {
-                report.items.append(IngestItemResult(source: input, status: .failed, reason: error.message))
+                local.append((input, .failure(error)))
             }
         }
         let remote = inputs.filter(Self.isRemote)
+        var crawl: CrawlOptions?
         if !remote.isEmpty {
             let seeds = try remote.map { text in
                 guard let url = URL(string: text), url.host != nil else {
@@ -109,28 +72,77 @@ extension ScrapeCommand {
             }
             var options = try web.crawlOptions(seeds: seeds)
             options.fetchPolicy.conditional = true  // an unchanged page costs a 304
-            let fetcher = WebFetcher(
-                validatorCache: FileValidatorCache(
-                    cacheHome: XDGDirectories(environment: ProcessInfo.processInfo.environment).cacheHome),
-                logger: context.logger)
-            let crawled = await Result(catchingAsync: { () -> [IngestItemResult] in
-                var items: [IngestItemResult] = []
-                _ = try await WebIngestion(ingestor: ingestor, store: store).run(options, fetcher: fetcher) { item in
-                    if !quiet, item.status == .failed {
-                        StandardError.write("chatbot: \(item.source): \(item.reason ?? "")\n")
-                    }
-                    items.append(item)
-                }
-                return items
-            })
-            await fetcher.shutdown()
-            report.items += try crawled.get()
+            crawl = options
         }
-        do {
-            report.embedded = try await ingestor.embedPending()
-        } catch {
-            report.embeddingError = (error as? ChatbotError)?.message ?? String(describing: error)
+        let sources = local.compactMap { try? $0.source.get() }
+        let request = IngestRun.Request(
+            sources: sources, crawl: crawl,
+            pruneRoots: prune ? (crawl?.seeds ?? []).map(Self.pruneRoot) : [])
+        let observer = ScrapeIngestObserver(quiet: quiet, local: Set(sources.map(\.id)))
+        var report = try await CommandContext.with(global) { context in
+            let services = context.services
+            let fetcher = crawl == nil ? nil : try services.webFetcher(validatorCache: services.webValidatorCache)
+            return try await services.ingestRun(
+                store: try await context.openStore(), options: IngestOptions(collection: collection),
+                jobs: ProcessInfo.processInfo.activeProcessorCount, fetcher: fetcher
+            ).run(request, observer: observer)
         }
-        return report
+        report.items = Self.merging(local, into: report.items)
+        try printReport(report)
+        if report.hasFailures {
+            throw ChatbotError(
+                .partial,
+                report.embeddingError.map { "embedding stopped: \($0)" }
+                    ?? "\(report.count(.failed)) of \(report.items.count) pages could not be ingested")
+        }
+    }
+
+    /// The prune root of a seed: its folder (`https://site/docs/` for `…/docs/index.html`).
+    static func pruneRoot(_ seed: URL) -> String {
+        let text = seed.absoluteString
+        if text.hasSuffix("/") { return text }
+        return seed.deletingLastPathComponent().absoluteString
+    }
+
+    /// The report's items with the local pages that could not be read put back in input order.
+    static func merging(
+        _ local: [(input: String, source: Result<IngestSource, ChatbotError>)], into items: [IngestItemResult]
+    ) -> [IngestItemResult] {
+        var rest = items[...]
+        var merged: [IngestItemResult] = []
+        for entry in local {
+            switch entry.source {
+            case .success:
+                if let first = rest.popFirst() { merged.append(first) }
+            case .failure(let error):
+                merged.append(IngestItemResult(source: entry.input, status: .failed, reason: error.message))
+            }
+        }
+        return merged + rest
+    }
+
+    private func printReport(_ report: IngestReport) throws {
+        if json { return try JSONOutput.print(report) }
+        for item in report.items where item.status == .failed {
+            StandardOutput.write("failed: \(item.source): \(item.reason ?? "unknown error")\n")
+        }
+        guard !quiet || report.hasFailures else { return }
+        var line =
+            "\(report.collection): \(report.count(.added)) added, \(report.count(.updated)) updated, "
+            + "\(report.count(.unchanged)) unchanged, \(report.count(.failed)) failed; \(report.chunks) chunks"
+        if prune { line = line.replacingOccurrences(of: " failed;", with: " failed, \(report.count(.pruned)) pruned;") }
+        if let model = report.embeddingModel { line += ", \(report.embedded) embedded (\(model))" }
+        StandardOutput.write(line + String(format: " in %.1f s\n", report.seconds))
+    }
+}
+
+/// Reports pages of the crawl that fail as they happen (local pages are reported at the end).
+struct ScrapeIngestObserver: IngestRunObserver {
+    let quiet: Bool
+    let local: Set<String>
+
+    func ingested(_ result: IngestItemResult) {
+        guard !quiet, result.status == .failed, !local.contains(result.source) else { return }
+        StandardError.write("chatbot: \(result.source): \(result.reason ?? "")\n")
     }
 }

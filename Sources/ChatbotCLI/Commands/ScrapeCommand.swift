@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatbotCore
 import ChatbotHTML
+import ChatbotRetrieval
 import Foundation
 
 /// `chatbot scrape FILE... | -`: main content of saved web pages as Markdown, text or JSON.
@@ -46,8 +47,10 @@ struct ScrapeCommand: AsyncParsableCommand {
             indexed and embedded. A later run sends each page's ETag and Last-Modified back, so a page \
             that did not change costs a 304 and is left as it is (its stored links keep the crawl \
             going), and only changed pages are extracted and replaced. It prints the ingest report \
-            (--json for JSON). `chatbot scrape --format ndjson … | chatbot ingest -` does the same in \
-            two steps.
+            (--json for JSON). Pages are ingested several at a time, under the collection's lock. With \
+            --prune, pages stored under the URLs given (their folder) that the crawl no longer reaches \
+            are removed; nothing is pruned after a crawl in which a page failed. \
+            `chatbot scrape --format ndjson … | chatbot ingest -` does the same in two steps.
 
             EXIT STATUS: 0 every page extracted; 1 the only page failed; 2 some pages failed (the others \
             are printed); 64 usage error.
@@ -87,6 +90,9 @@ struct ScrapeCommand: AsyncParsableCommand {
 
     @Flag(help: "With --ingest: print the report as JSON.")
     var json = false
+
+    @Flag(help: "With --ingest: remove pages under the URLs given that the crawl no longer reaches.")
+    var prune = false
 
     @OptionGroup(title: "Storage (with --ingest)")
     var storage: ScrapeStorageOptions
@@ -131,7 +137,7 @@ struct ScrapeCommand: AsyncParsableCommand {
         }
         throw ChatbotError(
             .partial, "\(failures.count) of \(failures.count + printed) pages could not be extracted",
-            hint: failures.count == 1 ? failures[0].hint : nil)
+            hint: failures.count == 1 ? failures[0].hint : nil, reason: failures.count == 1 ? failures[0].reason : nil)
     }
 
     func emit(_ page: ExtractedPage, input: String, separator: Bool, remote: RemoteSource? = nil) throws {
@@ -143,7 +149,10 @@ struct ScrapeCommand: AsyncParsableCommand {
             }
             StandardOutput.write((separator ? "\n" : "") + body + "\n")
         case .json, .ndjson:
-            let record = ScrapeRecord(page: page, input: input, baseURL: baseURL, remote: remote)
+            let local = baseURL ?? (input == "-" ? nil : URL(fileURLWithPath: input).standardizedFileURL.absoluteString)
+            let record = PageRecord(
+                page: page, source: input, url: remote?.url ?? local, finalURL: remote?.finalURL ?? local,
+                status: remote?.status)
             if format == .ndjson {
                 StandardOutput.write(record.jsonLine() + "\n")
             } else {
@@ -161,7 +170,7 @@ struct ScrapeCommand: AsyncParsableCommand {
     static func read(_ input: String) throws -> Data {
         let data: Data
         if input == "-" {
-            data = try PromptBuilder.readStandardInput(limit: maximumPageBytes + 1)
+            data = try StandardInput.read(limit: maximumPageBytes + 1)
         } else {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
@@ -189,39 +198,5 @@ struct ScrapeCommand: AsyncParsableCommand {
         let head = data.prefix(4096)
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { return false }
         return head.withUnsafeBytes { $0.contains(0) }
-    }
-}
-
-/// One page in `--format json|ndjson`.
-struct ScrapeRecord: Encodable {
-    let page: ExtractedPage
-    let input: String
-    let baseURL: String?
-    let remote: RemoteSource?
-
-    enum CodingKeys: String, CodingKey {
-        case url, finalUrl, status, title, metadata, content, text, links, charset, source
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        let url =
-            baseURL ?? (input == "-" ? nil : URL(fileURLWithPath: input).standardizedFileURL.absoluteString)
-        if let remote {
-            try container.encode(remote.url, forKey: .url)
-            try container.encode(remote.finalURL, forKey: .finalUrl)
-            try container.encode(remote.status, forKey: .status)
-        } else {
-            try container.encode(url, forKey: .url)
-            try container.encode(url, forKey: .finalUrl)
-            try container.encodeNil(forKey: .status)
-        }
-        try container.encode(page.title, forKey: .title)
-        try container.encode(page.metadata, forKey: .metadata)
-        try container.encode(page.markdown, forKey: .content)
-        try container.encode(page.text, forKey: .text)
-        try container.encode(page.links, forKey: .links)
-        try container.encode(page.charset, forKey: .charset)
-        try container.encode(input, forKey: .source)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatbotCore
 import ChatbotRetrieval
+import ChatbotServices
 import ChatbotStorage
 import Foundation
 
@@ -43,16 +44,10 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let query = words.joined(separator: " ")
-        let context = try await CommandContext.make(global)
-        let store = try await context.openStore()
-        let services = try RetrievalServices(context: context, quiet: global.quiet)
-        let result = await Result(catchingAsync: {
-            try await Retriever(store: store, embedder: services.embedder, logger: context.logger)
+        let found = try await CommandContext.with(global) { context in
+            try await context.services.retriever(store: try await context.openStore())
                 .search(query, collection: collection, limit: limit)
-        })
-        await services.close()
-        try? await store.close()
-        let found = try result.get()
+        }
         if let warning = found.warning, !global.quiet { StandardError.write("chatbot: \(warning)\n") }
         if json {
             try JSONOutput.print(

@@ -1,9 +1,8 @@
 import ArgumentParser
-import AsyncHTTPClient
 import ChatbotCore
 import ChatbotLocalStack
 import ChatbotMedia
-import ChatbotProviders
+import ChatbotServices
 import ChatbotSpeech
 import Foundation
 import Logging
@@ -109,88 +108,46 @@ struct TranscribeCommand: AsyncParsableCommand {
         }
         var overrides: [String: String] = [:]
         if let model { overrides["speech.model"] = model }
-        let context = try await CommandContext.make(global, overrides: overrides)
+        let transcript = try await CommandContext.with(global, overrides: overrides) { context in
+            try await transcribe(spooled, context: context)
+        }
+        let outputFormat = json ? TranscriptFormat.json : TranscriptFormat(rawValue: format) ?? .txt
+        try emit(outputFormat.render(transcript))
+    }
+
+    private func transcribe(_ spooled: MediaInput, context: CommandContext) async throws -> Transcript {
         let settings = context.settings
         let speech = try settings.speechEndpoint()
         // Numbers from flags are applied here: the settings reader takes flag values as text.
-        let window = windowSeconds ?? speech.defaultWindowSeconds
-        let parallelRequests = parallel ?? settings.speech.parallelRequests
-        let outputFormat = json ? TranscriptFormat.json : TranscriptFormat(rawValue: format) ?? .txt
+        let service = try context.services.speech(
+            windowSeconds: windowSeconds ?? speech.defaultWindowSeconds,
+            parallelRequests: parallel ?? settings.speech.parallelRequests)
         let options = TranscriptionOptions(
             model: speech.model, language: language ?? settings.speech.language, prompt: prompt)
-
-        let httpClient = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: SpeechService.httpTimeouts(settings: settings, windowSeconds: window)
-                .httpClientConfiguration())
-        let service = SpeechService(
-            settings: settings, endpoint: speech, httpClient: httpClient, windowSeconds: window,
-            parallelRequests: parallelRequests, logger: context.logger)
-        let result = await Result(catchingAsync: {
-            try await transcribeWithCache(
-                source, name: spooled.displayName, path: spooled.path, service: service, options: options,
-                context: context)
-        })
-        try? await httpClient.shutdown()
-        try emit(outputFormat.render(try result.get()))
-    }
-
-    private func transcribeWithCache(
-        _ source: MediaSource, name: String, path: String, service: SpeechService, options: TranscriptionOptions,
-        context: CommandContext
-    ) async throws -> Transcript {
-        let key = try await service.cacheKey(ofFile: path, options: options, stream: stream, subtitles: useSubtitles)
-        if !force, let cached = service.cache.load(key) {
-            context.logger.debug("transcript from cache", metadata: ["key": "\(key)"])
-            return cached
-        }
-        let transcript: Transcript
-        if useSubtitles, let fromSubtitles = try subtitleTranscript(source, name: name) {
-            transcript = fromSubtitles
-        } else {
-            transcript = try await transcribeAudio(source, service: service, options: options, context: context)
-        }
-        try? service.cache.store(transcript, key: key)
-        return transcript
-    }
-
-    private func subtitleTranscript(_ source: MediaSource, name: String) throws -> Transcript? {
-        let mediaInfo = try MediaProbe.info(of: source)
-        guard !mediaInfo.textSubtitleStreams.isEmpty else {
-            if !global.quiet {
-                StandardError.write("chatbot: \(name) has no text subtitle track; transcribing the audio\n")
-            }
-            return nil
-        }
-        let cues = try SubtitleReader.cues(
-            of: source,
-            stream: stream.flatMap { index in
-                mediaInfo.textSubtitleStreams.contains { $0.index == index } ? index : nil
-            })
-        let segments = cues.map {
-            TranscriptSegment(start: $0.start, end: $0.end, text: $0.text.replacingOccurrences(of: "\n", with: " "))
-        }
-        return Transcript(
-            text: segments.map(\.text).joined(separator: " "), segments: segments,
-            language: mediaInfo.textSubtitleStreams.first?.language, duration: mediaInfo.durationSeconds)
-    }
-
-    private func transcribeAudio(
-        _ source: MediaSource, service: SpeechService, options: TranscriptionOptions, context: CommandContext
-    ) async throws -> Transcript {
-        if service.endpoint.endpoint.isManagedLocal {
-            if try !context.localStack.isHealthy(.speech), !global.quiet {
-                StandardError.write("chatbot: starting the local speech server…\n")
-            }
-            try await context.localStack.ensureRunning(.speech)
-        }
         let showProgress = StandardError.isTerminal && !global.quiet
-        let chosenStream = useSubtitles ? nil : stream
+        let quiet = global.quiet
+        let name = spooled.displayName
+        let services = context.services
+        let logger = context.logger
+        let (stream, useSubtitles, force) = (self.stream, self.useSubtitles, self.force)
         let task = Task {
-            try await service.transcribe(source, stream: chosenStream, options: options) { progress in
-                guard showProgress else { return }
-                StandardError.write("\r\u{1B}[K" + Self.progressLine(progress))
-            }
+            try await service.transcript(
+                ofFile: spooled.path, options: options, stream: stream, useSubtitles: useSubtitles, force: force,
+                prepareAudio: {
+                    if service.endpoint.endpoint.isManagedLocal { try await services.ensureLocalServer(.speech) }
+                },
+                onEvent: { event in
+                    switch event {
+                    case .fromCache:
+                        logger.debug("transcript from cache")
+                    case .noSubtitleTrack:
+                        if !quiet {
+                            StandardError.write("chatbot: \(name) has no text subtitle track; transcribing the audio\n")
+                        }
+                    case .progress(let progress):
+                        if showProgress { StandardError.write("\r\u{1B}[K" + Self.progressLine(progress)) }
+                    }
+                })
         }
         let signals = InterruptHandler { task.cancel() }
         let result = await task.result

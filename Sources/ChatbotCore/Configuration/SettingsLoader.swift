@@ -158,7 +158,7 @@ public struct SettingsLoader: Sendable {
         } catch {
             throw ChatbotError(
                 .usage, "cannot read config file \(path): \(error)",
-                hint: "fix the YAML, or run `chatbot config init --force` to start from a fresh file")
+                hint: "fix the YAML, or write a fresh configuration file", reason: .invalidConfigFile)
         }
         return ConfigReader(providers: providers)
     }
@@ -219,7 +219,7 @@ public struct SettingsLoader: Sendable {
         } catch {
             throw ChatbotError(
                 .usage, "config file \(path) is not valid YAML: \(error)",
-                hint: "fix the file, or run `chatbot config init --force` to start from a fresh one")
+                hint: "fix the file, or write a fresh configuration file", reason: .invalidConfigFile)
         }
     }
 

@@ -32,19 +32,19 @@ public final class AudioDecoder {
             guard let found = info.streams.first(where: { $0.index == stream }) else {
                 throw ChatbotError(
                     .usage, "\(source.name) has no stream \(stream)",
-                    hint: "it has streams 0…\(info.streams.count - 1); see `chatbot transcribe --info`")
+                    hint: "it has streams 0…\(info.streams.count - 1)", reason: .mediaStreamChoice)
             }
             guard found.kind == .audio else {
                 throw ChatbotError(
                     .usage, "stream \(stream) of \(source.name) is \(found.kind.rawValue), not audio",
-                    hint: "choose an audio stream; see `chatbot transcribe --info`")
+                    hint: "choose an audio stream", reason: .mediaStreamChoice)
             }
             chosen = stream
         } else {
             guard let best = info.bestAudioStream else {
                 throw ChatbotError(
                     .runtime, "\(source.name) has no audio stream",
-                    hint: "with --use-subtitles a text subtitle track can be used instead")
+                    hint: "a text subtitle track can be used instead", reason: .subtitlesAvailable)
             }
             chosen = best
         }

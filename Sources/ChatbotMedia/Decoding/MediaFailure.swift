@@ -43,7 +43,7 @@ enum MediaFailure {
             )
         case CBM_ERR_NO_STREAM:
             return ChatbotError(
-                .usage, "\(name): no such stream", hint: "see the streams with `chatbot transcribe --info`")
+                .usage, "\(name): no such stream", reason: .mediaStreamChoice)
         default:
             return ChatbotError(
                 .runtime, "\(name): damaged or truncated media (\(message(code: code)))",

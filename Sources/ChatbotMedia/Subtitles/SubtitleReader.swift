@@ -17,14 +17,14 @@ public enum SubtitleReader {
             guard let found = candidates.first(where: { $0.index == stream }) else {
                 throw ChatbotError(
                     .usage, "stream \(stream) of \(source.name) is not a text subtitle track",
-                    hint: "see the streams with `chatbot transcribe --info`")
+                    reason: .mediaStreamChoice)
             }
             chosen = found
         } else {
             guard let first = candidates.first(where: \.isDefault) ?? candidates.first else {
                 throw ChatbotError(
                     .runtime, "\(source.name) has no text subtitle track",
-                    hint: "run without --use-subtitles to transcribe the audio")
+                    hint: "transcribe the audio instead", reason: .noSubtitles)
             }
             chosen = first
         }

@@ -91,8 +91,9 @@ public struct Retriever: Sendable {
             throw ChatbotError(
                 .usage, "there is no collection '\(collection)'",
                 hint: known.isEmpty
-                    ? "create one with: chatbot ingest --collection \(collection) PATH"
-                    : "collections: " + known.joined(separator: ", "))
+                    ? "ingest documents into '\(collection)' to create it"
+                    : "collections: " + known.joined(separator: ", "),
+                reason: known.isEmpty ? .noCollections : nil)
         }
         var vector: [Float]?
         var warning: String?

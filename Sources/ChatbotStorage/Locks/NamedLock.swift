@@ -26,7 +26,7 @@ extension LockWaiting {
     public static func busyError(_ name: String) -> ChatbotError {
         ChatbotError(
             .temporary, "\(name) is in use by another chatbot process",
-            hint: "wait for it to finish, or pass --wait to queue behind it")
+            hint: "wait for it to finish, or ask to queue behind it", reason: .lockHeld)
     }
 }
 

@@ -4,8 +4,10 @@ import ChatbotCore
 /// names the URL (or host) and the reason.
 enum WebErrors {
     /// The SSRF guard or the scheme check refused the URL (exit 64 in the CLI: the input is wrong).
-    static func refused(url: String, reason: String, hint: String? = nil) -> ChatbotError {
-        ChatbotError(.usage, "refused to fetch \(url): \(reason)", hint: hint)
+    static func refused(
+        url: String, reason: String, hint: String? = nil, code: ChatbotError.Reason? = nil
+    ) -> ChatbotError {
+        ChatbotError(.usage, "refused to fetch \(url): \(reason)", hint: hint, reason: code)
     }
 
     /// DNS failed.
@@ -17,7 +19,8 @@ enum WebErrors {
     static func timeout(url: String, what: String) -> ChatbotError {
         ChatbotError(
             .temporary, "timed out fetching \(url): \(what)",
-            hint: "the server is slow or never finished the response; try again or raise --timeout")
+            hint: "the server is slow or never finished the response; try again or raise the timeout",
+            reason: .fetchTimedOut)
     }
 
     /// Redirect problems: too many hops, a loop, a missing or bad Location.
@@ -29,7 +32,8 @@ enum WebErrors {
     static func tooLarge(url: String, limit: Int) -> ChatbotError {
         ChatbotError(
             .runtime, "response body of \(url) exceeds \(limit) bytes after decoding",
-            hint: "a compression bomb or a very large page; raise --max-bytes if the page is legitimate")
+            hint: "a compression bomb or a very large page; raise the size limit if the page is legitimate",
+            reason: .responseTooLarge)
     }
 
     /// The body cannot be decoded.

@@ -1,3 +1,4 @@
+import ChatbotCore
 public import Foundation
 
 /// Decides whether a URL may be fetched and which address to connect to.
@@ -101,7 +102,8 @@ public struct SSRFGuard: Sendable {
         throw WebErrors.refused(
             url: url.absoluteString,
             reason: "\(address) is a \(reason) address",
-            hint: "private and special addresses are refused; pass --allow-private to fetch them on purpose"
+            hint: "private and special addresses are refused unless fetching them is allowed on purpose",
+            code: .privateAddress
         )
     }
 

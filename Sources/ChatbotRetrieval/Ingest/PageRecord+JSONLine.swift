@@ -1,22 +1,20 @@
 import ChatbotHTML
 import Foundation
 
-extension ScrapeRecord {
-    /// The record as one line of compact JSON, byte for byte what `JSONOutput` (sorted keys,
-    /// snake_case, unescaped slashes) produces, without `JSONEncoder`'s per-value boxing: the
+extension PageRecord {
+    /// The record as one line of compact JSON, byte for byte what a `JSONEncoder` with sorted keys,
+    /// snake_case and unescaped slashes produces, without the encoder's per-value boxing: the
     /// ndjson output of many pages spent a noticeable share of its time encoding.
-    func jsonLine() -> String {
+    public func jsonLine() -> String {
         var out = JSONLineWriter()
-        let url =
-            baseURL ?? (input == "-" ? nil : URL(fileURLWithPath: input).standardizedFileURL.absoluteString)
         out.raw("{\"charset\":")
-        out.string(page.charset)
+        out.string(charset)
         out.raw(",\"content\":")
-        out.string(page.markdown)
+        out.string(content)
         out.raw(",\"final_url\":")
-        out.string(remote?.finalURL ?? url)
+        out.string(finalURL)
         out.raw(",\"links\":[")
-        for (index, link) in page.links.enumerated() {
+        for (index, link) in links.enumerated() {
             out.raw(index == 0 ? "{\"nofollow\":" : ",{\"nofollow\":")
             out.raw(link.nofollow ? "true" : "false")
             out.raw(",\"text\":")
@@ -26,7 +24,6 @@ extension ScrapeRecord {
             out.raw("}")
         }
         out.raw("],\"metadata\":{")
-        let metadata = page.metadata
         var first = true
         for (key, value) in [
             ("author", metadata.author), ("canonical_url", metadata.canonicalURL), ("date", metadata.date),
@@ -41,15 +38,15 @@ extension ScrapeRecord {
             first = false
         }
         out.raw("},\"source\":")
-        out.string(input)
+        out.string(source)
         out.raw(",\"status\":")
-        out.raw(remote.map { String($0.status) } ?? "null")
+        out.raw(status.map { String($0) } ?? "null")
         out.raw(",\"text\":")
-        out.string(page.text)
+        out.string(text)
         out.raw(",\"title\":")
-        out.string(page.title)
+        out.string(title)
         out.raw(",\"url\":")
-        out.string(remote?.url ?? url)
+        out.string(url)
         out.raw("}")
         return out.text
     }

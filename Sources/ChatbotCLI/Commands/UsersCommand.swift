@@ -1,0 +1,230 @@
+import ArgumentParser
+import ChatbotAccounts
+import ChatbotCore
+import Foundation
+
+/// `chatbot users`: the accounts of a team database.
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users",
+        abstract: "Add, list and manage the users who may log in to `chatbot serve`.",
+        discussion: """
+            Passwords are read from a prompt with echo off, or from stdin with --password-stdin; never \
+            from the command line. They must be 10 to 128 characters. Role changes, disabling, enabling, \
+            password changes and deletions log the user out everywhere and are written to the audit log.
+            """,
+        subcommands: [
+            Add.self, List.self, Show.self, SetRole.self, Disable.self, Enable.self, Passwd.self, Delete.self,
+        ],
+        defaultSubcommand: List.self
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a user (the first admin: chatbot users add NAME --role admin).")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The login name: letters, digits, '.', '_' or '-' (case-insensitive).")
+        var name: String
+
+        @Option(help: ArgumentHelp("admin, member or viewer.", valueName: "role"))
+        var role: String = "member"
+
+        @Option(help: ArgumentHelp("An e-mail address, for people.", valueName: "address"))
+        var email: String?
+
+        @Flag(help: "Read the password from stdin instead of a prompt.")
+        var passwordStdin = false
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            let role = try Role.parse(role)
+            let password = try PasswordInput.read(fromStandardInput: passwordStdin, confirm: true)
+            try await CommandContext.with(global) { context in
+                let services = try await AccountsCommandServices.open(context)
+                let user = try await services.accounts.addUser(
+                    name: name, email: email, role: role, password: password, by: services.caller)
+                try UsersCommand.print(user, json: json, quiet: global.quiet, verb: "added")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every user with its role and status.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            try await CommandContext.with(global) { context in
+                let users = try await AccountsCommandServices.open(context).accounts.users()
+                if json {
+                    try JSONOutput.print(users)
+                    return
+                }
+                var table = TextTable(columns: ["NAME", "ROLE", "STATUS", "EMAIL", "CREATED"])
+                for user in users {
+                    table.add([
+                        user.name, user.role.rawValue, user.isDisabled ? "disabled" : "enabled", user.email ?? "-",
+                        AccountDates.format(user.createdAt),
+                    ])
+                }
+                StandardOutput.write(table.render())
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One user.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The user.")
+        var name: String
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            try await CommandContext.with(global) { context in
+                let user = try await AccountsCommandServices.open(context).accounts.user(named: name)
+                if json {
+                    try JSONOutput.print(user)
+                    return
+                }
+                StandardOutput.write(
+                    """
+                    name:      \(user.name)
+                    id:        \(user.id)
+                    role:      \(user.role.rawValue)
+                    status:    \(user.isDisabled ? "disabled" : "enabled")
+                    email:     \(user.email ?? "-")
+                    password:  \(user.hasPassword ? "set" : "none")
+                    created:   \(AccountDates.format(user.createdAt))
+
+                    """)
+            }
+        }
+    }
+
+    struct SetRole: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-role", abstract: "Change a user's role (logs it out everywhere).")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The user.")
+        var name: String
+
+        @Argument(help: "admin, member or viewer.")
+        var role: String
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            let role = try Role.parse(role)
+            try await CommandContext.with(global) { context in
+                let services = try await AccountsCommandServices.open(context)
+                let user = try await services.accounts.setRole(role, of: name, by: services.caller)
+                try UsersCommand.print(user, json: json, quiet: global.quiet, verb: "updated")
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Disable a user: it cannot log in, and its tokens and API keys are refused.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The user.")
+        var name: String
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            try await CommandContext.with(global) { context in
+                let services = try await AccountsCommandServices.open(context)
+                let user = try await services.accounts.setDisabled(true, of: name, by: services.caller)
+                try UsersCommand.print(user, json: json, quiet: global.quiet, verb: "disabled")
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled user.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The user.")
+        var name: String
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            try await CommandContext.with(global) { context in
+                let services = try await AccountsCommandServices.open(context)
+                let user = try await services.accounts.setDisabled(false, of: name, by: services.caller)
+                try UsersCommand.print(user, json: json, quiet: global.quiet, verb: "enabled")
+            }
+        }
+    }
+
+    struct Passwd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a user's password (logs it out everywhere).")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The user.")
+        var name: String
+
+        @Flag(help: "Read the password from stdin instead of a prompt.")
+        var passwordStdin = false
+
+        func run() async throws {
+            let password = try PasswordInput.read(fromStandardInput: passwordStdin, confirm: true)
+            try await CommandContext.with(global) { context in
+                let services = try await AccountsCommandServices.open(context)
+                try await services.accounts.setPassword(password, of: name, by: services.caller)
+                if !global.quiet { StandardError.write("chatbot: password of \(name.lowercased()) changed\n") }
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a user with its tokens and API keys.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The user.")
+        var name: String
+
+        func run() async throws {
+            try await CommandContext.with(global) { context in
+                let services = try await AccountsCommandServices.open(context)
+                try await services.accounts.deleteUser(named: name, by: services.caller)
+                if !global.quiet { StandardError.write("chatbot: deleted \(name.lowercased())\n") }
+            }
+        }
+    }
+
+    /// One user as JSON, or a line on stderr.
+    static func print(_ user: User, json: Bool, quiet: Bool, verb: String) throws {
+        if json {
+            try JSONOutput.print(user)
+        } else if !quiet {
+            StandardError.write(
+                "chatbot: \(verb) \(user.name) (\(user.role.rawValue)\(user.isDisabled ? ", disabled" : ""))\n")
+        }
+    }
+}
