@@ -173,13 +173,13 @@ _chatbot() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    ask|ingest|search|collections|transcribe|history|migrate|backup|users|keys|audit|config|local|scrape|extract|help)
+    ask|ingest|search|collections|transcribe|history|migrate|backup|users|keys|audit|serve|config|local|scrape|extract|help)
         # Offer subcommand argument completions
         "_chatbot_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'ask ingest search collections transcribe history migrate backup users keys audit config local scrape extract help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'ask ingest search collections transcribe history migrate backup users keys audit serve config local scrape extract help' -- "${cur}"))
         ;;
     esac
 }
@@ -1250,6 +1250,39 @@ _chatbot_audit() {
         return
         ;;
     '--limit')
+        return
+        ;;
+    esac
+}
+
+_chatbot_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store --host --port --grace)
+    __chatbot_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    '--host')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--grace')
         return
         ;;
     esac

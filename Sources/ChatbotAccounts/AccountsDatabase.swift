@@ -19,3 +19,25 @@ public protocol AccountsDatabase: Sendable {
 
 extension SQLiteDatabaseStore: AccountsDatabase {}
 extension PostgresDatabaseStore: AccountsDatabase {}
+
+/// Any ``SQLDatabaseStore`` as an ``AccountsDatabase``: what front ends get from the composition
+/// root is typed as the protocol, not as a concrete store.
+public struct SQLStoreAccountsDatabase: AccountsDatabase {
+    /// The wrapped store.
+    public let store: any SQLDatabaseStore
+
+    /// Accounts over `store`.
+    public init(_ store: any SQLDatabaseStore) {
+        self.store = store
+    }
+
+    /// The wrapped store's engine.
+    public var backend: DatabaseBackend { store.backend }
+
+    /// Runs `body` in one transaction of the wrapped store.
+    public func withTransaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await store.withTransaction(body)
+    }
+}

@@ -33,6 +33,7 @@ public struct ChatbotCommand: AsyncParsableCommand {
             UsersCommand.self,
             KeysCommand.self,
             AuditCommand.self,
+            ServeCommand.self,
             ConfigCommand.self,
             LocalCommand.self,
             ScrapeCommand.self,

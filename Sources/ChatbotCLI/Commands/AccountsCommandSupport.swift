@@ -14,7 +14,7 @@ struct AccountsCommandServices {
 
     /// Opens the store of `context` and builds the services on it.
     static func open(_ context: CommandContext) async throws -> AccountsCommandServices {
-        let database = StoreAccountsDatabase(store: try await context.openStore())
+        let database = SQLStoreAccountsDatabase(try await context.openStore())
         let accounts = AccountService(database: database)
         let local = try await accounts.ensureLocalUser()
         return AccountsCommandServices(
@@ -24,19 +24,6 @@ struct AccountsCommandServices {
 }
 
 /// Any SQL store as the accounts library's database.
-struct StoreAccountsDatabase: AccountsDatabase {
-    let store: any SQLDatabaseStore
-
-    var backend: DatabaseBackend { store.backend }
-
-    func withTransaction<T: Sendable>(
-        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
-    ) async throws -> T {
-        try await store.withTransaction(body)
-    }
-}
-
-/// Reading a password: from a prompt with echo off on a terminal, or from stdin. Never argv.
 enum PasswordInput {
     /// The password, from stdin with `fromStandardInput` (one trailing newline removed), else from
     /// a prompt (asked twice when `confirm`).

@@ -11,12 +11,12 @@ extension SQLConversationStore {
     /// - Throws: ``ChatbotError`` (`.notFound`) when the conversation does not exist.
     public func appendMessage(_ message: MessageRecord) async throws {
         let createdAt = DatabaseTimestamp.milliseconds(message.createdAt)
-        try await access.transaction { database in
+        try await access.transaction { [ownerCondition] database in
             let bumped = try await database.raw(
                 """
                 UPDATE conversations SET updated_at = \
                 CASE WHEN updated_at < \(bind: createdAt) THEN \(bind: createdAt) ELSE updated_at END \
-                WHERE id = \(bind: message.conversationID) RETURNING id
+                WHERE id = \(bind: message.conversationID)\(ownerCondition) RETURNING id
                 """
             ).first()
             guard bumped != nil else {
@@ -40,6 +40,7 @@ extension SQLConversationStore {
     ///
     /// - Throws: ``ChatbotError`` (`.notFound`) when no message has this id.
     public func updateMessage(_ message: MessageRecord) async throws {
+        let owned = Self.ownedMessages(owner, column: "conversation_id")
         let updated = try await access.perform { database in
             try await database.raw(
                 """
@@ -49,7 +50,7 @@ extension SQLConversationStore {
                 completion_tokens = \(bind: message.completionTokens), cost = \(bind: message.cost), \
                 latency_ms = \(bind: message.latencyMs), status = \(bind: message.status.rawValue), \
                 error = \(bind: message.error), cached = \(bind: message.cached) \
-                WHERE id = \(bind: message.id) RETURNING id
+                WHERE id = \(bind: message.id)\(owned) RETURNING id
                 """
             ).first()
         }
@@ -61,11 +62,12 @@ extension SQLConversationStore {
     /// The messages of a conversation, oldest first; messages with the same time in the order
     /// they were appended.
     public func messages(conversationID: String) async throws -> [MessageRecord] {
+        let owned = Self.ownedMessages(owner, column: "conversation_id")
         let rows = try await access.perform { database in
             try await database.raw(
                 """
                 SELECT \(unsafeRaw: Self.messageColumns) FROM messages \
-                WHERE conversation_id = \(bind: conversationID) ORDER BY created_at, seq
+                WHERE conversation_id = \(bind: conversationID)\(owned) ORDER BY created_at, seq
                 """
             ).all()
         }
@@ -78,7 +80,9 @@ extension SQLConversationStore {
     /// Every word of `query` must occur (after stemming); operators and punctuation are searched as
     /// plain text, so no input is a syntax error. A query without letters or digits finds nothing.
     public func searchMessages(_ query: String, limit: Int) async throws -> [MessageSearchHit] {
-        guard limit > 0, let sql = access.features.messageSearchQuery(query, limit: limit) else { return [] }
+        guard limit > 0, let sql = access.features.messageSearchQuery(query, owner: owner, limit: limit) else {
+            return []
+        }
         let rows = try await access.perform { database in try await database.raw(sql).all() }
         return try rows.map { row in
             MessageSearchHit(

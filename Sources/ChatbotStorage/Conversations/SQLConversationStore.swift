@@ -9,9 +9,32 @@ import SQLKit
 /// serialized, so one caller's statements never land inside another caller's transaction.
 public struct SQLConversationStore: ConversationStore {
     let access: SQLDatabaseAccess
+    /// Whose conversations this store sees: `nil` for all of them (the command line, which holds
+    /// the whole database and creates rows owned by the local user, the column's default).
+    public let owner: String?
 
-    init(access: SQLDatabaseAccess) {
+    init(access: SQLDatabaseAccess, owner: String? = nil) {
         self.access = access
+        self.owner = owner
+    }
+
+    /// The same store seeing only `owner`'s conversations and messages: reads filter by it, writes
+    /// to another owner's rows find nothing (`.notFound`), and new conversations belong to it.
+    /// The server hands routes only stores made this way, so a handler cannot forget the filter.
+    public func owned(by owner: String) -> SQLConversationStore {
+        SQLConversationStore(access: access, owner: owner)
+    }
+
+    /// ` AND owner_id = …` for an owned store, else nothing.
+    var ownerCondition: SQLQueryString {
+        guard let owner else { return "" }
+        return " AND owner_id = \(bind: owner)"
+    }
+
+    /// ` AND m.conversation_id IN (the owner's conversations)` for `owner`, else nothing.
+    static func ownedMessages(_ owner: String?, column: String = "m.conversation_id") -> SQLQueryString {
+        guard let owner else { return "" }
+        return " AND \(unsafeRaw: column) IN (SELECT id FROM conversations WHERE owner_id = \(bind: owner))"
     }
 
     static let conversationColumns = RecordColumns.conversation.joined(separator: ", ")
@@ -23,13 +46,22 @@ public struct SQLConversationStore: ConversationStore {
         let conversation = Conversation(
             id: UUID().uuidString.lowercased(), title: title, createdAt: now, updatedAt: now)
         let millis = DatabaseTimestamp.milliseconds(now)
-        try await access.perform { database in
-            try await database.raw(
-                """
-                INSERT INTO conversations (id, title, created_at, updated_at) \
-                VALUES (\(bind: conversation.id), \(bind: title), \(bind: millis), \(bind: millis))
-                """
-            ).run()
+        try await access.perform { [owner] database in
+            if let owner {
+                try await database.raw(
+                    """
+                    INSERT INTO conversations (id, title, created_at, updated_at, owner_id) \
+                    VALUES (\(bind: conversation.id), \(bind: title), \(bind: millis), \(bind: millis), \(bind: owner))
+                    """
+                ).run()
+            } else {
+                try await database.raw(
+                    """
+                    INSERT INTO conversations (id, title, created_at, updated_at) \
+                    VALUES (\(bind: conversation.id), \(bind: title), \(bind: millis), \(bind: millis))
+                    """
+                ).run()
+            }
         }
         return conversation
     }
@@ -42,16 +74,19 @@ public struct SQLConversationStore: ConversationStore {
         let needle = idOrPrefix.trimmingCharacters(in: .whitespaces).lowercased()
         guard !needle.isEmpty else { return nil }
         let pattern = Self.likePrefixPattern(needle)
-        let rows = try await access.perform { database in
+        let rows = try await access.perform { [ownerCondition] database in
             if let exact = try await database.raw(
-                "SELECT \(unsafeRaw: Self.conversationColumns) FROM conversations WHERE id = \(bind: needle)"
+                """
+                SELECT \(unsafeRaw: Self.conversationColumns) FROM conversations \
+                WHERE id = \(bind: needle)\(ownerCondition)
+                """
             ).first() {
                 return [exact]
             }
             return try await database.raw(
                 """
                 SELECT \(unsafeRaw: Self.conversationColumns) FROM conversations \
-                WHERE id LIKE \(bind: pattern) ESCAPE '\\' ORDER BY id LIMIT 2
+                WHERE id LIKE \(bind: pattern) ESCAPE '\\'\(ownerCondition) ORDER BY id LIMIT 2
                 """
             ).all()
         }
@@ -72,10 +107,10 @@ public struct SQLConversationStore: ConversationStore {
 
     /// Conversations, most recently updated first (ties: most recently created first).
     public func listConversations(limit: Int, offset: Int) async throws -> [Conversation] {
-        let rows = try await access.perform { database in
+        let rows = try await access.perform { [ownerCondition] database in
             try await database.raw(
                 """
-                SELECT \(unsafeRaw: Self.conversationColumns) FROM conversations \
+                SELECT \(unsafeRaw: Self.conversationColumns) FROM conversations WHERE 1 = 1\(ownerCondition) \
                 ORDER BY updated_at DESC, created_at DESC, id \
                 LIMIT \(bind: max(0, limit)) OFFSET \(bind: max(0, offset))
                 """
@@ -86,8 +121,19 @@ public struct SQLConversationStore: ConversationStore {
 
     /// Deletes a conversation; its messages (and their search index entries) go with it.
     public func deleteConversation(id: String) async throws -> Bool {
-        try await access.perform { database in
-            try await database.raw("DELETE FROM conversations WHERE id = \(bind: id) RETURNING id").first() != nil
+        try await access.perform { [ownerCondition] database in
+            try await database.raw(
+                "DELETE FROM conversations WHERE id = \(bind: id)\(ownerCondition) RETURNING id"
+            ).first() != nil
+        }
+    }
+
+    /// Gives a conversation a new title; `false` when there is no such conversation (for this owner).
+    public func renameConversation(id: String, title: String) async throws -> Bool {
+        try await access.perform { [ownerCondition] database in
+            try await database.raw(
+                "UPDATE conversations SET title = \(bind: title) WHERE id = \(bind: id)\(ownerCondition) RETURNING id"
+            ).first() != nil
         }
     }
 

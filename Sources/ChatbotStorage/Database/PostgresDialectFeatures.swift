@@ -23,7 +23,7 @@ struct PostgresDialectFeatures: SQLDialectFeatures {
 
     var migrations: [Migration] { PostgresMigrations.all }
 
-    func messageSearchQuery(_ userQuery: String, limit: Int) -> SQLQueryString? {
+    func messageSearchQuery(_ userQuery: String, owner: String?, limit: Int) -> SQLQueryString? {
         guard let text = Self.plainQueryText(for: userQuery) else { return nil }
         let columns = RecordColumns.message.map { "m.\($0)" }.joined(separator: ", ")
         // The same text search configuration as the generated `content_tsv` column.
@@ -34,7 +34,7 @@ struct PostgresDialectFeatures: SQLDialectFeatures {
             ts_headline('english', m.content, q.query, \
             'StartSel=[, StopSel=], MaxWords=24, MinWords=6') AS snippet \
             FROM messages AS m, (SELECT plainto_tsquery('english', \(bind: text)) AS query) AS q \
-            WHERE m.content_tsv @@ q.query \
+            WHERE m.content_tsv @@ q.query\(SQLConversationStore.ownedMessages(owner)) \
             ORDER BY ts_rank(m.content_tsv, q.query) DESC, m.seq \
             LIMIT \(bind: max(0, limit))
             """

@@ -21,4 +21,7 @@ public protocol SQLDatabaseStore: DatabaseStore {
     /// Runs `body` in one read-write transaction: committed when it returns, rolled back when it
     /// throws. Used by restores and bulk imports.
     func withTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+
+    /// The conversations of one owner only (see ``SQLConversationStore/owned(by:)``).
+    func conversations(ownedBy owner: String) -> SQLConversationStore
 }

@@ -32,7 +32,8 @@ protocol SQLDialectFeatures: Sendable {
     /// A full-text query over message content: rows with the columns of
     /// ``RecordColumns/message`` plus a `snippet` column, best match first.
     /// Returns `nil` when the user's text contains nothing searchable.
-    func messageSearchQuery(_ userQuery: String, limit: Int) -> SQLQueryString?
+    /// With `owner`, only messages of that owner's conversations.
+    func messageSearchQuery(_ userQuery: String, owner: String?, limit: Int) -> SQLQueryString?
 
     /// A full-text query over the chunks of one collection, any word matching (ranked by BM25 on
     /// SQLite, `ts_rank_cd` on PostgreSQL): rows with the columns of ``SQLDocumentStore/hitColumns``

@@ -16,14 +16,14 @@ struct SQLiteDialectFeatures: SQLDialectFeatures {
 
     var migrations: [Migration] { SQLiteMigrations.all }
 
-    func messageSearchQuery(_ userQuery: String, limit: Int) -> SQLQueryString? {
+    func messageSearchQuery(_ userQuery: String, owner: String?, limit: Int) -> SQLQueryString? {
         guard let match = Self.ftsMatchExpression(for: userQuery) else { return nil }
         let columns = RecordColumns.message.map { "m.\($0)" }.joined(separator: ", ")
         return """
             SELECT \(unsafeRaw: columns), \
             snippet(messages_fts, 0, '[', ']', '…', 12) AS snippet \
             FROM messages_fts JOIN messages AS m ON m.seq = messages_fts.rowid \
-            WHERE messages_fts MATCH \(bind: match) \
+            WHERE messages_fts MATCH \(bind: match)\(SQLConversationStore.ownedMessages(owner)) \
             ORDER BY bm25(messages_fts), m.seq \
             LIMIT \(bind: max(0, limit))
             """

@@ -37,6 +37,12 @@ public final class PostgresDatabaseStore: SQLDatabaseStore {
     public let settings: PostgresConnectionSettings
     /// Conversations, messages, usage accounting and the response cache (an ``SQLConversationStore``).
     public let conversations: any ConversationStore
+    private let conversationStore: SQLConversationStore
+
+    /// The conversations of one owner only (see ``SQLConversationStore/owned(by:)``).
+    public func conversations(ownedBy owner: String) -> SQLConversationStore {
+        conversationStore.owned(by: owner)
+    }
     /// Embedding vectors and nearest-neighbour search (an ``SQLVectorStore``).
     public let vectors: any VectorStore
     /// Collections, documents and chunks, with full-text and hybrid search (an ``SQLDocumentStore``).
@@ -63,7 +69,8 @@ public final class PostgresDatabaseStore: SQLDatabaseStore {
         self.access = access
         self.supportsVectorIndex = supportsVectorIndex
         let vectors = SQLVectorStore(access: access)
-        self.conversations = SQLConversationStore(access: access)
+        self.conversationStore = SQLConversationStore(access: access)
+        self.conversations = conversationStore
         self.vectors = vectors
         self.documents = SQLDocumentStore(access: access, vectors: vectors)
         self.migrator = Migrator(access: access, migrations: access.features.migrations)

@@ -21,6 +21,12 @@ public final class SQLiteDatabaseStore: SQLDatabaseStore {
     public let url: URL
     /// Conversations, messages, usage accounting and the response cache (an ``SQLConversationStore``).
     public let conversations: any ConversationStore
+    private let conversationStore: SQLConversationStore
+
+    /// The conversations of one owner only (see ``SQLConversationStore/owned(by:)``).
+    public func conversations(ownedBy owner: String) -> SQLConversationStore {
+        conversationStore.owned(by: owner)
+    }
     /// Embedding vectors and nearest-neighbour search (an ``SQLVectorStore``).
     public let vectors: any VectorStore
     /// Collections, documents and chunks, with full-text and hybrid search (an ``SQLDocumentStore``).
@@ -43,7 +49,8 @@ public final class SQLiteDatabaseStore: SQLDatabaseStore {
             gate: SerialExecutionGate()
         )
         let vectors = SQLVectorStore(access: access)
-        self.conversations = SQLConversationStore(access: access)
+        self.conversationStore = SQLConversationStore(access: access)
+        self.conversations = conversationStore
         self.vectors = vectors
         self.documents = SQLDocumentStore(access: access, vectors: vectors)
         self.migrator = Migrator(access: access, migrations: features.migrations)

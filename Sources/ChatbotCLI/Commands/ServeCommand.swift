@@ -1,0 +1,73 @@
+import ArgumentParser
+import ChatbotAccounts
+import ChatbotCore
+import ChatbotServer
+import ChatbotServices
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `chatbot serve`: the HTTP API for a team, on the same store as the command line.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API: accounts, conversations with streamed answers, OpenAI-compatible /v1.",
+        discussion: """
+            Listens on 127.0.0.1:8080 unless --host/--port say otherwise; a public address is bound only \
+            when given. Uses the same database and object store as the other commands (SQLite and the \
+            data folder by default; PostgreSQL and S3 when configured). Create the first admin with \
+            `chatbot users add NAME --role admin`, then log in with POST /api/auth/login or create an API \
+            key with `chatbot keys create`. SIGTERM or Ctrl-C stops accepting connections and lets running \
+            answers finish within --grace seconds.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Address to listen on (default 127.0.0.1: this machine only).", valueName: "address"))
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("TCP port (0: any free port, printed at start-up).", valueName: "port"))
+    var port = 8080
+
+    @Option(help: ArgumentHelp("Seconds running answers get to finish after SIGTERM.", valueName: "seconds"))
+    var grace = 30
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard grace >= 0 else { throw ValidationError("--grace must not be negative") }
+        guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
+    }
+
+    func run() async throws {
+        try await CommandContext.with(global) { context in
+            let database = try await context.openStore()
+            let accounts = AccountService(database: SQLStoreAccountsDatabase(database))
+            _ = try await accounts.ensureLocalUser()
+            let hasUsers = try await accounts.users().contains { $0.hasPassword && !$0.isDisabled }
+            let host = host
+            let quiet = global.quiet
+            let app = ChatbotServer.application(
+                services: context.services, database: database, options: ServerOptions(host: host, port: port),
+                logger: context.logger
+            ) { port in
+                guard !quiet else { return }
+                let shown = host.contains(":") ? "[\(host)]" : host
+                var lines = ["chatbot: listening on http://\(shown):\(port) (\(context.services.databaseDescription))"]
+                if hasUsers {
+                    lines.append(
+                        "chatbot: log in with POST /api/auth/login, or use an API key from `chatbot keys create`")
+                } else {
+                    lines.append(
+                        "chatbot: no user can log in yet: create one with `chatbot users add NAME --role admin`")
+                }
+                StandardError.write(lines.joined(separator: "\n") + "\n")
+            }
+            var configuration = ServiceGroupConfiguration(
+                services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: context.logger)
+            configuration.maximumGracefulShutdownDuration = .seconds(grace)
+            try await ServiceGroup(configuration: configuration).run()
+        }
+    }
+}

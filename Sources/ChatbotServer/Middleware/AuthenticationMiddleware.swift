@@ -1,0 +1,55 @@
+import ChatbotAccounts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Requires a credential on every route behind it: `Authorization: Bearer <access token>` or
+/// `Bearer cbk_…` (an API key). Whatever is wrong with it — missing, malformed, forged, expired,
+/// revoked, a disabled or changed user — the answer is the same 401, with `WWW-Authenticate`.
+///
+/// It runs on the route the router dispatched, so no spelling of a path reaches a handler without it.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = ServerContext
+
+    let accounts: ServerAccounts
+
+    func handle(
+        _ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.identity = try await identify(request, context: context)
+        context.logger[metadataKey: "user"] = .string(context.identity?.user.name ?? "-")
+        return try await next(request, context)
+    }
+
+    private func identify(_ request: Request, context: ServerContext) async throws -> Identity {
+        guard let token = Self.bearerToken(request.headers[.authorization]) else {
+            throw Self.challenge
+        }
+        do {
+            if token.hasPrefix("cbk_") {
+                let key = try await accounts.keys.authenticate(token)
+                return Identity(user: key.user, scopes: key.scopes, keyID: key.key.id)
+            }
+            let access = try await accounts.tokens.verify(token)
+            return Identity(user: access.user, scopes: access.scopes, keyID: nil)
+        } catch {
+            context.logger.debug("credential refused", metadata: ["reason": "\(error)"])
+            throw Self.challenge
+        }
+    }
+
+    static let challenge = HTTPError(
+        .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"chatbot\""], message: "authentication required")
+
+    /// The token of an `Authorization: Bearer …` header (scheme case-insensitive), else `nil`.
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        guard !token.isEmpty, token.utf8.count <= 4096 else { return nil }
+        return token
+    }
+}

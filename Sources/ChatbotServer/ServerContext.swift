@@ -1,0 +1,74 @@
+public import ChatbotAccounts
+public import Foundation
+public import Hummingbird
+public import NIOCore
+
+/// Who a request acts as, once ``AuthenticationMiddleware`` has checked its credentials: a user
+/// with a fresh access token, or an API key with its scopes (never more than its owner's role).
+public struct Identity: Sendable, Hashable {
+    /// The user the request acts for.
+    public var user: User
+    /// What the credential allows.
+    public var scopes: Set<Scope>
+    /// The API key's id, when the credential is a key.
+    public var keyID: String?
+
+    /// The caller for account operations and the audit log.
+    public func caller(ip: String?) -> Caller {
+        Caller(user: user, ip: ip)
+    }
+}
+
+/// The request context of every route: the core storage, the request id, the peer address and,
+/// behind ``AuthenticationMiddleware``, the ``Identity``.
+public struct ServerContext: RequestContext {
+    /// Hummingbird's per-request storage.
+    public var coreContext: CoreRequestContextStorage
+    /// The id sent back as `X-Request-Id` and logged with every line of this request.
+    public var requestID: String = ""
+    /// The authenticated caller; `nil` before authentication and on public routes.
+    public var identity: Identity?
+    /// The TCP peer (no proxy headers are believed).
+    public let peerAddress: String?
+
+    /// A context for a request arriving on `source`'s channel.
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.peerAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// JSON bodies are small; uploads come through their own streaming route.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    /// Bodies in snake_case, dates in ISO 8601, as OpenAI's API and most JSON APIs write them.
+    public var requestDecoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    /// Answers in snake_case with ISO 8601 dates.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// The identity, or 401 for a route that needs one.
+    public func requireIdentity() throws -> Identity {
+        guard let identity else { throw ServerError.unauthenticated }
+        return identity
+    }
+
+    /// The identity when it holds `scope`; 403 otherwise.
+    public func require(_ scope: Scope) throws -> Identity {
+        let identity = try requireIdentity()
+        guard identity.scopes.contains(scope) else {
+            throw ServerError.forbidden("this credential lacks the '\(scope)' scope")
+        }
+        return identity
+    }
+}

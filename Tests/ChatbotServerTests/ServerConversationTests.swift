@@ -1,0 +1,217 @@
+import ChatbotAccounts
+import ChatbotCore
+import ChatbotStorage
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("chatbot serve: conversations belong to their owner")
+struct ServerOwnershipTests {
+    @Test(
+        "another user's conversation answers 404 to read, rename, delete, continue and export, and is never listed or found"
+    )
+    func anotherUsersConversation() async throws {
+        try await ServerFixture.with { fixture in
+            let ann = try await fixture.addUser("ann")
+            try await fixture.addUser("bob")
+            let annStore = fixture.database.conversations(ownedBy: ann.id)
+            let conversation = try await annStore.createConversation(title: "ann's secret plans")
+            try await annStore.appendMessage(
+                MessageRecord(
+                    id: UUID().uuidString.lowercased(), conversationID: conversation.id, role: .user,
+                    content: "zebra migration schedule", createdAt: Date()))
+            let annToken = try await fixture.token("ann")
+            let bobToken = try await fixture.token("bob")
+            let bob = ServerFixture.bearer(bobToken)
+            let path = "/api/conversations/\(conversation.id)"
+            let attempts: [(String, HTTPRequest.Method, String?)] = [
+                (path, .get, nil), (path, .patch, #"{"title":"mine now"}"#), (path, .delete, nil),
+                (path + "/messages", .post, #"{"message":"hello"}"#), (path + "/export", .get, nil),
+            ]
+            for (uri, method, body) in attempts {
+                try await fixture.client.execute(
+                    uri: uri, method: method, headers: bob, body: body.map { ByteBuffer(string: $0) }
+                ) { response in
+                    #expect(response.status == .notFound, "\(method) \(uri)")
+                }
+            }
+            try await fixture.client.execute(uri: "/api/conversations", method: .get, headers: bob) { response in
+                let page = try ServerFixture.json(response.body)
+                #expect((page["data"] as? [Any])?.isEmpty == true)
+            }
+            try await fixture.client.execute(uri: "/api/conversations?q=zebra", method: .get, headers: bob) {
+                response in
+                #expect(response.status == .ok)
+                try #expect((ServerFixture.json(response.body)["data"] as? [Any])?.isEmpty == true)
+            }
+            // Nothing changed, and the owner sees all of it.
+            let ann2 = ServerFixture.bearer(annToken)
+            try await fixture.client.execute(uri: path, method: .get, headers: ann2) { response in
+                #expect(response.status == .ok)
+                let body = try ServerFixture.json(response.body)
+                #expect(body["title"] as? String == "ann's secret plans")
+                #expect((body["messages"] as? [Any])?.count == 1)
+            }
+            try await fixture.client.execute(uri: "/api/conversations?q=zebra", method: .get, headers: ann2) {
+                response in
+                try #expect((ServerFixture.json(response.body)["data"] as? [Any])?.count == 1)
+            }
+            try await fixture.client.execute(
+                uri: path, method: .patch, headers: ann2, body: ByteBuffer(string: #"{"title":"renamed"}"#)
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            try await fixture.client.execute(uri: path, method: .delete, headers: ann2) {
+                #expect($0.status == .noContent)
+            }
+            try await fixture.client.execute(uri: path, method: .get, headers: ann2) { #expect($0.status == .notFound) }
+        }
+    }
+
+    @Test("search text that is SQL or FTS syntax is literal text, never a 500; a forged cursor is a 400")
+    func hostileQueries() async throws {
+        try await ServerFixture.with { fixture in
+            try await fixture.addUser("cid")
+            let headers = ServerFixture.bearer(try await fixture.token("cid"))
+            for query in ["' OR 1=1 --", "\"unbalanced", "a AND (b OR", "NEAR(x y)", "*", "col:val", "%00"] {
+                let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                try await fixture.client.execute(uri: "/api/conversations?q=\(encoded)", method: .get, headers: headers)
+                {
+                    #expect($0.status == .ok, "q=\(query)")
+                }
+            }
+            try await fixture.client.execute(
+                uri: "/api/conversations?cursor=bm90LWEtY3Vyc29y", method: .get, headers: headers
+            ) {
+                #expect($0.status == .badRequest)
+            }
+        }
+    }
+}
+
+@Suite(
+    "chatbot serve: answers from the local model",
+    .enabled(if: ServerFixture.llamaURL != nil, "CHATBOT_TEST_LLAMA_URL is not set"))
+struct ServerAnswerTests {
+    @Test("POST /api/conversations answers as JSON, records both messages, and continues the conversation")
+    func askJSON() async throws {
+        try await ServerFixture.with { fixture in
+            try await fixture.addUser("ann")
+            let headers = ServerFixture.bearer(try await fixture.token("ann"))
+            let body = #"{"message":"Say hello.","max_tokens":8,"temperature":0}"#
+            let conversationID: String = try await fixture.client.execute(
+                uri: "/api/conversations", method: .post, headers: headers, body: ByteBuffer(string: body)
+            ) { response in
+                #expect(response.status == .created)
+                let answer = try ServerFixture.json(response.body)
+                #expect((answer["answer"] as? String)?.isEmpty == false)
+                let result = try #require(answer["result"] as? [String: Any])
+                #expect(result["status"] as? String == "complete")
+                #expect(result["model"] as? String == "SmolLM2-135M-Instruct")
+                return try #require(answer["conversation_id"] as? String)
+            }
+            try await fixture.client.execute(
+                uri: "/api/conversations/\(conversationID)/messages", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"message":"Again.","max_tokens":8}"#)
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            try await fixture.client.execute(
+                uri: "/api/conversations/\(conversationID)", method: .get, headers: headers
+            ) {
+                response in
+                let messages = try #require(try ServerFixture.json(response.body)["messages"] as? [[String: Any]])
+                #expect(messages.map { $0["role"] as? String } == ["user", "assistant", "user", "assistant"])
+            }
+            // An unknown model is refused before anything is stored.
+            try await fixture.client.execute(
+                uri: "/api/conversations", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"message":"hi","model":"nowhere:none"}"#)
+            ) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await fixture.client.execute(uri: "/api/conversations", method: .get, headers: headers) { response in
+                try #expect((ServerFixture.json(response.body)["data"] as? [Any])?.count == 1)
+            }
+        }
+    }
+
+    @Test("with Accept: text/event-stream the answer streams as numbered events: conversation, delta…, done")
+    func askStream() async throws {
+        try await ServerFixture.with { fixture in
+            try await fixture.addUser("bob")
+            var headers = ServerFixture.bearer(try await fixture.token("bob"))
+            headers[.accept] = "text/event-stream"
+            try await fixture.client.execute(
+                uri: "/api/conversations", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"message":"Count to three.","max_tokens":12,"temperature":0}"#)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/event-stream")
+                let events = ServerFixture.text(response.body).components(separatedBy: "\n\n").filter { !$0.isEmpty }
+                let names = events.compactMap { event in
+                    event.split(separator: "\n").first { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
+                }
+                let ids = events.compactMap { event in
+                    event.split(separator: "\n").first { $0.hasPrefix("id: ") }.flatMap { Int($0.dropFirst(4)) }
+                }
+                #expect(names.first == "conversation")
+                #expect(names.last == "done")
+                #expect(names.contains("delta"))
+                #expect(ids == Array(1...ids.count))
+            }
+        }
+    }
+
+    @Test("/v1/chat/completions with an API key: JSON, and stream chunks ending in [DONE]")
+    func openAICompatible() async throws {
+        try await ServerFixture.with { fixture in
+            let user = try await fixture.addUser("cid")
+            let key = try await fixture.keys.create(owner: user.name, by: fixture.admin).secret
+            let headers = ServerFixture.bearer(key)
+            try await fixture.client.execute(uri: "/v1/models", method: .get, headers: headers) { response in
+                let ids = (try ServerFixture.json(response.body)["data"] as? [[String: Any]])?.compactMap {
+                    $0["id"] as? String
+                }
+                #expect(ids?.contains(ServerFixture.model) == true)
+                #expect(ids?.contains("small") == true)
+            }
+            let request =
+                #"{"model":"small","messages":[{"role":"user","content":"Say hi."}],"max_tokens":8,"temperature":0}"#
+            try await fixture.client.execute(
+                uri: "/v1/chat/completions", method: .post, headers: headers, body: ByteBuffer(string: request)
+            ) { response in
+                #expect(response.status == .ok)
+                let body = try ServerFixture.json(response.body)
+                #expect(body["object"] as? String == "chat.completion")
+                let choice = try #require((body["choices"] as? [[String: Any]])?.first)
+                #expect(((choice["message"] as? [String: Any])?["content"] as? String)?.isEmpty == false)
+                #expect((body["usage"] as? [String: Any])?["total_tokens"] as? Int ?? 0 > 0)
+            }
+            let streaming = request.replacingOccurrences(
+                of: #""temperature":0"#, with: #""temperature":0,"stream":true"#)
+            try await fixture.client.execute(
+                uri: "/v1/chat/completions", method: .post, headers: headers, body: ByteBuffer(string: streaming)
+            ) { response in
+                let lines = ServerFixture.text(response.body).split(separator: "\n").filter { $0.hasPrefix("data: ") }
+                #expect(lines.last == "data: [DONE]")
+                let chunks = lines.dropLast().compactMap {
+                    try? JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8)) as? [String: Any]
+                }
+                #expect(chunks.count == lines.count - 1)
+                #expect(chunks.allSatisfy { $0["object"] as? String == "chat.completion.chunk" })
+            }
+            try await fixture.client.execute(
+                uri: "/v1/chat/completions", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"model":"nowhere:none","messages":[{"role":"user","content":"x"}]}"#)
+            ) { response in
+                #expect(response.status == .badRequest)
+                try #expect(
+                    (ServerFixture.json(response.body)["error"] as? [String: Any])?["type"] as? String
+                        == "invalid_request_error")
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import ChatbotAccounts
+import ChatbotCore
+import ChatbotServer
+import ChatbotServices
+import ChatbotStorage
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+
+/// A live `chatbot serve` application on port 0 over a real SQLite store in a temporary directory.
+/// The chat provider is the real llama-server of `CHATBOT_TEST_LLAMA_URL` when set (Scripts/test
+/// sets it); without it, tests that need answers are skipped.
+struct ServerFixture: Sendable {
+    let client: any TestClientProtocol
+    let database: any SQLDatabaseStore
+    let accounts: AccountService
+    let keys: APIKeyService
+    let admin: Caller
+
+    static let logger = Logger(label: "chatbot-server-tests")
+    static var llamaURL: String? {
+        ProcessInfo.processInfo.environment["CHATBOT_TEST_LLAMA_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+    static let model = "llama:SmolLM2-135M-Instruct"
+    static let password = "correct horse battery"
+
+    static func with<T: Sendable>(_ body: @Sendable (ServerFixture) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("chatbot-server-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let providers = [
+            "llama": ProviderSettings(
+                name: "llama", baseURL: llamaURL ?? "http://127.0.0.1:9/v1", defaultModel: "SmolLM2-135M-Instruct")
+        ]
+        let settings = ChatbotSettings(
+            configFile: directory.appendingPathComponent("config.yaml").path,
+            dataDirectory: directory.path, defaultModel: model, fallback: [], aliases: ["small": model],
+            providers: providers, prices: [:], cacheResponses: false, maxAttempts: 1, connectTimeout: 2,
+            idleTimeout: 30, local: LocalStackSettings(prefix: directory.path, stateDirectory: directory.path))
+        return try await ChatbotServices.with(settings: settings, logger: logger) { services in
+            let database = try await services.database()
+            let accounts = AccountService(database: SQLStoreAccountsDatabase(database))
+            let local = try await accounts.ensureLocalUser()
+            let app = ChatbotServer.application(
+                services: services, database: database, options: ServerOptions(host: "127.0.0.1", port: 0),
+                logger: logger)
+            return try await app.test(.live) { client in
+                try await body(
+                    ServerFixture(
+                        client: client, database: database, accounts: accounts,
+                        keys: APIKeyService(database: SQLStoreAccountsDatabase(database)), admin: .commandLine(local)))
+            }
+        }
+    }
+
+    /// Adds a user with ``password``.
+    @discardableResult
+    func addUser(_ name: String, role: Role = .member) async throws -> User {
+        try await accounts.addUser(name: name, role: role, password: Self.password, by: admin)
+    }
+
+    /// Logs in and returns the parsed token answer.
+    func login(_ name: String, password: String = ServerFixture.password) async throws -> [String: Any] {
+        try await client.execute(
+            uri: "/api/auth/login", method: .post, headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: #"{"username":"\#(name)","password":"\#(password)"}"#)
+        ) { response in
+            try #require(response.status == .ok, "login of \(name): \(response.status)")
+            return try Self.json(response.body)
+        }
+    }
+
+    /// The access token of a fresh login.
+    func token(_ name: String) async throws -> String {
+        try #require(try await login(name)["access_token"] as? String)
+    }
+
+    static func bearer(_ token: String) -> HTTPFields {
+        [.authorization: "Bearer \(token)", .contentType: "application/json"]
+    }
+
+    static func json(_ buffer: ByteBuffer) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any])
+    }
+
+    static func text(_ buffer: ByteBuffer) -> String {
+        String(buffer: buffer)
+    }
+}
