@@ -503,6 +503,10 @@ let package = Package(
             dependencies: [
                 "ChatbotServer", "ChatbotServices", "ChatbotAccounts", "ChatbotCore", "ChatbotStorage",
                 "ChatbotTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

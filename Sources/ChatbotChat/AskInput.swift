@@ -28,6 +28,14 @@ public struct AskInput: Sendable {
     public var useCache: Bool
     /// Record the exchange in the history.
     public var log: Bool
+    /// When set (and logging), the answer is recorded under this id as `streaming` before the
+    /// provider is called, and its partial text is saved with a heartbeat every
+    /// ``saveInterval``: the server's answers outlive their connection and can be resumed from
+    /// the database by any process. A save that finds the answer stopped from elsewhere
+    /// interrupts it.
+    public var answerID: String?
+    /// How often a recorded answer's partial text is saved.
+    public var saveInterval: Duration = .milliseconds(300)
 
     /// Creates an input.
     public init(

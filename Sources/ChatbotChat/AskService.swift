@@ -51,8 +51,11 @@ public struct AskService: Sendable {
             throw ChatbotError(.usage, "no model to ask")
         }
 
-        let recorder = try await ConversationRecorder.start(
+        var recorder = try await ConversationRecorder.start(
             input, store: input.log ? store : nil, readStore: store, now: now)
+        if let answerID = input.answerID {
+            try await recorder.beginAnswer(id: answerID, reference: primary.reference)
+        }
         let request = ChatRequest(
             model: primary.reference.model,
             messages: recorder.history + [ChatMessage(role: .user, content: input.prompt)],
@@ -73,6 +76,11 @@ public struct AskService: Sendable {
 
         let progress = StreamProgress()
         let started = ContinuousClock.now
+        let saver = recorder.streamingTarget.map { target in
+            Self.saveWhileStreaming(
+                target, progress: progress, every: input.saveInterval, interruption: interruption, now: now,
+                logger: logger)
+        }
         let failure: (any Error)? = await Self.race(interruption) {
             try await chat.chat(request, candidates: candidates) { event in
                 switch event {
@@ -90,6 +98,8 @@ public struct AskService: Sendable {
                 }
             }
         }
+        saver?.cancel()
+        await saver?.value
         let latencyMs = Int((ContinuousClock.now - started) / .milliseconds(1))
         let snapshot = await progress.snapshot()
         let reference = snapshot.reference ?? primary.reference
@@ -117,6 +127,29 @@ public struct AskService: Sendable {
                 answer: snapshot.text, reference: reference, usage: snapshot.usage, cost: cost, latencyMs: latencyMs,
                 cached: false, status: .failed, error: String(describing: error), fallbacks: snapshot.fallbacks)
             throw AskFailure(error: error, outcome: outcome)
+        }
+    }
+
+    /// Saves the partial answer every `interval` until cancelled; a save refused because the
+    /// answer was stopped from elsewhere triggers `interruption`.
+    private static func saveWhileStreaming(
+        _ target: (store: any ConversationStore, id: String), progress: StreamProgress, every interval: Duration,
+        interruption: Interruption?, now: @escaping @Sendable () -> Date, logger: Logger
+    ) -> Task<Void, Never> {
+        Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { return }
+                let text = await progress.snapshot().text
+                do {
+                    if try await !target.store.saveStreamingText(messageID: target.id, content: text, at: now()) {
+                        interruption?.trigger()
+                        return
+                    }
+                } catch {
+                    logger.warning("could not save the partial answer", metadata: ["error": "\(error)"])
+                }
+            }
         }
     }
 

@@ -8,6 +8,8 @@ struct ConversationRecorder: Sendable {
     private let store: (any ConversationStore)?
     private let conversationID: String?
     private let now: @Sendable () -> Date
+    /// The answer's id when it was recorded as `streaming` up front (``beginAnswer(id:reference:)``).
+    private(set) var answerID: String?
 
     /// Resolves the conversation and, when recording, commits the system and user messages.
     static func start(
@@ -63,6 +65,23 @@ struct ConversationRecorder: Sendable {
         return ConversationRecorder(history: history, store: store, conversationID: target.id, now: now)
     }
 
+    /// Records the answer as `streaming` with no text yet, so that it exists before the provider
+    /// is called; ``finish`` then completes that row instead of appending one.
+    mutating func beginAnswer(id: String, reference: ModelReference) async throws {
+        guard let store, let conversationID else { return }
+        try await store.appendMessage(
+            MessageRecord(
+                id: id, conversationID: conversationID, role: .assistant, content: "", model: reference.model,
+                provider: reference.provider, status: .streaming, createdAt: now()))
+        answerID = id
+    }
+
+    /// The store and id of an answer recorded up front, for saving its partial text.
+    var streamingTarget: (store: any ConversationStore, id: String)? {
+        guard let store, let answerID else { return nil }
+        return (store, answerID)
+    }
+
     /// Records the answer (when recording) and returns the outcome.
     func finish(
         answer: String,
@@ -78,11 +97,15 @@ struct ConversationRecorder: Sendable {
         var messageID: String?
         if let store, let conversationID {
             let record = MessageRecord(
-                id: Self.newID(), conversationID: conversationID, role: .assistant, content: answer,
+                id: answerID ?? Self.newID(), conversationID: conversationID, role: .assistant, content: answer,
                 model: reference.model, provider: reference.provider, promptTokens: usage?.promptTokens,
                 completionTokens: usage?.completionTokens, cost: cost, latencyMs: latencyMs, status: status,
                 error: error, cached: cached, createdAt: now())
-            try await store.appendMessage(record)
+            if answerID != nil {
+                try await store.updateMessage(record)
+            } else {
+                try await store.appendMessage(record)
+            }
             messageID = record.id
         }
         return AskOutcome(

@@ -7,18 +7,37 @@ struct ServerEvent: Sendable {
     var json: String
 }
 
-/// The events of one running answer, kept for its lifetime so that a subscriber that comes late
-/// (or reconnects with `Last-Event-ID`) gets every event after the one it saw, then the live ones.
+/// The events of one running answer. Event ids are the answer's length in UTF-8 bytes when the
+/// event was sent, so `Last-Event-ID` says how much text a client has, on any replica: a late or
+/// returning subscriber gets the text after that point as one `delta`, then the live events.
 actor AnswerChannel {
-    private var events: [ServerEvent] = []
+    private var head: ServerEvent?
+    private var text = ""
+    private var ending: [ServerEvent] = []
     private var subscribers: [UUID: AsyncStream<ServerEvent>.Continuation] = [:]
     private(set) var isFinished = false
 
-    /// Appends an event with the next id and hands it to every subscriber.
-    func publish(_ name: String, _ payload: some Encodable & Sendable) {
-        let json = (try? ServerJSON.encoder.encode(payload)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        let event = ServerEvent(id: events.count + 1, name: name, json: json)
-        events.append(event)
+    /// The first event (the conversation and message ids); not repeated on resume.
+    func start(_ name: String, _ payload: some Encodable & Sendable) {
+        let event = ServerEvent(id: 0, name: name, json: ServerJSON.text(payload))
+        head = event
+        broadcast(event)
+    }
+
+    /// A piece of the answer.
+    func delta(_ piece: String) {
+        text += piece
+        broadcast(ServerEvent(id: text.utf8.count, name: "delta", json: ServerJSON.text(["text": piece])))
+    }
+
+    /// An event of the end (`error`, `done`).
+    func end(_ name: String, _ payload: some Encodable & Sendable) {
+        let event = ServerEvent(id: text.utf8.count, name: name, json: ServerJSON.text(payload))
+        ending.append(event)
+        broadcast(event)
+    }
+
+    private func broadcast(_ event: ServerEvent) {
         for subscriber in subscribers.values { subscriber.yield(event) }
     }
 
@@ -29,10 +48,16 @@ actor AnswerChannel {
         subscribers = [:]
     }
 
-    /// The events after `lastID` (all when `nil`), then the live ones until the answer ends.
-    func subscribe(after lastID: Int? = nil) -> AsyncStream<ServerEvent> {
+    /// From the start (`offset` nil: the first event and the text so far) or after `offset` bytes
+    /// of text, then the live events until the answer ends.
+    func subscribe(afterOffset offset: Int? = nil) -> AsyncStream<ServerEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: ServerEvent.self)
-        for event in events where event.id > (lastID ?? 0) { continuation.yield(event) }
+        if offset == nil, let head { continuation.yield(head) }
+        let rest = AnswerText.after(offset ?? 0, in: text)
+        if !rest.isEmpty {
+            continuation.yield(ServerEvent(id: text.utf8.count, name: "delta", json: ServerJSON.text(["text": rest])))
+        }
+        for event in ending { continuation.yield(event) }
         if isFinished {
             continuation.finish()
         } else {
@@ -50,8 +75,24 @@ actor AnswerChannel {
     }
 }
 
+/// Offsets into an answer's text.
+enum AnswerText {
+    /// The text after its first `offset` UTF-8 bytes (all of it for a negative offset, nothing past the end).
+    static func after(_ offset: Int, in text: String) -> String {
+        let bytes = text.utf8
+        guard offset > 0 else { return text }
+        guard offset < bytes.count else { return "" }
+        return String(decoding: bytes.dropFirst(offset), as: UTF8.self)
+    }
+}
+
 /// The JSON coders of the API: snake_case keys, ISO 8601 dates, sorted keys.
 enum ServerJSON {
+    /// `payload` as JSON text (`{}` if it cannot be encoded).
+    static func text(_ payload: some Encodable) -> String {
+        (try? encoder.encode(payload)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
     static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase

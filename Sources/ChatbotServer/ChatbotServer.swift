@@ -39,11 +39,12 @@ public enum ChatbotServer {
     ) -> some ApplicationProtocol {
         let runner = AnswerRunner()
         let router = router(services: services, database: database, runner: runner, options: options)
+        let sweeper = AbandonedAnswerSweeper(store: database.conversations, logger: logger)
         return Application(
             router: router,
             configuration: ApplicationConfiguration(
                 address: .hostname(options.host, port: options.port), serverName: "chatbot"),
-            services: [runner],
+            services: [runner, sweeper],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
             logger: logger)
     }
@@ -62,7 +63,10 @@ public enum ChatbotServer {
         let authenticated = api.group().add(middleware: AuthenticationMiddleware(accounts: accounts))
         AuthRoutes(accounts: accounts, secureCookies: options.secureCookies)
             .register(public: api, authenticated: authenticated)
-        ConversationRoutes(services: services, database: database, runner: runner).register(authenticated)
+        let registry = AnswerRegistry()
+        ConversationRoutes(services: services, database: database, runner: runner, registry: registry)
+            .register(authenticated)
+        MessageRoutes(database: database, registry: registry).register(authenticated)
 
         let openAI = router.group("v1").add(middleware: AuthenticationMiddleware(accounts: accounts))
         OpenAIRoutes(services: services).register(openAI)

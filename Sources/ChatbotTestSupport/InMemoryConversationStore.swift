@@ -20,6 +20,7 @@ public final class InMemoryConversationStore: ConversationStore {
         var messages: [String: (seq: Int, record: MessageRecord)] = [:]
         var nextSeq = 0
         var cache: [String: CachedResponse] = [:]
+        var heartbeats: [String: Date] = [:]
     }
 
     private let state = Mutex(State())
@@ -115,6 +116,49 @@ public final class InMemoryConversationStore: ConversationStore {
             updated.role = old.record.role
             updated.createdAt = old.record.createdAt
             state.messages[message.id] = (old.seq, updated)
+        }
+    }
+
+    /// The message with this id.
+    public func message(id: String) async throws -> MessageRecord? {
+        state.withLock { $0.messages[id]?.record }
+    }
+
+    /// Saves a streaming answer's text and heartbeat while it is still `streaming`.
+    public func saveStreamingText(messageID: String, content: String, at date: Date) async throws -> Bool {
+        state.withLock { state in
+            guard var entry = state.messages[messageID], entry.record.status == .streaming else { return false }
+            entry.record.content = content
+            state.messages[messageID] = entry
+            state.heartbeats[messageID] = date
+            return true
+        }
+    }
+
+    /// Marks a streaming answer interrupted.
+    public func stopStreaming(messageID: String, reason: String) async throws -> Bool {
+        state.withLock { state in
+            guard var entry = state.messages[messageID], entry.record.status == .streaming else { return false }
+            entry.record.status = .interrupted
+            entry.record.error = reason
+            state.messages[messageID] = entry
+            return true
+        }
+    }
+
+    /// Marks answers whose heartbeat stopped as interrupted.
+    public func interruptAbandonedAnswers(heartbeatBefore before: Date, reason: String) async throws -> Int {
+        state.withLock { state in
+            var count = 0
+            for (id, entry) in state.messages where entry.record.status == .streaming {
+                guard (state.heartbeats[id] ?? entry.record.createdAt) < before else { continue }
+                var record = entry.record
+                record.status = .interrupted
+                record.error = reason
+                state.messages[id] = (entry.seq, record)
+                count += 1
+            }
+            return count
         }
     }
 

@@ -38,7 +38,7 @@ struct BackupCommandTests {
             #expect(list.exitCode == 0, "\(list)")
             let listed = try list.jsonArray() as? [[String: Any]]
             #expect(listed?.count == 1)
-            #expect(listed?.first?["schema_version"] as? Int == 4)
+            #expect(listed?.first?["schema_version"] as? Int == 5)
             #expect(listed?.first?["rows"] as? Int == 3)
 
             let verify = try await sandbox.run("backup", "verify", path)

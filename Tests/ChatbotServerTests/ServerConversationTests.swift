@@ -150,17 +150,16 @@ struct ServerAnswerTests {
             ) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/event-stream")
-                let events = ServerFixture.text(response.body).components(separatedBy: "\n\n").filter { !$0.isEmpty }
-                let names = events.compactMap { event in
-                    event.split(separator: "\n").first { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
-                }
-                let ids = events.compactMap { event in
-                    event.split(separator: "\n").first { $0.hasPrefix("id: ") }.flatMap { Int($0.dropFirst(4)) }
-                }
-                #expect(names.first == "conversation")
-                #expect(names.last == "done")
-                #expect(names.contains("delta"))
-                #expect(ids == Array(1...ids.count))
+                let events = ServerEvents.parse(ServerFixture.text(response.body))
+                #expect(events.first?.name == "conversation")
+                #expect(events.first.map { $0.json["message_id"] as? String != nil } == true)
+                #expect(events.last?.name == "done")
+                #expect(events.contains { $0.name == "delta" })
+                // Ids count the answer's bytes: never going back, the last one the whole text.
+                let ids = events.compactMap(\.id)
+                #expect(ids.count == events.count)
+                #expect(ids == ids.sorted())
+                #expect(ids.last == ServerEvents.text(of: events).utf8.count)
             }
         }
     }

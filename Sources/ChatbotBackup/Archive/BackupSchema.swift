@@ -64,7 +64,7 @@ public struct BackupSchema: Sendable, Hashable {
     }
 
     /// Every schema version this binary can dump and restore.
-    public static let known: [BackupSchema] = [version1, version2, version3, version4]
+    public static let known: [BackupSchema] = [version1, version2, version3, version4, version5]
 
     private static func column(_ name: String, _ type: ColumnType, nullable: Bool = false) -> Column {
         Column(name: name, type: type, nullable: nullable)
@@ -224,5 +224,16 @@ public struct BackupSchema: Sendable, Hashable {
                 keyIsSequence: true
             ),
         ]
+    )
+
+    /// Version 5: version 4 with the heartbeat of answers being streamed.
+    static let version5 = BackupSchema(
+        version: 5,
+        tables: version4.tables.map { table in
+            guard table.name == "messages" else { return table }
+            var beating = table
+            beating.columns.append(column("heartbeat_at", .int64, nullable: true))
+            return beating
+        }
     )
 }

@@ -22,6 +22,17 @@ public protocol ConversationStore: Sendable {
     func updateMessage(_ message: MessageRecord) async throws
     /// The messages of a conversation, oldest first.
     func messages(conversationID: String) async throws -> [MessageRecord]
+    /// The message with this id, `nil` when there is none (for this store's owner).
+    func message(id: String) async throws -> MessageRecord?
+    /// Saves the partial text of an answer being streamed and beats its heartbeat; `false` when
+    /// the message is no longer `streaming` (stopped from elsewhere) or gone.
+    func saveStreamingText(messageID: String, content: String, at: Date) async throws -> Bool
+    /// Marks an answer being streamed as interrupted with `reason` (a cancel from any process);
+    /// `false` when it was not streaming.
+    func stopStreaming(messageID: String, reason: String) async throws -> Bool
+    /// Marks answers left `streaming` whose last heartbeat is before `before` as interrupted with
+    /// `reason`, keeping their text (their process died); returns how many.
+    func interruptAbandonedAnswers(heartbeatBefore before: Date, reason: String) async throws -> Int
     /// Full-text search over message content, best match first.
     func searchMessages(_ query: String, limit: Int) async throws -> [MessageSearchHit]
     /// Token and cost totals per provider and model for assistant messages created in `[from, to)`.

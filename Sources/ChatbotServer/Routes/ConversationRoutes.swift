@@ -17,6 +17,7 @@ struct ConversationRoutes {
     let services: ChatbotServices
     let database: any SQLDatabaseStore
     let runner: AnswerRunner
+    let registry: AnswerRegistry
 
     struct AskBody: Decodable {
         var message: String
@@ -30,7 +31,7 @@ struct ConversationRoutes {
         var title: String
     }
 
-    struct ConversationView: ResponseEncodable {
+    struct ConversationView: ResponseEncodable, Codable {
         var id: String
         var title: String
         var createdAt: Date
@@ -196,28 +197,38 @@ struct ConversationRoutes {
         } else {
             target = try await store.createConversation(title: Self.title(for: body.message))
         }
-        let input = AskInput(
+        var input = AskInput(
             prompt: body.message, system: body.system, model: body.model, conversation: .id(target.id),
             temperature: body.temperature, maxTokens: body.maxTokens)
+        let answerID = UUID().uuidString.lowercased()
+        input.answerID = answerID
         let channel = AnswerChannel()
-        await channel.publish("conversation", ConversationView(target))
+        await channel.start("conversation", StartEvent(conversation: ConversationView(target), messageId: answerID))
         let service = services.askService(store: store)
         let logger = context.logger
+        let interruption = Interruption()
+        await registry.add(answerID, .init(owner: identity.user.id, channel: channel, interruption: interruption))
+        let registry = registry
+        let askInput = input
         let started = runner.submit {
             do {
-                let outcome = try await service.ask(input) { text in
-                    await channel.publish("delta", ["text": text])
+                let outcome = try await service.ask(askInput, interruption: interruption) { text in
+                    await channel.delta(text)
                 }
-                await channel.publish("done", AnswerSummary(outcome))
+                await channel.end("done", AnswerSummary(outcome))
             } catch let failure as AskFailure {
-                await channel.publish("error", ErrorEvent(failure.error, logger: logger))
-                await channel.publish("done", AnswerSummary(failure.outcome))
+                await channel.end("error", ErrorEvent(failure.error, logger: logger))
+                await channel.end("done", AnswerSummary(failure.outcome))
             } catch {
-                await channel.publish("error", ErrorEvent(error, logger: logger))
+                await channel.end("error", ErrorEvent(error, logger: logger))
             }
             await channel.finish()
+            await registry.remove(answerID)
         }
-        guard started else { throw ChatbotError(.unavailable, "the server is shutting down") }
+        guard started else {
+            await registry.remove(answerID)
+            throw ChatbotError(.unavailable, "the server is shutting down")
+        }
 
         if Self.wantsEventStream(request) {
             return EventStreamResponse.make(await channel.subscribe())
@@ -261,6 +272,13 @@ struct ConversationRoutes {
     }
 }
 
+/// The first event of an answer: its conversation and the id of the answer's message (for
+/// `GET /api/messages/{id}/events` and `POST /api/messages/{id}/cancel`).
+struct StartEvent: Codable, Sendable {
+    var conversation: ConversationRoutes.ConversationView
+    var messageId: String
+}
+
 /// The end of an answer, as the `done` event and the JSON answer carry it.
 struct AnswerSummary: Codable, Sendable {
     var messageId: String?
@@ -283,6 +301,18 @@ struct AnswerSummary: Codable, Sendable {
         latencyMs = outcome.latencyMs
         cached = outcome.cached
         status = outcome.status.rawValue
+    }
+
+    init(_ record: MessageRecord) {
+        messageId = record.id
+        model = record.model ?? ""
+        provider = record.provider ?? ""
+        promptTokens = record.promptTokens
+        completionTokens = record.completionTokens
+        cost = record.cost
+        latencyMs = record.latencyMs ?? 0
+        cached = record.cached
+        status = record.status.rawValue
     }
 }
 

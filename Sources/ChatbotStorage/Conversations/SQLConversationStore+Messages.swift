@@ -1,5 +1,5 @@
 public import ChatbotCore
-import Foundation
+public import Foundation
 import SQLKit
 
 extension SQLConversationStore {
@@ -72,6 +72,59 @@ extension SQLConversationStore {
             ).all()
         }
         return try rows.map(RecordColumns.decodeMessage)
+    }
+
+    /// The message with this id (in this store's owner's conversations).
+    public func message(id: String) async throws -> MessageRecord? {
+        let owned = Self.ownedMessages(owner, column: "conversation_id")
+        let row = try await access.perform { database in
+            try await database.raw(
+                "SELECT \(unsafeRaw: Self.messageColumns) FROM messages WHERE id = \(bind: id)\(owned)"
+            ).first()
+        }
+        return try row.map(RecordColumns.decodeMessage)
+    }
+
+    /// Saves a streaming answer's text and heartbeat, only while it is still `streaming`.
+    public func saveStreamingText(messageID: String, content: String, at date: Date) async throws -> Bool {
+        let millis = DatabaseTimestamp.milliseconds(date)
+        let owned = Self.ownedMessages(owner, column: "conversation_id")
+        return try await access.perform { database in
+            try await database.raw(
+                """
+                UPDATE messages SET content = \(bind: content), heartbeat_at = \(bind: millis) \
+                WHERE id = \(bind: messageID) AND status = 'streaming'\(owned) RETURNING id
+                """
+            ).first() != nil
+        }
+    }
+
+    /// Marks a streaming answer interrupted; its process sees it at its next save and stops.
+    public func stopStreaming(messageID: String, reason: String) async throws -> Bool {
+        let owned = Self.ownedMessages(owner, column: "conversation_id")
+        return try await access.perform { database in
+            try await database.raw(
+                """
+                UPDATE messages SET status = 'interrupted', error = \(bind: reason) \
+                WHERE id = \(bind: messageID) AND status = 'streaming'\(owned) RETURNING id
+                """
+            ).first() != nil
+        }
+    }
+
+    /// Marks answers whose process stopped beating as interrupted, keeping their text.
+    public func interruptAbandonedAnswers(heartbeatBefore before: Date, reason: String) async throws -> Int {
+        let millis = DatabaseTimestamp.milliseconds(before)
+        let owned = Self.ownedMessages(owner, column: "conversation_id")
+        return try await access.perform { database in
+            try await database.raw(
+                """
+                UPDATE messages SET status = 'interrupted', error = \(bind: reason) \
+                WHERE status = 'streaming' AND COALESCE(heartbeat_at, created_at) < \(bind: millis)\(owned) \
+                RETURNING id
+                """
+            ).all().count
+        }
     }
 
     /// Full-text search over message content, best match first, with matches in the snippet

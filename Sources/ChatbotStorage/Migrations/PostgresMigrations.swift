@@ -5,7 +5,7 @@
 /// values, which the driver maps to these, so its SQL is the same on both backends.
 enum PostgresMigrations {
     /// Every migration, oldest first.
-    static let all: [Migration] = [v1Initial, v2Embeddings, v3Documents, v4Accounts]
+    static let all: [Migration] = [v1Initial, v2Embeddings, v3Documents, v4Accounts, v5AnswerHeartbeat]
 
     /// Conversations, messages (with a generated `tsvector` column and GIN index), response
     /// cache, and the pgvector extension when the server has it.
@@ -254,6 +254,22 @@ enum PostgresMigrations {
             "DROP INDEX refresh_tokens_family_idx",
             "DROP TABLE refresh_tokens",
             "DROP TABLE users",
+        ]
+    )
+
+    /// Answers that outlive their connection: the server records an answer as `streaming` when it
+    /// starts and saves its text with a heartbeat every few hundred milliseconds, so any replica
+    /// can resume it and a dead process's answers can be found and marked interrupted.
+    static let v5AnswerHeartbeat = Migration(
+        version: 5,
+        name: "answer_heartbeat",
+        up: [
+            "ALTER TABLE messages ADD COLUMN heartbeat_at BIGINT",
+            "CREATE INDEX messages_streaming_idx ON messages (status) WHERE status = 'streaming'",
+        ],
+        down: [
+            "DROP INDEX messages_streaming_idx",
+            "ALTER TABLE messages DROP COLUMN heartbeat_at",
         ]
     )
 }

@@ -5,7 +5,7 @@
 /// maps to these.
 enum SQLiteMigrations {
     /// Every migration, oldest first.
-    static let all: [Migration] = [v1Initial, v2Embeddings, v3Documents, v4Accounts]
+    static let all: [Migration] = [v1Initial, v2Embeddings, v3Documents, v4Accounts, v5AnswerHeartbeat]
 
     /// Conversations, messages (with FTS5 full-text index), response cache.
     static let v1Initial = Migration(
@@ -293,6 +293,22 @@ enum SQLiteMigrations {
             "DROP INDEX refresh_tokens_family_idx",
             "DROP TABLE refresh_tokens",
             "DROP TABLE users",
+        ]
+    )
+
+    /// Answers that outlive their connection: the server records an answer as `streaming` when it
+    /// starts and saves its text with a heartbeat every few hundred milliseconds, so any replica
+    /// can resume it and a dead process's answers can be found and marked interrupted.
+    static let v5AnswerHeartbeat = Migration(
+        version: 5,
+        name: "answer_heartbeat",
+        up: [
+            "ALTER TABLE messages ADD COLUMN heartbeat_at INTEGER",
+            "CREATE INDEX messages_streaming_idx ON messages (status) WHERE status = 'streaming'",
+        ],
+        down: [
+            "DROP INDEX messages_streaming_idx",
+            "ALTER TABLE messages DROP COLUMN heartbeat_at",
         ]
     )
 }
