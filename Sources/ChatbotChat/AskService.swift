@@ -32,7 +32,9 @@ public struct AskService: Sendable {
         self.now = now
     }
 
-    /// Asks, calling `onText` with each piece of the answer as it arrives.
+    /// Asks, calling `onRecorded` once the question (and, with ``AskInput/answerID``, the answer's
+    /// row) is stored and before the provider is called, then `onText` with each piece of the
+    /// answer as it arrives.
     ///
     /// - Throws: ``AskFailure`` when the answer did not complete: its `error` is ``ChatbotError``
     ///   `.interrupted` after `interruption` fired, or the ``ProviderError`` that ended it; its
@@ -41,6 +43,7 @@ public struct AskService: Sendable {
     public func ask(
         _ input: AskInput,
         interruption: Interruption? = nil,
+        onRecorded: (@Sendable () async -> Void)? = nil,
         onText: @escaping @Sendable (String) async -> Void
     ) async throws -> AskOutcome {
         let chain = try settings.modelChain(primary: input.model ?? settings.defaultModel)
@@ -56,6 +59,7 @@ public struct AskService: Sendable {
         if let answerID = input.answerID {
             try await recorder.beginAnswer(id: answerID, reference: primary.reference)
         }
+        await onRecorded?()
         let request = ChatRequest(
             model: primary.reference.model,
             messages: recorder.history + [ChatMessage(role: .user, content: input.prompt)],

@@ -67,6 +67,7 @@ public enum ChatbotServer {
         ConversationRoutes(services: services, database: database, runner: runner, registry: registry)
             .register(authenticated)
         MessageRoutes(database: database, registry: registry).register(authenticated)
+        AdminRoutes(accounts: accounts).register(authenticated)
 
         let openAI = router.group("v1").add(middleware: AuthenticationMiddleware(accounts: accounts))
         OpenAIRoutes(services: services).register(openAI)

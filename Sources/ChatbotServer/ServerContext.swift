@@ -14,8 +14,12 @@ public struct Identity: Sendable, Hashable {
     public var keyID: String?
 
     /// The caller for account operations and the audit log.
+    /// An admin acting through a credential without the `admin` scope (an API key made for
+    /// chatting) acts as a member: a key never does more than it was made for.
     public func caller(ip: String?) -> Caller {
-        Caller(user: user, ip: ip)
+        var caller = Caller(user: user, ip: ip)
+        if caller.role == .admin && !scopes.contains(.admin) { caller.role = .member }
+        return caller
     }
 }
 

@@ -20,10 +20,16 @@ struct ServerFixture: Sendable {
     let accounts: AccountService
     let keys: APIKeyService
     let admin: Caller
+    /// Every route the server registers, as `METHOD /path/{capture}`.
+    let routes: [(method: HTTPRequest.Method, path: String)]
+    let tokens: TokenService
 
     static let logger = Logger(label: "chatbot-server-tests")
     static var llamaURL: String? {
         ProcessInfo.processInfo.environment["CHATBOT_TEST_LLAMA_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+    static var embeddingsURL: String? {
+        ProcessInfo.processInfo.environment["CHATBOT_TEST_EMBEDDINGS_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
     static let model = "llama:SmolLM2-135M-Instruct"
     static let password = "correct horse battery"
@@ -42,10 +48,18 @@ struct ServerFixture: Sendable {
             dataDirectory: directory.path, defaultModel: model, fallback: [], aliases: ["small": model],
             providers: providers, prices: [:], cacheResponses: false, maxAttempts: 1, connectTimeout: 2,
             idleTimeout: 30, local: LocalStackSettings(prefix: directory.path, stateDirectory: directory.path))
-        return try await ChatbotServices.with(settings: settings, logger: logger) { services in
+        var configured = settings
+        if let embeddingsURL {
+            configured.embeddings = EmbeddingSettings(
+                provider: "local", model: "multilingual-e5-small", baseURL: embeddingsURL, sendsInputType: true)
+        }
+        return try await ChatbotServices.with(settings: configured, logger: logger) { services in
             let database = try await services.database()
             let accounts = AccountService(database: SQLStoreAccountsDatabase(database))
             let local = try await accounts.ensureLocalUser()
+            let router = ChatbotServer.router(
+                services: services, database: database, runner: AnswerRunner(), options: ServerOptions())
+            let routes = router.routes.map { (method: $0.method, path: "\($0.path)") }
             let app = ChatbotServer.application(
                 services: services, database: database, options: ServerOptions(host: "127.0.0.1", port: 0),
                 logger: logger)
@@ -53,7 +67,9 @@ struct ServerFixture: Sendable {
                 try await body(
                     ServerFixture(
                         client: client, database: database, accounts: accounts,
-                        keys: APIKeyService(database: SQLStoreAccountsDatabase(database)), admin: .commandLine(local)))
+                        keys: APIKeyService(database: SQLStoreAccountsDatabase(database)), admin: .commandLine(local),
+                        routes: routes,
+                        tokens: TokenService(database: SQLStoreAccountsDatabase(database), accounts: accounts)))
             }
         }
     }

@@ -37,12 +37,15 @@ struct NamedLockConformanceTests {
         try await backend.withStore { store in
             let database = store.database
             let (held, heldContinuation) = AsyncStream.makeStream(of: Void.self)
+            let (release, releaseContinuation) = AsyncStream.makeStream(of: Void.self)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     try await database.withNamedLock("backup") {
                         heldContinuation.yield()
-                        // Longer than a short wait plus one retry (the SQL stores retry every 0.5 s).
-                        try await Task.sleep(for: .milliseconds(1500))
+                        // Held until the short wait below has given up, however slow the machine;
+                        // then a little longer, so the long wait has to retry (every 0.5 s on SQL).
+                        for await _ in release { break }
+                        try await Task.sleep(for: .milliseconds(600))
                     }
                 }
                 var iterator = held.makeAsyncIterator()
@@ -52,6 +55,7 @@ struct NamedLockConformanceTests {
                     try await database.withNamedLock("backup", waiting: .wait(seconds: 0.05)) {}
                 }
                 #expect(error.kind == .temporary)
+                releaseContinuation.yield()
                 try await database.withNamedLock("backup", waiting: .wait(seconds: 30)) {}
                 #expect(ContinuousClock.now - started < .seconds(10))
                 try await group.waitForAll()

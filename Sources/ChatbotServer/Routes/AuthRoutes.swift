@@ -112,7 +112,7 @@ struct AuthRoutes {
 }
 
 /// A user as the API shows one: never a password hash or token version.
-struct UserView: ResponseEncodable {
+struct UserView: ResponseEncodable, Codable {
     var id: String
     var name: String
     var email: String?

@@ -203,7 +203,7 @@ struct ConversationRoutes {
         let answerID = UUID().uuidString.lowercased()
         input.answerID = answerID
         let channel = AnswerChannel()
-        await channel.start("conversation", StartEvent(conversation: ConversationView(target), messageId: answerID))
+        let start = StartEvent(conversation: ConversationView(target), messageId: answerID)
         let service = services.askService(store: store)
         let logger = context.logger
         let interruption = Interruption()
@@ -212,7 +212,11 @@ struct ConversationRoutes {
         let askInput = input
         let started = runner.submit {
             do {
-                let outcome = try await service.ask(askInput, interruption: interruption) { text in
+                // The first event goes out once the answer's row exists, so its id can be cancelled
+                // or followed from any replica at once.
+                let outcome = try await service.ask(
+                    askInput, interruption: interruption, onRecorded: { await channel.start("conversation", start) }
+                ) { text in
                     await channel.delta(text)
                 }
                 await channel.end("done", AnswerSummary(outcome))

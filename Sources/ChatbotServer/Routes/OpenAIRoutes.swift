@@ -66,6 +66,7 @@ struct OpenAIRoutes {
     func register(_ group: RouterGroup<ServerContext>) {
         group.get("/models") { request, context in try models(request, context) }
         group.post("/chat/completions") { request, context in try await completions(request, context) }
+        group.post("/embeddings") { request, context in try await embeddings(request, context) }
     }
 
     /// The configured default model, its fallbacks and every alias.
@@ -144,6 +145,53 @@ struct OpenAIRoutes {
             answer["usage"] = Self.usage(usage)
         }
         return Self.json(answer)
+    }
+
+    struct EmbeddingBody: Decodable {
+        var model: String?
+        var input: Input
+
+        enum Input: Decodable {
+            case one(String)
+            case many([String])
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.singleValueContainer()
+                if let text = try? container.decode(String.self) {
+                    self = .one(text)
+                } else {
+                    self = .many(try container.decode([String].self))
+                }
+            }
+
+            var texts: [String] {
+                switch self {
+                case .one(let text): [text]
+                case .many(let texts): texts
+                }
+            }
+        }
+    }
+
+    /// `POST /v1/embeddings` through the configured embedder (the local one by default).
+    private func embeddings(_ request: Request, _ context: ServerContext) async throws -> Response {
+        _ = try context.require(.chat)
+        let body = try await request.decode(as: EmbeddingBody.self, context: context)
+        let texts = body.input.texts
+        guard (1...256).contains(texts.count), texts.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 32_768 }) else {
+            throw ServerError.badRequest("input is 1 to 256 non-empty texts of at most 32 KiB each")
+        }
+        guard let embedder = try services.embedder() else {
+            throw ChatbotError(.unavailable, "no embedding model is configured")
+        }
+        let vectors = try await embedder.embed(texts, purpose: .document)
+        let data = vectors.enumerated().map { index, vector in
+            ["object": "embedding", "index": index, "embedding": vector.map(Double.init)] as [String: Any]
+        }
+        return Self.json([
+            "object": "list", "data": data, "model": body.model ?? embedder.model,
+            "usage": ["prompt_tokens": 0, "total_tokens": 0],
+        ])
     }
 
     /// The chunks of a streamed completion as JSON texts; a failure mid-stream becomes a last chunk

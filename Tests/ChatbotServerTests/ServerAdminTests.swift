@@ -1,0 +1,115 @@
+import ChatbotAccounts
+import ChatbotCore
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("chatbot serve: users, keys and the audit log over HTTP")
+struct ServerAdminTests {
+    @Test(
+        "an admin manages users; a member cannot, and cannot set fields it may not (role, owner, scopes beyond its role)"
+    )
+    func usersAndMassAssignment() async throws {
+        try await ServerFixture.with { fixture in
+            try await fixture.addUser("ada", role: .admin)
+            try await fixture.addUser("mel")
+            let admin = ServerFixture.bearer(try await fixture.token("ada"))
+            let member = ServerFixture.bearer(try await fixture.token("mel"))
+            let newUser =
+                #"{"name":"neo","password":"a long enough password","role":"viewer","id":"x","disabled":true}"#
+            try await fixture.client.execute(
+                uri: "/api/users", method: .post, headers: member, body: ByteBuffer(string: newUser)
+            ) {
+                #expect($0.status == .forbidden)
+            }
+            try await fixture.client.execute(
+                uri: "/api/users", method: .post, headers: admin, body: ByteBuffer(string: newUser)
+            ) {
+                response in
+                #expect(response.status == .created)
+                let body = try ServerFixture.json(response.body)
+                #expect(body["role"] as? String == "viewer")
+                #expect(body["id"] as? String != "x")
+                #expect(body["disabled"] as? Bool == false)
+                #expect(body["password_hash"] == nil)
+            }
+            try await fixture.client.execute(
+                uri: "/api/users/neo", method: .patch, headers: admin, body: ByteBuffer(string: #"{"disabled":true}"#)
+            ) { response in
+                try #expect(ServerFixture.json(response.body)["disabled"] as? Bool == true)
+            }
+            // A member asks for a key with the admin scope, or for another user: refused.
+            try await fixture.client.execute(
+                uri: "/api/keys", method: .post, headers: member, body: ByteBuffer(string: #"{"scopes":["admin"]}"#)
+            ) { #expect($0.status == .forbidden) }
+            try await fixture.client.execute(
+                uri: "/api/keys", method: .post, headers: member, body: ByteBuffer(string: #"{"user":"ada"}"#)
+            ) { #expect($0.status == .forbidden) }
+            // Its own key: the secret once; the list shows a prefix only.
+            let secret: String = try await fixture.client.execute(
+                uri: "/api/keys", method: .post, headers: member,
+                body: ByteBuffer(string: #"{"name":"ci","scopes":["chat"]}"#)
+            ) { response in
+                #expect(response.status == .created)
+                return try #require(try ServerFixture.json(response.body)["key"] as? String)
+            }
+            #expect(secret.hasPrefix("cbk_"))
+            try await fixture.client.execute(uri: "/api/keys", method: .get, headers: member) { response in
+                let text = ServerFixture.text(response.body)
+                #expect(!text.contains(String(secret.suffix(20))))
+                #expect(text.contains("cbk_"))
+            }
+            // The admin's view of the audit log holds the changes, never a secret.
+            try await fixture.client.execute(uri: "/api/audit", method: .get, headers: admin) { response in
+                #expect(response.status == .ok)
+                let text = ServerFixture.text(response.body)
+                #expect(text.contains("user.created") && text.contains("api_key.created"))
+                #expect(!text.contains(String(secret.suffix(20))))
+                #expect(!text.contains("a long enough password"))
+            }
+            try await fixture.client.execute(uri: "/api/audit", method: .get, headers: member) {
+                #expect($0.status == .forbidden)
+            }
+        }
+    }
+
+    @Test("an admin's key made for chatting cannot administer")
+    func keyWithoutAdminScope() async throws {
+        try await ServerFixture.with { fixture in
+            try await fixture.addUser("ada", role: .admin)
+            let key = try await fixture.keys.create(owner: "ada", scopes: [.chat], by: fixture.admin).secret
+            try await fixture.client.execute(uri: "/api/users", method: .get, headers: ServerFixture.bearer(key)) {
+                #expect($0.status == .forbidden)
+            }
+            try await fixture.client.execute(
+                uri: "/api/keys?user=mel", method: .get, headers: ServerFixture.bearer(key)
+            ) {
+                #expect($0.status.code >= 400)
+            }
+        }
+    }
+
+    @Test(
+        "/v1/embeddings answers OpenAI's shape from the real embedding server",
+        .enabled(if: ServerFixture.embeddingsURL != nil, "CHATBOT_TEST_EMBEDDINGS_URL is not set"))
+    func embeddings() async throws {
+        try await ServerFixture.with { fixture in
+            try await fixture.addUser("ann")
+            let headers = ServerFixture.bearer(try await fixture.token("ann"))
+            try await fixture.client.execute(
+                uri: "/v1/embeddings", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"input":["the sea","la mer"]}"#)
+            ) { response in
+                #expect(response.status == .ok)
+                let data = try #require(ServerFixture.json(response.body)["data"] as? [[String: Any]])
+                #expect(data.count == 2)
+                #expect((data.first?["embedding"] as? [Double])?.count ?? 0 > 100)
+            }
+            try await fixture.client.execute(
+                uri: "/v1/embeddings", method: .post, headers: headers, body: ByteBuffer(string: #"{"input":[]}"#)
+            ) { #expect($0.status == .badRequest) }
+        }
+    }
+}
