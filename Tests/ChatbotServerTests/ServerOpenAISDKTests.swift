@@ -6,13 +6,17 @@ import Testing
 /// The official OpenAI Python SDK (PyPI `openai`; Scripts/test installs it) against a live server.
 @Suite(
     "chatbot serve: the official OpenAI SDK",
-    .enabled(if: ServerFixture.llamaURL != nil && PythonOpenAI.isInstalled, "needs the llama-server and Python's openai"))
+    .enabled(
+        if: ServerFixture.llamaURL != nil && PythonOpenAI.isInstalled, "needs the llama-server and Python's openai"))
 struct ServerOpenAISDKTests {
     static var script: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Python/openai_sdk_check.py").path
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Python/openai_sdk_check.py")
+            .path
     }
 
-    @Test("models, a completion, a stream with usage, embeddings; a bad key is AuthenticationError, a bad model BadRequestError")
+    @Test(
+        "models, a completion, a stream with usage, embeddings; a bad key is AuthenticationError, a bad model BadRequestError"
+    )
     func sdk() async throws {
         try await ServerFixture.with { fixture in
             let user = try await fixture.addUser("sdk")
@@ -25,7 +29,8 @@ struct ServerOpenAISDKTests {
             let result = try await Task.detached { try Self.run(arguments) }.value
             #expect(result.status == 0, "stderr: \(result.stderr)")
             let seen = try #require(
-                try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "stdout: \(result.stdout)")
+                try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+                "stdout: \(result.stdout)")
             #expect((seen["models"] as? [String])?.contains("small") == true)
             let completion = try #require(seen["completion"] as? [String: Any])
             #expect((completion["content"] as? String)?.isEmpty == false)
@@ -55,7 +60,9 @@ struct ServerOpenAISDKTests {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 }
 
