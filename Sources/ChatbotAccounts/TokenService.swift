@@ -15,12 +15,14 @@ public struct TokenService: Sendable {
     private let accounts: AccountService
     private let settings: TokenSettings
     private let now: @Sendable () -> Date
+    private let throttle: LoginThrottle
 
     /// A token service on `database`, checking logins with `accounts`.
     public init(
         database: any AccountsDatabase, accounts: AccountService, settings: TokenSettings = TokenSettings(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        throttle: LoginThrottle = LoginThrottle(), now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.throttle = throttle
         self.database = database
         self.accounts = accounts
         self.settings = settings
@@ -32,9 +34,12 @@ public struct TokenService: Sendable {
     /// Checks `name` and `password` and starts a new refresh-token family. Both outcomes are
     /// audited (`login.succeeded`, `login.failed`).
     ///
-    /// - Throws: ``ChatbotError`` (`.unauthorized`) "invalid credentials", the same for every cause.
+    /// - Throws: ``ChatbotError`` (`.unauthorized`) "invalid credentials", the same for every cause;
+    ///   ``LoginThrottle/Refusal`` when the account or address has too many recent failures.
     public func login(name: String, password: String, ip: String? = nil) async throws -> TokenPair {
         let date = now()
+        let throttle = self.throttle
+        try await database.withTransaction { sql in try await throttle.check(name: name, ip: ip, at: date, on: sql) }
         let user: User
         do {
             user = try await accounts.authenticate(name: name, password: password)
@@ -43,7 +48,7 @@ public struct TokenService: Sendable {
                 try await AuditLog.append(
                     AuditEntry(
                         at: date, actorID: nil, actorName: nil, action: "login.failed",
-                        target: String(name.prefix(64)), ip: ip),
+                        target: LoginThrottle.accountKey(name), ip: ip),
                     on: sql)
             }
             throw error

@@ -219,3 +219,45 @@ struct ServerAuthTests {
             .replacingOccurrences(of: "=", with: "")
     }
 }
+
+@Suite("chatbot serve: login throttling")
+struct ServerLoginThrottleTests {
+    static func login(_ fixture: ServerFixture, _ name: String, _ password: String) async throws -> (
+        Int, String?, String
+    ) {
+        try await fixture.client.execute(
+            uri: "/api/auth/login", method: .post, headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: #"{"username":"\#(name)","password":"\#(password)"}"#)
+        ) { response in
+            var body = try ServerFixture.json(response.body)
+            body["request_id"] = nil
+            return (
+                Int(response.status.code), response.headers[.retryAfter],
+                String(describing: body.sorted { $0.key < $1.key })
+            )
+        }
+    }
+
+    @Test(
+        "the 6th wrong password in a minute is refused with Retry-After even with the right password, alike for a missing account"
+    )
+    func sixthAttempt() async throws {
+        try await ServerFixture.with { fixture in
+            try await fixture.addUser("amy")
+            for _ in 0..<5 {
+                #expect(try await Self.login(fixture, "amy", "wrong password 1").0 == 401)
+                #expect(try await Self.login(fixture, "ghost", "wrong password 1").0 == 401)
+            }
+            let amy = try await Self.login(fixture, "Amy", ServerFixture.password)
+            let ghost = try await Self.login(fixture, "ghost", ServerFixture.password)
+            #expect(amy.0 == 429)
+            #expect(Int(amy.1 ?? "") ?? 0 >= 1)
+            // The same answer whether the account exists (the seconds to wait aside).
+            let shape = { (text: String) in text.filter { !$0.isNumber } }
+            #expect(amy.0 == ghost.0 && shape(amy.2) == shape(ghost.2))
+            // Another account from the same address still works.
+            try await fixture.addUser("bea")
+            #expect(try await Self.login(fixture, "bea", ServerFixture.password).0 == 200)
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import ChatbotAccounts
 import ChatbotCore
 import ChatbotServices
 import Foundation
@@ -49,6 +50,11 @@ struct Problem: Sendable {
                 status: Int(http.status.code), slug: Self.slug(forStatus: Int(http.status.code)),
                 detail: http.body ?? http.status.reasonPhrase)
             headers = http.headers
+            return
+        }
+        if let refusal = error as? LoginThrottle.Refusal {
+            self.init(status: 429, slug: "rate-limited", detail: refusal.description)
+            headers[.retryAfter] = String(refusal.retryAfterSeconds)
             return
         }
         if error is NIOTooManyBytesError {
