@@ -28,6 +28,7 @@ public struct LoginThrottle: Sendable {
         /// Seconds until the oldest counted failure leaves the window.
         public var retryAfterSeconds: Int
 
+        /// The message a client sees.
         public var description: String {
             "too many failed logins; try again in \(retryAfterSeconds) s"
         }
