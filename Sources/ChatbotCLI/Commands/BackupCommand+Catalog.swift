@@ -6,7 +6,8 @@ import Foundation
 extension BackupCommand {
     /// `chatbot backup list DIR`.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the backups in a directory, newest first.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the backups in a directory, newest first.")
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("The backup directory or s3:// URL.", valueName: "dir|url")) var directory: String
@@ -32,6 +33,7 @@ extension BackupCommand {
     /// `chatbot backup prune DIR --keep-last N --keep-daily N --keep-weekly N`.
     struct Prune: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prune",
             abstract: "Delete old backups, keeping the newest and one per recent day and week.",
             discussion: """
                 Keeps the newest --keep-last backups, the newest backup of each of the last \

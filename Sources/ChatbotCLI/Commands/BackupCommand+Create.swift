@@ -6,6 +6,7 @@ extension BackupCommand {
     /// `chatbot backup create --to DIR`.
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Write a backup of the database and objects into a directory.",
             discussion: """
                 Prints the backup's path (or, with --json, a report: path, bytes, rows per table, \

@@ -6,6 +6,7 @@ extension BackupCommand {
     /// `chatbot backup verify PATH`.
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check a backup: manifest, every file's SHA-256, decryption, decompression and row counts."
         )
 
@@ -33,6 +34,7 @@ extension BackupCommand {
     /// `chatbot backup restore PATH`.
     struct Restore: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "restore",
             abstract: "Restore a backup into the configured (empty) database and object store.",
             discussion: """
                 The backup is verified in full before anything is written. A target holding any row \

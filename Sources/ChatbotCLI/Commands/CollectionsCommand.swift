@@ -17,6 +17,7 @@ struct CollectionsCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Every collection with its documents, chunks, vectors and size.")
 
         @OptionGroup var global: GlobalOptions
@@ -49,7 +50,8 @@ struct CollectionsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A collection's stats and its documents.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "A collection's stats and its documents.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -86,6 +88,7 @@ struct CollectionsCommand: AsyncParsableCommand {
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "delete",
             abstract: "Delete a collection: its documents, chunks, vectors, and originals nothing else uses.")
 
         @OptionGroup var global: GlobalOptions

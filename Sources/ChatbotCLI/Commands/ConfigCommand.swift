@@ -19,6 +19,7 @@ struct ConfigCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Print the effective configuration (secrets redacted).")
 
         @OptionGroup var global: GlobalOptions
@@ -37,7 +38,8 @@ struct ConfigCommand: AsyncParsableCommand {
     }
 
     struct Path: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the path of the configuration file.")
+        static let configuration = CommandConfiguration(
+            commandName: "path", abstract: "Print the path of the configuration file.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -47,7 +49,8 @@ struct ConfigCommand: AsyncParsableCommand {
     }
 
     struct Init: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a commented starter configuration file.")
+        static let configuration = CommandConfiguration(
+            commandName: "init", abstract: "Write a commented starter configuration file.")
 
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Overwrite an existing file.") var force = false

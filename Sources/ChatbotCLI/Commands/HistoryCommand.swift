@@ -14,7 +14,8 @@ struct HistoryCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List conversations, most recent first.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List conversations, most recent first.")
 
         @OptionGroup var global: GlobalOptions
         @Option(name: .shortAndLong, help: "How many to list.") var limit = 20
@@ -42,7 +43,8 @@ struct HistoryCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print one conversation (default: the latest).")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Print one conversation (default: the latest).")
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("Conversation id or unique prefix.", valueName: "id")) var id: String?
@@ -74,7 +76,8 @@ struct HistoryCommand: AsyncParsableCommand {
     }
 
     struct Search: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Full-text search over every message.")
+        static let configuration = CommandConfiguration(
+            commandName: "search", abstract: "Full-text search over every message.")
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Words to find.") var words: [String]
@@ -101,7 +104,8 @@ struct HistoryCommand: AsyncParsableCommand {
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export conversations with their messages as JSON.")
+        static let configuration = CommandConfiguration(
+            commandName: "export", abstract: "Export conversations with their messages as JSON.")
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("Conversation ids or prefixes (default: all).", valueName: "id")) var ids:
@@ -135,6 +139,7 @@ struct HistoryCommand: AsyncParsableCommand {
 
     struct Usage: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "usage",
             abstract: "Token and cost totals per model over a period.",
             discussion: "Costs use the prices (USD per million tokens) in the configuration's prices table."
         )

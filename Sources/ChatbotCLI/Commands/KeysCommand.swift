@@ -19,7 +19,8 @@ struct KeysCommand: AsyncParsableCommand {
     )
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a key and print it (once).")
+        static let configuration = CommandConfiguration(
+            commandName: "create", abstract: "Create a key and print it (once).")
 
         @OptionGroup var global: GlobalOptions
 
@@ -64,7 +65,8 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Keys without their secrets, newest first.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "Keys without their secrets, newest first.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -100,7 +102,7 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a key at once.")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a key at once.")
 
         @OptionGroup var global: GlobalOptions
 

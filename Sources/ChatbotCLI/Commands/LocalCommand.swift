@@ -25,7 +25,8 @@ struct LocalCommand: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show each server's state, port, pid and log.")
+        static let configuration = CommandConfiguration(
+            commandName: "status", abstract: "Show each server's state, port, pid and log.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var servers: Servers
@@ -51,7 +52,8 @@ struct LocalCommand: AsyncParsableCommand {
     }
 
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Start servers and wait until they are ready.")
+        static let configuration = CommandConfiguration(
+            commandName: "start", abstract: "Start servers and wait until they are ready.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var servers: Servers
@@ -71,7 +73,8 @@ struct LocalCommand: AsyncParsableCommand {
     }
 
     struct Stop: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop servers that chatbot started.")
+        static let configuration = CommandConfiguration(
+            commandName: "stop", abstract: "Stop servers that chatbot started.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var servers: Servers

@@ -20,7 +20,8 @@ struct MigrateCommand: AsyncParsableCommand {
     )
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List migrations and whether each is applied.")
+        static let configuration = CommandConfiguration(
+            commandName: "status", abstract: "List migrations and whether each is applied.")
 
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
@@ -51,7 +52,7 @@ struct MigrateCommand: AsyncParsableCommand {
     }
 
     struct Up: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply pending migrations.")
+        static let configuration = CommandConfiguration(commandName: "up", abstract: "Apply pending migrations.")
 
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("to"), help: "Stop at this version (default: the latest).") var version: Int?
@@ -71,7 +72,8 @@ struct MigrateCommand: AsyncParsableCommand {
     }
 
     struct Down: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revert migrations down to a version.")
+        static let configuration = CommandConfiguration(
+            commandName: "down", abstract: "Revert migrations down to a version.")
 
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("to"), help: "Revert every migration above this version (0 reverts all).")

@@ -21,6 +21,7 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a user (the first admin: chatbot users add NAME --role admin).")
 
         @OptionGroup var global: GlobalOptions
@@ -53,7 +54,8 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every user with its role and status.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "Every user with its role and status.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -80,7 +82,7 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One user.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "One user.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -139,6 +141,7 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "disable",
             abstract: "Disable a user: it cannot log in, and its tokens and API keys are refused.")
 
         @OptionGroup var global: GlobalOptions
@@ -159,7 +162,7 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     struct Enable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enable a disabled user.")
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a disabled user.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -180,6 +183,7 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct Passwd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "passwd",
             abstract: "Set a user's password (logs it out everywhere).")
 
         @OptionGroup var global: GlobalOptions
@@ -202,6 +206,7 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "delete",
             abstract: "Delete a user with its tokens and API keys.")
 
         @OptionGroup var global: GlobalOptions
