@@ -188,7 +188,7 @@ _chatbot_ask() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q -c --continue --no-stream --no-log --cache --no-cache --json --version -h --help)
     repeating_options=(--file -f)
-    non_repeating_options=(--config --data-dir --database-url --object-store -C --collection --top --system -s --model -m --conversation --temperature --max-tokens)
+    non_repeating_options=(--config --data-dir --database-url --object-store -C --collection --top --system -s --model -m --conversation --temperature --max-tokens --remote)
     __chatbot_offer_flags_options -1
 
     # Offer option value completions
@@ -227,6 +227,9 @@ _chatbot_ask() {
         return
         ;;
     '--max-tokens')
+        return
+        ;;
+    '--remote')
         return
         ;;
     esac

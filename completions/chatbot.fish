@@ -23,7 +23,7 @@ function __chatbot_parse_tokens -S
         __chatbot_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'ask'
-            __chatbot_parse_subcommand -r 1 'config=' 'data-dir=' 'database-url=' 'object-store=' 'v/verbose' 'q/quiet' 'f/file=+' 'C/collection=' 'top=' 's/system=' 'm/model=' 'c/continue' 'conversation=' 'temperature=' 'max-tokens=' 'no-stream' 'no-log' 'cache' 'no-cache' 'json' 'version' 'h/help'
+            __chatbot_parse_subcommand -r 1 'config=' 'data-dir=' 'database-url=' 'object-store=' 'v/verbose' 'q/quiet' 'f/file=+' 'C/collection=' 'top=' 's/system=' 'm/model=' 'c/continue' 'conversation=' 'temperature=' 'max-tokens=' 'no-stream' 'no-log' 'cache' 'no-cache' 'json' 'remote=' 'version' 'h/help'
         case 'ingest'
             __chatbot_parse_subcommand -r 1 'config=' 'data-dir=' 'database-url=' 'object-store=' 'v/verbose' 'q/quiet' 'C/collection=' 'include=+' 'exclude=+' 'hidden' 'prune' 'dry-run' 'force' 'json' 'wait=' 'chunk-size=' 'chunk-overlap=' 'source=' 'filename=' 'max-bytes=' 'jobs=' 'allow-private' 'no-embed' 'version' 'h/help'
         case 'search'
@@ -230,6 +230,7 @@ complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_option
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot ask" cache' -l 'cache' -d 'Use the response cache for deterministic requests (default: the config\'s cache).'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot ask" no-cache' -l 'no-cache' -d 'Use the response cache for deterministic requests (default: the config\'s cache).'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot ask" json' -l 'json' -d 'Print one JSON object: answer, model, provider, usage, cost, conversation_id, latency_ms, ….'
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot ask" remote' -l 'remote' -d 'Ask through a running `chatbot serve` at this URL; the API key comes from CHATBOT_API_KEY.' -rfka ''
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot ask" version' -l 'version' -d 'Show the version.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot ask" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot ingest" config' -l 'config' -d 'Read configuration from this YAML file.' -rfka ''

@@ -199,6 +199,12 @@ public struct AskFailure: Error, Sendable, CustomStringConvertible {
     /// What was recorded (answer so far, model, conversation).
     public var outcome: AskOutcome
 
+    /// A failure with `error`, after `outcome` was recorded.
+    public init(error: any Error, outcome: AskOutcome) {
+        self.error = error
+        self.outcome = outcome
+    }
+
     /// The underlying error's description.
     public var description: String { String(describing: error) }
 }

@@ -18,7 +18,7 @@ public final class Interruption: Sendable {
     }
 
     /// Returns when triggered, or when the waiting task is cancelled. One waiter at a time.
-    func wait() async {
+    public func wait() async {
         for await _ in stream { return }
     }
 }

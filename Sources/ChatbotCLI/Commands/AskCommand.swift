@@ -79,6 +79,12 @@ struct AskCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object: answer, model, provider, usage, cost, conversation_id, latency_ms, ….")
     var json = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Ask through a running `chatbot serve` at this URL; the API key comes from CHATBOT_API_KEY.",
+            valueName: "url"))
+    var remote: String?
+
     func validate() throws {
         if continueLatest && conversation != nil { throw ValidationError("use either --continue or --conversation") }
         if let temperature, !(0...2).contains(temperature) {
@@ -87,11 +93,57 @@ struct AskCommand: AsyncParsableCommand {
         if let maxTokens, maxTokens <= 0 { throw ValidationError("--max-tokens must be positive") }
         if let collection { try IngestOptions.validateCollectionName(collection) }
         guard (1...50).contains(top) else { throw ValidationError("--top must be between 1 and 50") }
+        if remote != nil {
+            if !file.isEmpty || collection != nil || noLog || cache != nil {
+                throw ValidationError("--file, --collection, --no-log and --cache are not available with --remote")
+            }
+        }
     }
 
     func run() async throws {
         try await CommandContext.with(global, overrides: model.map { ["model": $0] } ?? [:]) { context in
-            try await ask(context)
+            if let remote {
+                try await askRemote(remote, context)
+            } else {
+                try await ask(context)
+            }
+        }
+    }
+
+    /// The same question through a running server: the answer streams back and is printed as a
+    /// local one is; the conversation is stored on the server.
+    private func askRemote(_ url: String, _ context: CommandContext) async throws {
+        guard let key = ProcessInfo.processInfo.environment["CHATBOT_API_KEY"], !key.isEmpty else {
+            throw ChatbotError(
+                .usage, "--remote needs an API key",
+                hint: "create one with `chatbot keys create` and set CHATBOT_API_KEY")
+        }
+        let client = try RemoteAskClient(baseURL: url, apiKey: key, httpClient: context.services.httpClient)
+        let prompt = try await PromptBuilder(words: words, files: [], input: PromptInput(transcribe: nil)).build()
+        let target: ConversationTarget = continueLatest ? .latest : conversation.map { .id($0) } ?? .new
+        let input = AskInput(
+            prompt: prompt.message, system: system, model: model, conversation: target, temperature: temperature,
+            maxTokens: maxTokens)
+        let streaming = !noStream && !json
+        let interruption = Interruption()
+        let signals = InterruptHandler { interruption.trigger() }
+        defer { signals.cancel() }
+        do {
+            let outcome = try await client.ask(input, interruption: interruption) { text in
+                if streaming { StandardOutput.write(text) }
+            }
+            try printOutcome(outcome, streamed: streaming, sources: [])
+        } catch let failure as AskFailure {
+            if streaming {
+                if !failure.outcome.answer.isEmpty && !failure.outcome.answer.hasSuffix("\n") {
+                    StandardOutput.write("\n")
+                }
+            } else if json {
+                try JSONOutput.print(failure.outcome)
+            } else if !failure.outcome.answer.isEmpty {
+                StandardOutput.write(failure.outcome.answer + "\n")
+            }
+            throw failure.error
         }
     }
 

@@ -139,6 +139,15 @@ struct UsersCommand: AsyncParsableCommand {
         }
     }
 
+    /// `disable` and `enable`: one change, one line (or JSON) about the user.
+    static func setDisabled(_ disabled: Bool, name: String, json: Bool, global: GlobalOptions) async throws {
+        try await CommandContext.with(global) { context in
+            let services = try await AccountsCommandServices.open(context)
+            let user = try await services.accounts.setDisabled(disabled, of: name, by: services.caller)
+            try UsersCommand.print(user, json: json, quiet: global.quiet, verb: disabled ? "disabled" : "enabled")
+        }
+    }
+
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "disable",
@@ -153,11 +162,7 @@ struct UsersCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await CommandContext.with(global) { context in
-                let services = try await AccountsCommandServices.open(context)
-                let user = try await services.accounts.setDisabled(true, of: name, by: services.caller)
-                try UsersCommand.print(user, json: json, quiet: global.quiet, verb: "disabled")
-            }
+            try await UsersCommand.setDisabled(true, name: name, json: json, global: global)
         }
     }
 
@@ -173,11 +178,7 @@ struct UsersCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await CommandContext.with(global) { context in
-                let services = try await AccountsCommandServices.open(context)
-                let user = try await services.accounts.setDisabled(false, of: name, by: services.caller)
-                try UsersCommand.print(user, json: json, quiet: global.quiet, verb: "enabled")
-            }
+            try await UsersCommand.setDisabled(false, name: name, json: json, global: global)
         }
     }
 
