@@ -1261,7 +1261,7 @@ _chatbot_audit() {
 _chatbot_serve() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
-    repeating_options=()
+    repeating_options=(--trusted-proxy --cors-origin)
     non_repeating_options=(--config --data-dir --database-url --object-store --host --port --grace)
     __chatbot_offer_flags_options 0
 
@@ -1286,6 +1286,12 @@ _chatbot_serve() {
         return
         ;;
     '--grace')
+        return
+        ;;
+    '--trusted-proxy')
+        return
+        ;;
+    '--cors-origin')
         return
         ;;
     esac

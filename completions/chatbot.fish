@@ -111,7 +111,7 @@ function __chatbot_parse_tokens -S
         case 'audit'
             __chatbot_parse_subcommand 0 'config=' 'data-dir=' 'database-url=' 'object-store=' 'v/verbose' 'q/quiet' 'since=' 'limit=' 'json' 'version' 'h/help'
         case 'serve'
-            __chatbot_parse_subcommand 0 'config=' 'data-dir=' 'database-url=' 'object-store=' 'v/verbose' 'q/quiet' 'host=' 'port=' 'grace=' 'version' 'h/help'
+            __chatbot_parse_subcommand 0 'config=' 'data-dir=' 'database-url=' 'object-store=' 'v/verbose' 'q/quiet' 'host=' 'port=' 'grace=' 'trusted-proxy=+' 'cors-origin=+' 'version' 'h/help'
         case 'config'
             __chatbot_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -617,6 +617,8 @@ complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_option
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot serve" host' -l 'host' -d 'Address to listen on (default 127.0.0.1: this machine only).' -rfka ''
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot serve" port' -l 'port' -d 'TCP port (0: any free port, printed at start-up).' -rfka ''
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot serve" grace' -l 'grace' -d 'Seconds running answers get to finish after SIGTERM.' -rfka ''
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot serve"' -l 'trusted-proxy' -d 'A proxy whose X-Forwarded-For is believed: an address or CIDR block (repeatable).' -rfka ''
+complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot serve"' -l 'cors-origin' -d 'An origin allowed to call the API from a browser (repeatable; none by default).' -rfka ''
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot serve" version' -l 'version' -d 'Show the version.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot serve" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'chatbot' -n '__chatbot_should_offer_completions_for_flags_or_options "chatbot config" version' -l 'version' -d 'Show the version.'

@@ -15,7 +15,10 @@ public struct AccountService: Sendable {
         self.init(database: database, hasher: PasswordHasher(), now: now)
     }
 
-    init(database: any AccountsDatabase, hasher: PasswordHasher, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// A service on `database` hashing with `hasher`.
+    public init(
+        database: any AccountsDatabase, hasher: PasswordHasher, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.database = database
         self.hasher = hasher
         self.now = now

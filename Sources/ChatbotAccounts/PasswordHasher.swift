@@ -20,8 +20,9 @@ public struct PasswordHasher: Sendable {
         self.init(cost: 12)
     }
 
-    /// A hasher at `cost`; tests use a low cost to stay fast.
-    init(cost: UInt8) {
+    /// A hasher at `cost` (4 to 31; each step doubles the work). Production keeps 12 or more; tests
+    /// use a low cost to stay fast.
+    public init(cost: UInt8) {
         precondition((4...31).contains(cost), "bcrypt cost must be 4...31")
         self.cost = cost
         self.dummy = DummyHash()

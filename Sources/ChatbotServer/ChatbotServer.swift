@@ -15,12 +15,20 @@ public struct ServerOptions: Sendable {
     public var tokens: TokenSettings
     /// Whether refresh cookies carry `Secure` (TLS in front).
     public var secureCookies: Bool
+    /// Proxies whose `X-Forwarded-For` is believed: addresses or IPv4/IPv6 CIDR blocks.
+    public var trustedProxies: [String]
+    /// Origins allowed to call the API from a browser (CORS); none by default.
+    public var corsOrigins: [String]
+    /// How passwords are hashed: bcrypt at cost 12 unless a test says otherwise.
+    public var passwordHasher = PasswordHasher()
 
     /// Options; the defaults listen on 127.0.0.1:8080 without `Secure` cookies.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, tokens: TokenSettings = TokenSettings(),
-        secureCookies: Bool = false
+        secureCookies: Bool = false, trustedProxies: [String] = [], corsOrigins: [String] = []
     ) {
+        self.trustedProxies = trustedProxies
+        self.corsOrigins = corsOrigins
         self.host = host
         self.port = port
         self.tokens = tokens
@@ -53,11 +61,15 @@ public enum ChatbotServer {
     public static func router(
         services: ChatbotServices, database: any SQLDatabaseStore, runner: AnswerRunner, options: ServerOptions
     ) -> Router<ServerContext> {
-        let accounts = ServerAccounts(database: SQLStoreAccountsDatabase(database), tokenSettings: options.tokens)
+        let accounts = ServerAccounts(
+            database: SQLStoreAccountsDatabase(database), tokenSettings: options.tokens,
+            passwordHasher: options.passwordHasher)
         let router = Router(context: ServerContext.self)
         router.add(middleware: RequestHeadersMiddleware())
+        router.add(middleware: CORSAllowListMiddleware(origins: options.corsOrigins))
         router.add(middleware: ProblemMiddleware())
-        HealthRoutes(database: database).register(router)
+        router.add(middleware: ClientAddressMiddleware(trusted: TrustedProxies(options.trustedProxies)))
+        HealthRoutes(services: services, database: database).register(router)
 
         let api = router.group("api")
         let authenticated = api.group().add(middleware: AuthenticationMiddleware(accounts: accounts))

@@ -12,8 +12,11 @@ public struct ServerAccounts: Sendable {
     public let audit: AuditLog
 
     /// Services over `database`, with access tokens per `tokenSettings`.
-    public init(database: any AccountsDatabase, tokenSettings: TokenSettings = TokenSettings()) {
-        accounts = AccountService(database: database)
+    public init(
+        database: any AccountsDatabase, tokenSettings: TokenSettings = TokenSettings(),
+        passwordHasher: PasswordHasher = PasswordHasher()
+    ) {
+        accounts = AccountService(database: database, hasher: passwordHasher)
         tokens = TokenService(database: database, accounts: accounts, settings: tokenSettings)
         keys = APIKeyService(database: database)
         audit = AuditLog(database: database)

@@ -32,13 +32,17 @@ public struct ServerContext: RequestContext {
     public var requestID: String = ""
     /// The authenticated caller; `nil` before authentication and on public routes.
     public var identity: Identity?
-    /// The TCP peer (no proxy headers are believed).
+    /// The TCP peer.
     public let peerAddress: String?
+    /// The client's address: the peer, or, when the peer is a trusted proxy, the address it says
+    /// it forwarded for (``ClientAddressMiddleware``). Used for login throttling and the audit log.
+    public var clientAddress: String?
 
     /// A context for a request arriving on `source`'s channel.
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.peerAddress = source.channel.remoteAddress?.ipAddress
+        self.clientAddress = peerAddress
     }
 
     /// JSON bodies are small; uploads come through their own streaming route.

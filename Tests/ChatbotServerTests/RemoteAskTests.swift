@@ -30,9 +30,7 @@ struct RemoteAskTests {
         var environment = ["HOME=\(home)", "XDG_CONFIG_HOME=\(home)/config", "XDG_DATA_HOME=\(home)/data"]
         if let key { environment.append("CHATBOT_API_KEY=\(key)") }
         defer { try? FileManager.default.removeItem(atPath: home) }
-        return try await Task.detached {
-            try ServerOpenAISDKTests.run(["env", "-i"] + environment + [binary] + arguments)
-        }.value
+        return try await ServerOpenAISDKTests.runOffPool(["env", "-i"] + environment + [binary] + arguments)
     }
 
     @Test("an unreachable server exits 69, a missing key 64, a wrong key 64 with the server's reason")

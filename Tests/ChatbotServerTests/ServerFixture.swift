@@ -32,9 +32,17 @@ struct ServerFixture: Sendable {
         ProcessInfo.processInfo.environment["CHATBOT_TEST_EMBEDDINGS_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
     static let model = "llama:SmolLM2-135M-Instruct"
+    static let hasher = PasswordHasher(cost: 4)
     static let password = "correct horse battery"
 
-    static func with<T: Sendable>(_ body: @Sendable (ServerFixture) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(
+        options: ServerOptions = ServerOptions(host: "127.0.0.1", port: 0),
+        _ body: @Sendable (ServerFixture) async throws -> T
+    ) async throws -> T {
+        // bcrypt at its lowest cost: dozens of tests hash at once on two cores. The production cost
+        // is checked by the accounts tests.
+        var options = options
+        options.passwordHasher = hasher
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("chatbot-server-tests-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -55,13 +63,13 @@ struct ServerFixture: Sendable {
         }
         return try await ChatbotServices.with(settings: configured, logger: logger) { services in
             let database = try await services.database()
-            let accounts = AccountService(database: SQLStoreAccountsDatabase(database))
+            let accounts = AccountService(database: SQLStoreAccountsDatabase(database), hasher: hasher)
             let local = try await accounts.ensureLocalUser()
             let router = ChatbotServer.router(
                 services: services, database: database, runner: AnswerRunner(), options: ServerOptions())
             let routes = router.routes.map { (method: $0.method, path: "\($0.path)") }
             let app = ChatbotServer.application(
-                services: services, database: database, options: ServerOptions(host: "127.0.0.1", port: 0),
+                services: services, database: database, options: options,
                 logger: logger)
             return try await app.test(.live) { client in
                 try await body(

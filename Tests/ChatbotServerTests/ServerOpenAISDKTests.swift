@@ -26,7 +26,7 @@ struct ServerOpenAISDKTests {
                 "python3", Self.script, "--base-url", "http://127.0.0.1:\(port)/v1", "--key", key, "--model", "small",
             ]
             if ServerFixture.embeddingsURL != nil { arguments.append("--embeddings") }
-            let result = try await Task.detached { try Self.run(arguments) }.value
+            let result = try await Self.runOffPool(arguments)
             #expect(result.status == 0, "stderr: \(result.stderr)")
             let seen = try #require(
                 try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
@@ -45,6 +45,16 @@ struct ServerOpenAISDKTests {
             #expect(seen["bad_model"] as? String == "BadRequestError")
             // The key itself never reaches the output of a refusal.
             #expect(!result.stdout.contains(key))
+        }
+    }
+
+    /// Runs a child process to its end on a thread of its own: the server under test answers it on
+    /// the cooperative pool, which a blocking wait there would starve (two threads here).
+    static func runOffPool(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try run(arguments) })
+            }.start()
         }
     }
 

@@ -34,10 +34,34 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds running answers get to finish after SIGTERM.", valueName: "seconds"))
     var grace = 30
 
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "A proxy whose X-Forwarded-For is believed: an address or CIDR block (repeatable).", valueName: "cidr"))
+    var trustedProxies: [String] = []
+
+    @Option(
+        name: .customLong("cors-origin"),
+        help: ArgumentHelp(
+            "An origin allowed to call the API from a browser (repeatable; none by default).", valueName: "origin"))
+    var corsOrigins: [String] = []
+
     func validate() throws {
+        var scratch4 = in_addr()
+        var scratch6 = in6_addr()
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard grace >= 0 else { throw ValidationError("--grace must not be negative") }
         guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
+        for proxy in trustedProxies {
+            let address = String(proxy.split(separator: "/").first ?? "")
+            guard inet_pton(AF_INET, address, &scratch4) == 1 || inet_pton(AF_INET6, address, &scratch6) == 1 else {
+                throw ValidationError("--trusted-proxy takes an address or CIDR block, not '\(proxy)'")
+            }
+        }
+        for origin in corsOrigins where !(origin.hasPrefix("https://") || origin.hasPrefix("http://")) || origin == "*"
+        {
+            throw ValidationError("--cors-origin takes an origin like https://app.example, not '\(origin)'")
+        }
     }
 
     func run() async throws {
@@ -49,7 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
             let host = host
             let quiet = global.quiet
             let app = ChatbotServer.application(
-                services: context.services, database: database, options: ServerOptions(host: host, port: port),
+                services: context.services, database: database,
+                options: ServerOptions(
+                    host: host, port: port, trustedProxies: trustedProxies, corsOrigins: corsOrigins),
                 logger: context.logger
             ) { port in
                 guard !quiet else { return }

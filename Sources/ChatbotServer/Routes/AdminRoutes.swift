@@ -125,7 +125,7 @@ struct AdminRoutes {
         group.get("/keys") { request, context in
             let identity = try context.requireIdentity()
             let owner = request.uri.queryParameters.get("user")
-            let keys = try await accounts.keys.list(owner: owner, by: identity.caller(ip: context.peerAddress))
+            let keys = try await accounts.keys.list(owner: owner, by: identity.caller(ip: context.clientAddress))
             return try List(data: keys.map { KeyView($0) }).response(from: request, context: context)
         }
         group.post("/keys") { request, context in
@@ -134,7 +134,7 @@ struct AdminRoutes {
             let scopes = try Set((body.scopes ?? []).map(Scope.parse))
             let created = try await accounts.keys.create(
                 owner: body.user ?? identity.user.name, name: body.name ?? "default", scopes: scopes,
-                expiresInDays: body.expiresInDays, by: identity.caller(ip: context.peerAddress))
+                expiresInDays: body.expiresInDays, by: identity.caller(ip: context.clientAddress))
             var response = try KeyView(created.key, secret: created.secret).response(from: request, context: context)
             response.status = .created
             return response
@@ -142,7 +142,7 @@ struct AdminRoutes {
         group.delete("/keys/:id") { _, context in
             let identity = try context.requireIdentity()
             let key = try await accounts.keys.revoke(
-                try context.parameters.require("id"), by: identity.caller(ip: context.peerAddress))
+                try context.parameters.require("id"), by: identity.caller(ip: context.clientAddress))
             return KeyView(key)
         }
 
@@ -162,7 +162,7 @@ struct AdminRoutes {
     /// The caller when it may administer (an admin with the `admin` scope); 403 otherwise.
     private func admin(_ context: ServerContext) throws -> Caller {
         let identity = try context.require(.admin)
-        let caller = identity.caller(ip: context.peerAddress)
+        let caller = identity.caller(ip: context.clientAddress)
         guard caller.isAdmin else { throw ServerError.forbidden("only an admin may do this") }
         return caller
     }

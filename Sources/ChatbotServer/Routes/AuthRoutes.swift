@@ -47,13 +47,13 @@ struct AuthRoutes {
             throw ChatbotError(.unauthorized, "invalid credentials")
         }
         let pair = try await accounts.tokens.login(
-            name: body.username, password: body.password, ip: context.peerAddress)
+            name: body.username, password: body.password, ip: context.clientAddress)
         return try tokenResponse(pair, request: request, context: context)
     }
 
     private func refresh(_ request: Request, _ context: ServerContext) async throws -> Response {
         let token = try await presentedRefreshToken(request, context)
-        let pair = try await accounts.tokens.refresh(token, ip: context.peerAddress)
+        let pair = try await accounts.tokens.refresh(token, ip: context.clientAddress)
         return try tokenResponse(pair, request: request, context: context)
     }
 
