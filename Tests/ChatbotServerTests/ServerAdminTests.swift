@@ -1,5 +1,6 @@
 import ChatbotAccounts
 import ChatbotCore
+import ChatbotTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -110,6 +111,42 @@ struct ServerAdminTests {
             try await fixture.client.execute(
                 uri: "/v1/embeddings", method: .post, headers: headers, body: ByteBuffer(string: #"{"input":[]}"#)
             ) { #expect($0.status == .badRequest) }
+        }
+    }
+}
+
+@Suite("chatbot serve: secrets stay out of logs")
+struct ServerLogSecrecyTests {
+    @Test("at trace level, no log line or metadata holds a password, access or refresh token, or API key")
+    func noSecretsLogged() async throws {
+        try await ServerFixture.with { fixture in
+            try await fixture.addUser("ann")
+            let tokens = try await fixture.login("ann")
+            let access = try #require(tokens["access_token"] as? String)
+            let refresh = try #require(tokens["refresh_token"] as? String)
+            let key = try await fixture.keys.create(owner: "ann", by: fixture.admin).secret
+            let headers = ServerFixture.bearer(access)
+            try await fixture.client.execute(uri: "/api/conversations", method: .get, headers: headers) { _ in }
+            try await fixture.client.execute(uri: "/v1/models", method: .get, headers: ServerFixture.bearer(key)) { _ in
+            }
+            try await fixture.client.execute(uri: "/v1/models", method: .get, headers: ServerFixture.bearer(key + "x"))
+            { _ in }
+            try await fixture.client.execute(
+                uri: "/api/auth/refresh", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"refresh_token":"\#(refresh)"}"#)
+            ) { _ in }
+            _ = try await ServerLoginThrottleTests.login(fixture, "ann", "the wrong password")
+            let logged = fixture.logs.entries.map { entry in
+                ([entry.message] + entry.metadata.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+            }
+            #expect(!logged.isEmpty)
+            let secrets = [
+                ServerFixture.password, "the wrong password", String(access.split(separator: ".")[2]), refresh,
+                String(key.suffix(64)),
+            ]
+            for secret in secrets {
+                #expect(!logged.contains { $0.contains(secret) }, "a log line holds a secret")
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ import ChatbotCore
 import ChatbotServer
 import ChatbotServices
 import ChatbotStorage
+import ChatbotTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -23,6 +24,8 @@ struct ServerFixture: Sendable {
     /// Every route the server registers, as `METHOD /path/{capture}`.
     let routes: [(method: HTTPRequest.Method, path: String)]
     let tokens: TokenService
+    /// Every line the server logged, at trace level.
+    let logs: LogRecorder
 
     static let logger = Logger(label: "chatbot-server-tests")
     static var llamaURL: String? {
@@ -61,6 +64,8 @@ struct ServerFixture: Sendable {
             configured.embeddings = EmbeddingSettings(
                 provider: "local", model: "multilingual-e5-small", baseURL: embeddingsURL, sendsInputType: true)
         }
+        let logs = LogRecorder()
+        let logger = logs.logger(level: .trace)
         return try await ChatbotServices.with(settings: configured, logger: logger) { services in
             let database = try await services.database()
             let accounts = AccountService(database: SQLStoreAccountsDatabase(database), hasher: hasher)
@@ -77,7 +82,8 @@ struct ServerFixture: Sendable {
                         client: client, database: database, accounts: accounts,
                         keys: APIKeyService(database: SQLStoreAccountsDatabase(database)), admin: .commandLine(local),
                         routes: routes,
-                        tokens: TokenService(database: SQLStoreAccountsDatabase(database), accounts: accounts)))
+                        tokens: TokenService(database: SQLStoreAccountsDatabase(database), accounts: accounts),
+                        logs: logs))
             }
         }
     }

@@ -2,6 +2,7 @@ import ChatbotCore
 import ChatbotProviders
 import ChatbotS3
 import ChatbotServices
+import ChatbotTestSupport
 import Foundation
 import Logging
 import NIOCore

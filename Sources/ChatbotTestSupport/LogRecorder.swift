@@ -1,21 +1,28 @@
-import Logging
+public import Logging
 import Synchronization
 
 /// A log handler that keeps every message, for tests that check what was logged and at what level.
-final class LogRecorder: Sendable {
-    struct Entry: Sendable {
-        var level: Logger.Level
-        var message: String
-        var metadata: [String: String]
+public final class LogRecorder: Sendable {
+    /// One logged message.
+    public struct Entry: Sendable {
+        /// Its level.
+        public var level: Logger.Level
+        /// The message.
+        public var message: String
+        /// The handler's and the call's metadata, as text.
+        public var metadata: [String: String]
     }
 
     private let storage = Mutex<[Entry]>([])
 
+    /// An empty recorder.
+    public init() {}
+
     /// Everything logged so far.
-    var entries: [Entry] { storage.withLock { $0 } }
+    public var entries: [Entry] { storage.withLock { $0 } }
 
     /// A logger at `level` whose messages this recorder keeps.
-    func logger(level: Logger.Level = .trace) -> Logger {
+    public func logger(level: Logger.Level = .trace) -> Logger {
         var logger = Logger(label: "chatbot.tests") { _ in Handler(recorder: self) }
         logger.logLevel = level
         return logger
