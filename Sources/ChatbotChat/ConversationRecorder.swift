@@ -54,7 +54,7 @@ struct ConversationRecorder: Sendable {
         if let conversation {
             target = conversation
         } else {
-            target = try await store.createConversation(title: Self.title(for: input.prompt))
+            target = try await store.createConversation(title: ConversationTitle.of(input.prompt))
         }
         if let system = input.system, system != earlierSystem {
             try await store.appendMessage(
@@ -116,8 +116,13 @@ struct ConversationRecorder: Sendable {
 
     private static func newID() -> String { UUID().uuidString.lowercased() }
 
-    /// The first line of the prompt, shortened to 80 characters.
-    static func title(for prompt: String) -> String {
+}
+
+/// The title a new conversation gets from its first question: the first line, at most 80
+/// characters. The CLI's asks and the server's use the same one.
+public enum ConversationTitle {
+    /// The title for a conversation starting with `prompt`.
+    public static func of(_ prompt: String) -> String {
         let line = prompt.split(whereSeparator: \.isNewline).first.map(String.init) ?? prompt
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         return trimmed.count > 80 ? String(trimmed.prefix(79)) + "…" : trimmed

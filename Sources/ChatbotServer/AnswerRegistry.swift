@@ -26,9 +26,4 @@ actor AnswerRegistry {
         guard let entry = entries[id], entry.owner == owner else { return nil }
         return entry
     }
-
-    /// Stops every running answer (shutdown past its grace period).
-    func interruptAll() {
-        for entry in entries.values { entry.interruption.trigger() }
-    }
 }

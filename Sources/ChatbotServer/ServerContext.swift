@@ -57,13 +57,7 @@ public struct ServerContext: RequestContext {
     }
 
     /// Answers in snake_case with ISO 8601 dates.
-    public var responseEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    public var responseEncoder: JSONEncoder { ServerJSON.encoder }
 
     /// The identity, or 401 for a route that needs one.
     public func requireIdentity() throws -> Identity {

@@ -195,7 +195,7 @@ struct ConversationRoutes {
         if conversationID != nil {
             target = try await conversation(context)
         } else {
-            target = try await store.createConversation(title: Self.title(for: body.message))
+            target = try await store.createConversation(title: ConversationTitle.of(body.message))
         }
         var input = AskInput(
             prompt: body.message, system: body.system, model: body.model, conversation: .id(target.id),
@@ -266,13 +266,6 @@ struct ConversationRoutes {
 
     static func jsonString(_ text: String) -> String {
         String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
-    }
-
-    /// The first line of the message, shortened, as the conversation's title.
-    static func title(for message: String) -> String {
-        let line = message.split(whereSeparator: \.isNewline).first.map(String.init) ?? message
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        return trimmed.count > 80 ? String(trimmed.prefix(79)) + "…" : trimmed
     }
 }
 
