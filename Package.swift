@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // The thin executable: parses nothing itself, hands over to ChatbotCLI.
@@ -53,6 +55,7 @@ let package = Package(
                 "ChatbotSpeech", "ChatbotDocuments", "ChatbotRetrieval", "ChatbotServices", "ChatbotAccounts",
                 "ChatbotServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -66,14 +69,23 @@ let package = Package(
             name: "ChatbotServer",
             dependencies: [
                 "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotChat", "ChatbotServices",
-                "ChatbotAccounts",
+                "ChatbotAccounts", "ChatbotRetrieval", "ChatbotSpeech",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
         // The composition root shared by the CLI, the tests and the server: builds the stores, one
@@ -337,6 +349,7 @@ let package = Package(
             name: "ChatbotTestSupport",
             dependencies: [
                 "ChatbotCore", "ChatbotStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -384,7 +397,7 @@ let package = Package(
         .testTarget(
             name: "ChatbotAccountsTests",
             dependencies: [
-                "ChatbotAccounts", "ChatbotCore", "ChatbotStorage",
+                "ChatbotAccounts", "ChatbotCore", "ChatbotStorage", "ChatbotTestSupport",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -462,6 +475,18 @@ let package = Package(
             path: "Sources/chatbot-retrieval-bench",
             swiftSettings: swiftSettings
         ),
+        // `chatbot-bench-upstream`: an OpenAI-compatible model server answering from memory, the
+        // upstream of Scripts/bench/api-proxy.
+        .executableTarget(
+            name: "ChatbotBenchUpstream",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/chatbot-bench-upstream",
+            swiftSettings: swiftSettings
+        ),
         // `chatbot-web-bench URL --depth N`: one crawl, timed; used by Scripts/bench/crawl.
         .executableTarget(
             name: "ChatbotWebBench",
@@ -511,6 +536,9 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -186,7 +186,7 @@ _chatbot() {
 
 _chatbot_ask() {
     repeating_flags=()
-    non_repeating_flags=(--verbose -v --quiet -q -c --continue --no-stream --no-log --cache --no-cache --json --version -h --help)
+    non_repeating_flags=(--verbose -v --quiet -q -c --continue --no-stream --no-log --cache --no-cache --json --local --version -h --help)
     repeating_options=(--file -f)
     non_repeating_options=(--config --data-dir --database-url --object-store -C --collection --top --system -s --model -m --conversation --temperature --max-tokens --remote)
     __chatbot_offer_flags_options -1
@@ -331,13 +331,13 @@ _chatbot_collections() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|show|delete)
+    list|show|share|unshare|delete)
         # Offer subcommand argument completions
         "_chatbot_collections_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list show delete' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list show share unshare delete' -- "${cur}"))
         ;;
     esac
 }
@@ -369,6 +369,54 @@ _chatbot_collections_list() {
 _chatbot_collections_show() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_collections_share() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_collections_unshare() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(--config --data-dir --database-url --object-store)
     __chatbot_offer_flags_options 1
@@ -591,7 +639,7 @@ _chatbot_history_usage() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --data-dir --database-url --object-store --since --until --days)
+    non_repeating_options=(--config --data-dir --database-url --object-store --since --until --days --by)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -615,6 +663,10 @@ _chatbot_history_usage() {
         return
         ;;
     '--days')
+        return
+        ;;
+    '--by')
+        __chatbot_add_completions -W 'model'$'\n''user'$'\n''key'
         return
         ;;
     esac
@@ -909,13 +961,13 @@ _chatbot_users() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    add|list|show|set-role|disable|enable|passwd|delete)
+    add|list|show|set-role|set-limits|disable|enable|passwd|delete)
         # Offer subcommand argument completions
         "_chatbot_users_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'add list show set-role disable enable passwd delete' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'add list show set-role set-limits disable enable passwd delete' -- "${cur}"))
         ;;
     esac
 }
@@ -1017,6 +1069,45 @@ _chatbot_users_set-role() {
         return
         ;;
     '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_users_set-limits() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store --rpm --streams --budget-cost --budget-tokens --budget-period)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    '--rpm')
+        return
+        ;;
+    '--streams')
+        return
+        ;;
+    '--budget-cost')
+        return
+        ;;
+    '--budget-tokens')
+        return
+        ;;
+    '--budget-period')
         return
         ;;
     esac
@@ -1130,13 +1221,13 @@ _chatbot_keys() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|list|revoke)
+    create|list|revoke|rotate-signing)
         # Offer subcommand argument completions
         "_chatbot_keys_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create list revoke' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create list revoke rotate-signing' -- "${cur}"))
         ;;
     esac
 }
@@ -1145,7 +1236,7 @@ _chatbot_keys_create() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
     repeating_options=(--scope)
-    non_repeating_options=(--config --data-dir --database-url --object-store --user --name --expires-days)
+    non_repeating_options=(--config --data-dir --database-url --object-store --user --name --expires-days --rpm --tpm --budget-cost --budget-tokens --budget-period)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -1172,6 +1263,21 @@ _chatbot_keys_create() {
         return
         ;;
     '--expires-days')
+        return
+        ;;
+    '--rpm')
+        return
+        ;;
+    '--tpm')
+        return
+        ;;
+    '--budget-cost')
+        return
+        ;;
+    '--budget-tokens')
+        return
+        ;;
+    '--budget-period')
         return
         ;;
     esac
@@ -1228,6 +1334,30 @@ _chatbot_keys_revoke() {
     esac
 }
 
+_chatbot_keys_rotate-signing() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
 _chatbot_audit() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
@@ -1262,7 +1392,7 @@ _chatbot_serve() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
     repeating_options=(--trusted-proxy --cors-origin)
-    non_repeating_options=(--config --data-dir --database-url --object-store --host --port --grace)
+    non_repeating_options=(--config --data-dir --database-url --object-store --host --port --grace --tls-cert --tls-key --metrics-port --access-log --idle-timeout)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -1292,6 +1422,21 @@ _chatbot_serve() {
         return
         ;;
     '--cors-origin')
+        return
+        ;;
+    '--tls-cert')
+        return
+        ;;
+    '--tls-key')
+        return
+        ;;
+    '--metrics-port')
+        return
+        ;;
+    '--access-log')
+        return
+        ;;
+    '--idle-timeout')
         return
         ;;
     esac

@@ -1,3 +1,4 @@
+public import ChatbotCore
 public import Foundation
 
 /// An API key as lists show it: never its secret, only a prefix that names it.
@@ -20,6 +21,12 @@ public struct APIKey: Sendable, Hashable, Codable {
     public var revokedAt: Date?
     /// When it was last used (updated at most once a minute).
     public var lastUsedAt: Date?
+    /// Its own limit of requests per minute, replacing the server's default for keys.
+    public var requestsPerMinute: Int?
+    /// Its limit of tokens per minute (prompt plus completion; `max_tokens` is reserved up front).
+    public var tokensPerMinute: Int?
+    /// What answers asked with it may cost per day or month.
+    public var budget: Budget?
 
     /// `cbk_<id>_…`: enough to recognise the key, useless to use it.
     public var prefix: String { "\(APIKeyService.keyPrefix)\(id)_…" }
@@ -27,7 +34,8 @@ public struct APIKey: Sendable, Hashable, Codable {
     /// Creates a key value.
     public init(
         id: String, userID: String, userName: String, name: String, scopes: Set<Scope>, createdAt: Date,
-        expiresAt: Date?, revokedAt: Date?, lastUsedAt: Date?
+        expiresAt: Date?, revokedAt: Date?, lastUsedAt: Date?, requestsPerMinute: Int? = nil,
+        tokensPerMinute: Int? = nil, budget: Budget? = nil
     ) {
         self.id = id
         self.userID = userID
@@ -38,6 +46,9 @@ public struct APIKey: Sendable, Hashable, Codable {
         self.expiresAt = expiresAt
         self.revokedAt = revokedAt
         self.lastUsedAt = lastUsedAt
+        self.requestsPerMinute = requestsPerMinute
+        self.tokensPerMinute = tokensPerMinute
+        self.budget = budget
     }
 
     /// Whether the key is neither revoked nor expired at `date`.
@@ -53,6 +64,9 @@ public struct APIKey: Sendable, Hashable, Codable {
         case expiresAt = "expires_at"
         case revokedAt = "revoked_at"
         case lastUsedAt = "last_used_at"
+        case requestsPerMinute = "rpm"
+        case tokensPerMinute = "tpm"
+        case budget
     }
 
     /// Encodes the key with its prefix and scopes in declaration order.
@@ -68,6 +82,9 @@ public struct APIKey: Sendable, Hashable, Codable {
         try container.encodeIfPresent(expiresAt, forKey: .expiresAt)
         try container.encodeIfPresent(revokedAt, forKey: .revokedAt)
         try container.encodeIfPresent(lastUsedAt, forKey: .lastUsedAt)
+        try container.encodeIfPresent(requestsPerMinute, forKey: .requestsPerMinute)
+        try container.encodeIfPresent(tokensPerMinute, forKey: .tokensPerMinute)
+        try container.encodeIfPresent(budget, forKey: .budget)
     }
 
     /// Decodes a key written by ``encode(to:)``.
@@ -82,7 +99,10 @@ public struct APIKey: Sendable, Hashable, Codable {
             createdAt: try container.decode(Date.self, forKey: .createdAt),
             expiresAt: try container.decodeIfPresent(Date.self, forKey: .expiresAt),
             revokedAt: try container.decodeIfPresent(Date.self, forKey: .revokedAt),
-            lastUsedAt: try container.decodeIfPresent(Date.self, forKey: .lastUsedAt))
+            lastUsedAt: try container.decodeIfPresent(Date.self, forKey: .lastUsedAt),
+            requestsPerMinute: try container.decodeIfPresent(Int.self, forKey: .requestsPerMinute),
+            tokensPerMinute: try container.decodeIfPresent(Int.self, forKey: .tokensPerMinute),
+            budget: try container.decodeIfPresent(Budget.self, forKey: .budget))
     }
 }
 

@@ -1,3 +1,4 @@
+public import ChatbotCore
 public import Foundation
 import SQLKit
 
@@ -33,7 +34,8 @@ public struct APIKeyService: Sendable {
     ///   key by a non-admin; (`.notFound`) no such user; (`.usage`) a bad name or expiry;
     ///   (`.conflict`) the owner is disabled.
     public func create(
-        owner: String, name: String = "default", scopes: Set<Scope> = [], expiresInDays: Int? = nil, by caller: Caller
+        owner: String, name: String = "default", scopes: Set<Scope> = [], expiresInDays: Int? = nil,
+        requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil, budget: Budget? = nil, by caller: Caller
     ) async throws -> CreatedAPIKey {
         let label = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...100).contains(label.count), !label.contains(where: \.isNewline) else {
@@ -42,6 +44,13 @@ public struct APIKeyService: Sendable {
         if let days = expiresInDays, !(1...Self.maximumExpiryDays).contains(days) {
             throw AccountsFailure.usage("a key expires after 1 to \(Self.maximumExpiryDays) days")
         }
+        if let rpm = requestsPerMinute, !(1...1_000_000).contains(rpm) {
+            throw AccountsFailure.usage("a key's requests per minute must be 1 to 1000000")
+        }
+        if let tpm = tokensPerMinute, !(1...1_000_000_000).contains(tpm) {
+            throw AccountsFailure.usage("a key's tokens per minute must be 1 to 1000000000")
+        }
+        let budget = budget.flatMap { $0.isLimited ? $0 : nil }
         let date = now()
         let id = SecretHashing.randomHex(bytes: 8)
         let secret = SecretHashing.randomHex(bytes: 32)
@@ -64,13 +73,16 @@ public struct APIKeyService: Sendable {
                 id: id, userID: user.id, userName: user.name, name: label, scopes: wanted,
                 createdAt: DatabaseTime.date(DatabaseTime.milliseconds(date)),
                 expiresAt: expires.map { DatabaseTime.date(DatabaseTime.milliseconds($0)) }, revokedAt: nil,
-                lastUsedAt: nil)
+                lastUsedAt: nil, requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute, budget: budget)
             try await sql.raw(
                 """
-                INSERT INTO api_keys (id, secret_hash, user_id, name, scopes, created_at, expires_at)
+                INSERT INTO api_keys (id, secret_hash, user_id, name, scopes, created_at, expires_at, rpm_limit,
+                    tpm_limit, budget_cost, budget_tokens, budget_period)
                 VALUES (\(bind: id), \(bind: SecretHashing.sha256Hex(secret)), \(bind: user.id), \(bind: label),
                     \(bind: Scope.encode(wanted)), \(bind: DatabaseTime.milliseconds(date)),
-                    \(bind: expires.map(DatabaseTime.milliseconds)))
+                    \(bind: expires.map(DatabaseTime.milliseconds)), \(bind: requestsPerMinute),
+                    \(bind: tokensPerMinute), \(bind: budget?.cost), \(bind: budget?.tokens),
+                    \(bind: budget?.period.rawValue))
                 """
             ).run()
             try await AuditLog.record(
@@ -98,7 +110,8 @@ public struct APIKeyService: Sendable {
             return try await sql.raw(
                 """
                 SELECT k.id, k.user_id, u.name AS user_name, k.name, k.scopes, k.created_at, k.expires_at,
-                    k.revoked_at, k.last_used_at
+                    k.revoked_at, k.last_used_at, k.rpm_limit, k.tpm_limit, k.budget_cost, k.budget_tokens,
+                    k.budget_period
                 FROM api_keys k JOIN users u ON u.id = k.user_id \(filter)
                 ORDER BY k.created_at DESC, k.id
                 """
@@ -137,11 +150,14 @@ public struct APIKeyService: Sendable {
         guard let (id, secret) = Self.parse(presented) else { throw AccountsFailure.invalidCredentials }
         let date = now()
         let presentedHash = SecretHashing.sha256Hex(secret)
-        let found: AuthenticatedKey? = try await database.withTransaction { sql in
+        // Reads, and at most once a minute an idempotent UPDATE: no transaction (on SQLite,
+        // BEGIN IMMEDIATE would take the write lock on every request).
+        let found: AuthenticatedKey? = try await database.withoutTransaction { sql in
             let row = try await sql.raw(
                 """
                 SELECT k.id, k.user_id, u.name AS user_name, k.name, k.scopes, k.created_at, k.expires_at,
-                    k.revoked_at, k.last_used_at, k.secret_hash
+                    k.revoked_at, k.last_used_at, k.rpm_limit, k.tpm_limit, k.budget_cost, k.budget_tokens,
+                    k.budget_period, k.secret_hash
                 FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = \(bind: id)
                 """
             ).first()
@@ -189,7 +205,8 @@ public struct APIKeyService: Sendable {
         try await sql.raw(
             """
             SELECT k.id, k.user_id, u.name AS user_name, k.name, k.scopes, k.created_at, k.expires_at,
-                k.revoked_at, k.last_used_at
+                k.revoked_at, k.last_used_at, k.rpm_limit, k.tpm_limit, k.budget_cost, k.budget_tokens,
+                    k.budget_period
             FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = \(bind: id)
             """
         ).first().map(key)
@@ -205,6 +222,20 @@ public struct APIKeyService: Sendable {
             createdAt: DatabaseTime.date(try row.decode(column: "created_at", as: Int64.self)),
             expiresAt: DatabaseTime.optionalDate(try row.decode(column: "expires_at", as: Int64?.self)),
             revokedAt: DatabaseTime.optionalDate(try row.decode(column: "revoked_at", as: Int64?.self)),
-            lastUsedAt: DatabaseTime.optionalDate(try row.decode(column: "last_used_at", as: Int64?.self)))
+            lastUsedAt: DatabaseTime.optionalDate(try row.decode(column: "last_used_at", as: Int64?.self)),
+            requestsPerMinute: try row.decode(column: "rpm_limit", as: Int?.self),
+            tokensPerMinute: try row.decode(column: "tpm_limit", as: Int?.self),
+            budget: try BudgetColumns.decode(row))
+    }
+}
+
+/// The `budget_cost`, `budget_tokens` and `budget_period` columns of keys and users.
+enum BudgetColumns {
+    static func decode(_ row: any SQLRow) throws -> Budget? {
+        let cost = try row.decode(column: "budget_cost", as: Double?.self)
+        let tokens = try row.decode(column: "budget_tokens", as: Int?.self)
+        guard cost != nil || tokens != nil else { return nil }
+        let period = try row.decode(column: "budget_period", as: String?.self).flatMap(Budget.Period.init) ?? .month
+        return Budget(cost: cost, tokens: tokens, period: period)
     }
 }

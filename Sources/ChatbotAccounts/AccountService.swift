@@ -1,3 +1,4 @@
+import ChatbotCore
 public import Foundation
 import SQLKit
 
@@ -113,6 +114,34 @@ public struct AccountService: Sendable {
                 "user.role_changed", target: current.name,
                 detail: ["from": current.role.rawValue, "to": role.rawValue],
                 by: caller, at: date, on: sql)
+            return try await Self.require(current.name, on: sql).user
+        }
+    }
+
+    /// Replaces the own limits of `name` (requests per minute, concurrent streams, budget); empty
+    /// limits fall back to the role's and the server's. Audited.
+    ///
+    /// - Throws: ``ChatbotError``: (`.notFound`); (`.usage`) a limit out of range; (`.forbidden`)
+    ///   the caller is not an admin.
+    @discardableResult
+    public func setLimits(_ limits: UserLimits, of name: String, by caller: Caller) async throws -> User {
+        try caller.requireAdmin("set limits")
+        if let rpm = limits.requestsPerMinute, !(1...1_000_000).contains(rpm) {
+            throw AccountsFailure.usage("requests per minute must be 1 to 1000000")
+        }
+        if let streams = limits.streams, !(1...10_000).contains(streams) {
+            throw AccountsFailure.usage("concurrent streams must be 1 to 10000")
+        }
+        let date = now()
+        return try await database.withTransaction { sql in
+            let current = try await Self.require(name.lowercased(), on: sql).user
+            try await UserStore.setLimits(id: current.id, limits, on: sql)
+            var detail: [String: String] = [:]
+            if let rpm = limits.requestsPerMinute { detail["rpm"] = String(rpm) }
+            if let streams = limits.streams { detail["streams"] = String(streams) }
+            if let budget = limits.budget { detail["budget"] = budget.summary }
+            try await AuditLog.record(
+                "user.limits_changed", target: current.name, detail: detail, by: caller, at: date, on: sql)
             return try await Self.require(current.name, on: sql).user
         }
     }

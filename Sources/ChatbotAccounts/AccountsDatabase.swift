@@ -15,6 +15,11 @@ public protocol AccountsDatabase: Sendable {
     func withTransaction<T: Sendable>(
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T
+
+    /// Runs `body` without a transaction around it (one statement that is atomic alone).
+    func withoutTransaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T
 }
 
 extension SQLiteDatabaseStore: AccountsDatabase {}
@@ -39,5 +44,12 @@ public struct SQLStoreAccountsDatabase: AccountsDatabase {
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         try await store.withTransaction(body)
+    }
+
+    /// Runs `body` on the wrapped store without a transaction.
+    public func withoutTransaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await store.withoutTransaction(body)
     }
 }

@@ -141,7 +141,8 @@ public struct TokenService: Sendable {
     public func verify(_ token: String) async throws -> VerifiedAccess {
         let date = now()
         let header = try Self.header(of: token)
-        let keys = try await database.withTransaction { sql in try await SigningKeyStore.verificationKeys(on: sql) }
+        // Reads only: no transaction (on SQLite, BEGIN IMMEDIATE would take the write lock).
+        let keys = try await database.withoutTransaction { sql in try await SigningKeyStore.verificationKeys(on: sql) }
         guard let key = keys.first(where: { $0.kid == header.kid }) else {
             throw AccountsFailure.unauthorized("the token is signed by an unknown key")
         }
@@ -156,7 +157,7 @@ public struct TokenService: Sendable {
             throw AccountsFailure.unauthorized("the token's signature or format is invalid")
         }
         let scopes = try checkClaims(payload, at: date)
-        let stored = try await database.withTransaction { sql in
+        let stored = try await database.withoutTransaction { sql in
             try await UserStore.find(id: payload.sub.value, on: sql)?.user
         }
         guard let user = stored, !user.isDisabled, user.tokenVersion == payload.tv, user.role.rawValue == payload.role

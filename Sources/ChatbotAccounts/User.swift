@@ -1,3 +1,4 @@
+public import ChatbotCore
 public import Foundation
 
 /// A user, as every front end shows it. Never carries the password hash.
@@ -19,6 +20,9 @@ public struct User: Sendable, Hashable, Codable {
     public var tokenVersion: Int64
     /// Whether a password is set (the local user has none until an admin sets one).
     public var hasPassword: Bool
+    /// The user's own limits and budget, replacing the role's and the server's (`chatbot users
+    /// set-limits`).
+    public var limits = UserLimits()
 
     /// Creates a user value.
     public init(
@@ -41,5 +45,31 @@ public struct User: Sendable, Hashable, Codable {
         case createdAt = "created_at"
         case tokenVersion = "token_version"
         case hasPassword = "has_password"
+        case limits
+    }
+}
+
+/// A user's own limits: each replaces the role's and the server's default when set.
+public struct UserLimits: Sendable, Hashable, Codable {
+    /// Requests per minute over all the user's credentials.
+    public var requestsPerMinute: Int?
+    /// Answers streamed at once.
+    public var streams: Int?
+    /// What the user's answers may cost per day or month.
+    public var budget: Budget?
+
+    /// Limits; none by default.
+    public init(requestsPerMinute: Int? = nil, streams: Int? = nil, budget: Budget? = nil) {
+        self.requestsPerMinute = requestsPerMinute
+        self.streams = streams
+        self.budget = budget.flatMap { $0.isLimited ? $0 : nil }
+    }
+
+    /// Whether no limit is set.
+    public var isEmpty: Bool { requestsPerMinute == nil && streams == nil && budget == nil }
+
+    enum CodingKeys: String, CodingKey {
+        case requestsPerMinute = "rpm"
+        case streams, budget
     }
 }

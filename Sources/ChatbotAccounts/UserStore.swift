@@ -1,9 +1,13 @@
+import ChatbotCore
 import Foundation
 import SQLKit
 
 /// The `users` table, inside a caller's transaction. Only this type reads `password_hash`.
 enum UserStore {
-    static let columns = "id, name, email, password_hash, role, disabled, created_at, token_version"
+    static let columns = """
+        id, name, email, password_hash, role, disabled, created_at, token_version, rpm_limit, stream_limit, \
+        budget_cost, budget_tokens, budget_period
+        """
 
     /// A user and its password hash.
     struct Row: Sendable {
@@ -61,6 +65,18 @@ enum UserStore {
         try await sql.raw("UPDATE users SET token_version = token_version + 1 WHERE id = \(bind: id)").run()
     }
 
+    /// Replaces the user's own limits (no token-version bump: limits are read at each request).
+    static func setLimits(id: String, _ limits: UserLimits, on sql: any SQLDatabase) async throws {
+        try await sql.raw(
+            """
+            UPDATE users SET rpm_limit = \(bind: limits.requestsPerMinute), stream_limit = \(bind: limits.streams),
+                budget_cost = \(bind: limits.budget?.cost), budget_tokens = \(bind: limits.budget?.tokens),
+                budget_period = \(bind: limits.budget?.period.rawValue)
+            WHERE id = \(bind: id)
+            """
+        ).run()
+    }
+
     static func delete(id: String, on sql: any SQLDatabase) async throws {
         try await sql.raw("DELETE FROM users WHERE id = \(bind: id)").run()
     }
@@ -71,16 +87,19 @@ enum UserStore {
             throw AccountsFailure.conflict("a user has the unknown role '\(roleText)'", hint: "upgrade chatbot")
         }
         let hash = try row.decode(column: "password_hash", as: String?.self)
-        return Row(
-            user: User(
-                id: try row.decode(column: "id", as: String.self),
-                name: try row.decode(column: "name", as: String.self),
-                email: try row.decode(column: "email", as: String?.self),
-                role: role,
-                isDisabled: try row.decode(column: "disabled", as: Bool.self),
-                createdAt: DatabaseTime.date(try row.decode(column: "created_at", as: Int64.self)),
-                tokenVersion: try row.decode(column: "token_version", as: Int64.self),
-                hasPassword: hash != nil),
-            passwordHash: hash)
+        var user = User(
+            id: try row.decode(column: "id", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            email: try row.decode(column: "email", as: String?.self),
+            role: role,
+            isDisabled: try row.decode(column: "disabled", as: Bool.self),
+            createdAt: DatabaseTime.date(try row.decode(column: "created_at", as: Int64.self)),
+            tokenVersion: try row.decode(column: "token_version", as: Int64.self),
+            hasPassword: hash != nil)
+        user.limits = UserLimits(
+            requestsPerMinute: try row.decode(column: "rpm_limit", as: Int?.self),
+            streams: try row.decode(column: "stream_limit", as: Int?.self),
+            budget: try BudgetColumns.decode(row))
+        return Row(user: user, passwordHash: hash)
     }
 }

@@ -107,7 +107,13 @@ public struct AskService: Sendable {
         let latencyMs = Int((ContinuousClock.now - started) / .milliseconds(1))
         let snapshot = await progress.snapshot()
         let reference = snapshot.reference ?? primary.reference
-        let cost = snapshot.usage.flatMap { price(for: reference)?.cost(of: $0) }
+        // An answer cut or failed before its usage arrived still used tokens: budgets count an
+        // estimate of them.
+        var usage = snapshot.usage
+        if usage == nil, failure != nil, !snapshot.text.isEmpty {
+            usage = ChatUsage.estimate(prompt: request.messages, completion: snapshot.text)
+        }
+        let cost = usage.flatMap { price(for: reference)?.cost(of: $0) }
 
         switch failure {
         case nil:
@@ -123,12 +129,12 @@ public struct AskService: Sendable {
             return outcome
         case is RaceInterrupted:
             let outcome = try await recorder.finish(
-                answer: snapshot.text, reference: reference, usage: snapshot.usage, cost: cost, latencyMs: latencyMs,
+                answer: snapshot.text, reference: reference, usage: usage, cost: cost, latencyMs: latencyMs,
                 cached: false, status: .interrupted, error: "interrupted by the user", fallbacks: snapshot.fallbacks)
             throw AskFailure(error: ChatbotError(.interrupted, "interrupted"), outcome: outcome)
         case let error?:
             let outcome = try await recorder.finish(
-                answer: snapshot.text, reference: reference, usage: snapshot.usage, cost: cost, latencyMs: latencyMs,
+                answer: snapshot.text, reference: reference, usage: usage, cost: cost, latencyMs: latencyMs,
                 cached: false, status: .failed, error: String(describing: error), fallbacks: snapshot.fallbacks)
             throw AskFailure(error: error, outcome: outcome)
         }

@@ -11,16 +11,17 @@ struct ServerEvent: Sendable {
 /// event was sent, so `Last-Event-ID` says how much text a client has, on any replica: a late or
 /// returning subscriber gets the text after that point as one `delta`, then the live events.
 actor AnswerChannel {
-    private var head: ServerEvent?
+    private var head: [ServerEvent] = []
     private var text = ""
     private var ending: [ServerEvent] = []
     private var subscribers: [UUID: AsyncStream<ServerEvent>.Continuation] = [:]
     private(set) var isFinished = false
 
-    /// The first event (the conversation and message ids); not repeated on resume.
+    /// An event before the text (the conversation and message ids, the sources); given to every
+    /// new subscriber, not repeated on resume.
     func start(_ name: String, _ payload: some Encodable & Sendable) {
         let event = ServerEvent(id: 0, name: name, json: ServerJSON.text(payload))
-        head = event
+        head.append(event)
         broadcast(event)
     }
 
@@ -52,7 +53,7 @@ actor AnswerChannel {
     /// of text, then the live events until the answer ends.
     func subscribe(afterOffset offset: Int? = nil) -> AsyncStream<ServerEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: ServerEvent.self)
-        if offset == nil, let head { continuation.yield(head) }
+        if offset == nil { for event in head { continuation.yield(event) } }
         let rest = AnswerText.after(offset ?? 0, in: text)
         if !rest.isEmpty {
             continuation.yield(ServerEvent(id: text.utf8.count, name: "delta", json: ServerJSON.text(["text": rest])))

@@ -1,9 +1,16 @@
 public import ChatbotAccounts
+public import ChatbotCore
 public import ChatbotServices
 public import ChatbotStorage
-import Foundation
+public import Foundation
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import HummingbirdWebSocket
 public import Logging
+import NIOCore
+public import NIOSSL
+public import ServiceLifecycle
 
 /// How `chatbot serve` listens.
 public struct ServerOptions: Sendable {
@@ -21,6 +28,23 @@ public struct ServerOptions: Sendable {
     public var corsOrigins: [String]
     /// How passwords are hashed: bcrypt at cost 12 unless a test says otherwise.
     public var passwordHasher = PasswordHasher()
+    /// Where one JSON line per request goes; `nil`: nowhere.
+    public var accessLog: AccessLog?
+    /// The counters behind `/metrics`.
+    public var metrics = ServerMetrics()
+    /// A second listener on 127.0.0.1 that serves only `/metrics`, without credentials; `nil`:
+    /// `/metrics` is on the main port for admins only.
+    public var metricsPort: Int?
+    /// A connection that sends nothing (no request, or a request's headers or body stalled) for this
+    /// long is closed; a response being written is never cut.
+    public var idleTimeout: Duration = .seconds(60)
+    /// HTTPS instead of HTTP, for deployments without a proxy in front.
+    public var tls: TLSConfiguration?
+    /// Requests per minute per key, user and anonymous client address; none unless set (`serve`
+    /// sets the configuration's `limits`).
+    public var limits = LimitSettings.off
+    /// The clock budgets count periods by (tests move it across a period's end).
+    public var now: @Sendable () -> Date = { Date() }
 
     /// Options; the defaults listen on 127.0.0.1:8080 without `Secure` cookies.
     public init(
@@ -46,43 +70,110 @@ public enum ChatbotServer {
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let runner = AnswerRunner()
-        let router = router(services: services, database: database, runner: runner, options: options)
+        let ledger = UsageLedger(store: database.conversations, logger: logger)
+        let router = router(services: services, database: database, runner: runner, ledger: ledger, options: options)
         let sweeper = AbandonedAnswerSweeper(store: database.conversations, logger: logger)
+        var background: [any Service] = [ledger, runner, sweeper]
+        if let metricsPort = options.metricsPort {
+            background.append(metricsApplication(metrics: options.metrics, port: metricsPort, logger: logger))
+        }
         return Application(
-            router: router,
+            responder: HeadAsGetResponder(base: router.buildResponder()),
+            server: server(options, webSocketRouter: router),
             configuration: ApplicationConfiguration(
                 address: .hostname(options.host, port: options.port), serverName: "chatbot"),
-            services: [runner, sweeper],
+            services: background,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
+            logger: logger)
+    }
+
+    /// HTTP/1.1 with the idle timeout and header limits, upgrading `/api/ws` to a WebSocket
+    /// (64 KiB frames, a ping every 30 s), behind the first-request guard, under TLS when configured.
+    static func server(_ options: ServerOptions, webSocketRouter: Router<ServerContext>) -> HTTPServerBuilder {
+        var http1 = HTTP1Channel.Configuration(idleTimeout: TimeAmount(options.idleTimeout))
+        // 16 KiB per field and 64 KiB in all: far above any real client, far below a memory attack.
+        http1.httpDecoder = .init(maxHeaderFieldSize: 16 << 10, maxHeaderListSize: 64 << 10, maxHeaderFieldCount: 100)
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: http1,
+            ws: WebSocketServerConfiguration(
+                maxFrameSize: WebSocketRoutes.maxMessageSize, autoPing: .enabled(timePeriod: .seconds(30))))
+        let webSocketResponder = webSocketRouter.buildResponder()
+        let tls = options.tls
+        let idle = TimeAmount(options.idleTimeout)
+        return HTTPServerBuilder { responder in
+            let guarded = GuardedChildChannel(
+                base: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
+                firstRequestTimeout: idle, maxHeaderBytes: 64 << 10)
+            guard let tls else { return guarded }
+            return try TLSChannel(guarded, tlsConfiguration: tls)
+        }
+    }
+
+    /// `/metrics` alone on 127.0.0.1:`port`, for a Prometheus on the same machine.
+    static func metricsApplication(metrics: ServerMetrics, port: Int, logger: Logger) -> some Service {
+        let router = Router()
+        router.get("/metrics") { _, _ in MetricsRoute.response(metrics) }
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port), serverName: "chatbot"),
             logger: logger)
     }
 
     /// Every route, with its middleware.
     public static func router(
-        services: ChatbotServices, database: any SQLDatabaseStore, runner: AnswerRunner, options: ServerOptions
+        services: ChatbotServices, database: any SQLDatabaseStore, runner: AnswerRunner, ledger: UsageLedger,
+        options: ServerOptions
     ) -> Router<ServerContext> {
         let accounts = ServerAccounts(
             database: SQLStoreAccountsDatabase(database), tokenSettings: options.tokens,
             passwordHasher: options.passwordHasher)
+        let limits = RateLimits(
+            settings: options.limits, limiter: SQLRateLimiter(database: SQLStoreAccountsDatabase(database)),
+            slots: SQLStreamSlots(database: SQLStoreAccountsDatabase(database)))
+        let budgets = ServerBudgets(
+            settings: options.limits, budgetGuard: BudgetGuard(store: database.conversations, now: options.now))
         let router = Router(context: ServerContext.self)
         router.add(middleware: RequestHeadersMiddleware())
+        router.add(middleware: AccessLogMiddleware(log: options.accessLog, metrics: options.metrics))
         router.add(middleware: CORSAllowListMiddleware(origins: options.corsOrigins))
         router.add(middleware: ProblemMiddleware())
+        let methods = MethodNotAllowedMiddleware.Table()
+        router.add(middleware: MethodNotAllowedMiddleware(table: methods))
         router.add(middleware: ClientAddressMiddleware(trusted: TrustedProxies(options.trustedProxies)))
         HealthRoutes(services: services, database: database).register(router)
+        OpenAPIRoute().register(router)
+        if options.metricsPort == nil {
+            MetricsRoute(metrics: options.metrics)
+                .register(router.group().add(middleware: AuthenticationMiddleware(accounts: accounts, limits: limits)))
+        }
 
         let api = router.group("api")
-        let authenticated = api.group().add(middleware: AuthenticationMiddleware(accounts: accounts))
+        let authenticated = api.group().add(middleware: AuthenticationMiddleware(accounts: accounts, limits: limits))
         AuthRoutes(accounts: accounts, secureCookies: options.secureCookies)
-            .register(public: api, authenticated: authenticated)
+            .register(
+                public: api.group().add(middleware: AnonymousRateLimitMiddleware(limits: limits)),
+                authenticated: authenticated)
         let registry = AnswerRegistry()
-        ConversationRoutes(services: services, database: database, runner: runner, registry: registry)
-            .register(authenticated)
-        MessageRoutes(database: database, registry: registry).register(authenticated)
+        let conversations = ConversationRoutes(
+            services: services, database: database, runner: runner, registry: registry, metrics: options.metrics,
+            budgets: budgets, limits: limits)
+        conversations.register(authenticated)
+        let messages = MessageRoutes(database: database, registry: registry)
+        messages.register(authenticated)
+        WebSocketRoutes(
+            accounts: accounts, conversations: conversations, messages: messages, corsOrigins: options.corsOrigins,
+            metrics: options.metrics
+        ).register(api)
+        CollectionRoutes(services: services, database: database).register(authenticated)
         AdminRoutes(accounts: accounts).register(authenticated)
+        UsageRoutes(accounts: accounts, database: database, budgets: budgets).register(authenticated)
 
-        let openAI = router.group("v1").add(middleware: AuthenticationMiddleware(accounts: accounts))
-        OpenAIRoutes(services: services).register(openAI)
+        let openAI = router.group("v1").add(middleware: AuthenticationMiddleware(accounts: accounts, limits: limits))
+        OpenAIRoutes(services: services, ledger: ledger, metrics: options.metrics, budgets: budgets, limits: limits)
+            .register(openAI)
+        TranscriptionRoute(services: services).register(openAI)
+        methods.set(router.routes.map { (method: $0.method, path: $0.path) })
         return router
     }
 }

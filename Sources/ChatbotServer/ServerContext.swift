@@ -1,6 +1,7 @@
 public import ChatbotAccounts
 public import Foundation
 public import Hummingbird
+public import HummingbirdWebSocket
 public import NIOCore
 
 /// Who a request acts as, once ``AuthenticationMiddleware`` has checked its credentials: a user
@@ -12,6 +13,10 @@ public struct Identity: Sendable, Hashable {
     public var scopes: Set<Scope>
     /// The API key's id, when the credential is a key.
     public var keyID: String?
+    /// The key's own requests-per-minute limit, when it has one.
+    public var keyRequestsPerMinute: Int? = nil
+    /// The API key, when the credential is one: its own limits and budget.
+    public var key: APIKey? = nil
 
     /// The caller for account operations and the audit log.
     /// An admin acting through a credential without the `admin` scope (an API key made for
@@ -25,7 +30,7 @@ public struct Identity: Sendable, Hashable {
 
 /// The request context of every route: the core storage, the request id, the peer address and,
 /// behind ``AuthenticationMiddleware``, the ``Identity``.
-public struct ServerContext: RequestContext {
+public struct ServerContext: RequestContext, WebSocketRequestContext {
     /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
     /// The id sent back as `X-Request-Id` and logged with every line of this request.
@@ -37,6 +42,10 @@ public struct ServerContext: RequestContext {
     /// The client's address: the peer, or, when the peer is a trusted proxy, the address it says
     /// it forwarded for (``ClientAddressMiddleware``). Used for login throttling and the audit log.
     public var clientAddress: String?
+    /// Who the request turned out to be, for the access log written after the response.
+    let access = AccessRecord()
+    /// Where an upgrade to `/api/ws` leaves its handler.
+    public let webSocket = WebSocketHandlerReference<ServerContext>()
 
     /// A context for a request arriving on `source`'s channel.
     public init(source: ApplicationRequestContextSource) {
@@ -63,6 +72,13 @@ public struct ServerContext: RequestContext {
     public func requireIdentity() throws -> Identity {
         guard let identity else { throw ServerError.unauthenticated }
         return identity
+    }
+
+    /// The caller when it may administer (an admin with the `admin` scope); 403 otherwise.
+    public func requireAdmin() throws -> Caller {
+        let caller = try require(.admin).caller(ip: clientAddress)
+        guard caller.isAdmin else { throw ServerError.forbidden("only an admin may do this") }
+        return caller
     }
 
     /// The identity when it holds `scope`; 403 otherwise.

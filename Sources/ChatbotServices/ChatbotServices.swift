@@ -247,6 +247,19 @@ public final class ChatbotServices: Service, Sendable {
         }
     }
 
+    /// The transcript of the media file at `path` with the configured speech service (the
+    /// managed local server started first when it is the one configured), through the cache.
+    public func transcript(ofFile path: String, language: String?, prompt: String?) async throws -> Transcript {
+        let speech = try speech()
+        let options = TranscriptionOptions(
+            model: speech.endpoint.model, language: language ?? settings.speech.language, prompt: prompt)
+        return try await speech.transcript(
+            ofFile: path, options: options,
+            prepareAudio: { [self] in
+                if speech.endpoint.endpoint.isManagedLocal { try await ensureLocalServer(.speech) }
+            })
+    }
+
     // MARK: - Retrieval and the web
 
     /// Hybrid search over `store` with the configured embedder (full text only without one).

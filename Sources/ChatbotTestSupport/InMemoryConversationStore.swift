@@ -21,6 +21,7 @@ public final class InMemoryConversationStore: ConversationStore {
         var nextSeq = 0
         var cache: [String: CachedResponse] = [:]
         var heartbeats: [String: Date] = [:]
+        var usage: [UsageRecord] = []
     }
 
     private let state = Mutex(State())
@@ -214,7 +215,72 @@ public final class InMemoryConversationStore: ConversationStore {
             total.cost += message.cost ?? 0
             totals[provider + "\u{0}" + model] = total
         }
+        for record in state.withLock({ $0.usage }) {
+            if let lower, record.at < lower { continue }
+            if let upper, record.at >= upper { continue }
+            let key = record.provider + "\u{0}" + record.model
+            var total =
+                totals[key]
+                ?? UsageTotal(
+                    provider: record.provider, model: record.model, messages: 0, promptTokens: 0,
+                    completionTokens: 0, cost: 0)
+            total.messages += 1
+            total.promptTokens += record.promptTokens
+            total.completionTokens += record.completionTokens
+            total.cost += record.cost ?? 0
+            totals[key] = total
+        }
         return totals.values.sorted { ($0.provider, $0.model) < ($1.provider, $1.model) }
+    }
+
+    /// The same answers per user or key: messages have neither here (this store has no owners).
+    public func usageTotals(from: Date?, to: Date?, by grouping: UsageGrouping) async throws -> [UsageGroupTotal] {
+        let lower = from.map(InMemoryTimestamp.truncated)
+        let upper = to.map(InMemoryTimestamp.truncated)
+        var rows: [(id: String?, prompt: Int, completion: Int, cost: Double)] = []
+        let (messages, records) = state.withLock { ($0.messages.values.map(\.record), $0.usage) }
+        for message in messages where message.role == .assistant {
+            if let lower, message.createdAt < lower { continue }
+            if let upper, message.createdAt >= upper { continue }
+            rows.append((nil, message.promptTokens ?? 0, message.completionTokens ?? 0, message.cost ?? 0))
+        }
+        for record in records {
+            if let lower, record.at < lower { continue }
+            if let upper, record.at >= upper { continue }
+            let id = grouping == .user ? record.userID : record.apiKeyID
+            rows.append((id, record.promptTokens, record.completionTokens, record.cost ?? 0))
+        }
+        var totals: [String?: UsageGroupTotal] = [:]
+        for row in rows {
+            var total =
+                totals[row.id] ?? UsageGroupTotal(id: row.id, answers: 0, promptTokens: 0, completionTokens: 0, cost: 0)
+            total.answers += 1
+            total.promptTokens += row.prompt
+            total.completionTokens += row.completion
+            total.cost += row.cost
+            totals[row.id] = total
+        }
+        return totals.values.sorted { ($0.cost, $0.answers) > ($1.cost, $1.answers) }
+    }
+
+    /// Spending of the usage records (messages here have no owner or key).
+    public func spending(by grouping: UsageGrouping, id: String, since: Date) async throws -> BudgetSpending {
+        let records = state.withLock { $0.usage }.filter { record in
+            record.at >= since && (grouping == .user ? record.userID : record.apiKeyID) == id
+        }
+        return BudgetSpending(
+            tokens: records.reduce(0) { $0 + $1.promptTokens + $1.completionTokens },
+            cost: records.reduce(0) { $0 + ($1.cost ?? 0) })
+    }
+
+    /// Keeps the records.
+    public func recordUsage(_ records: [UsageRecord]) async throws {
+        let truncated = records.map { record in
+            var record = record
+            record.at = InMemoryTimestamp.truncated(record.at)
+            return record
+        }
+        state.withLock { $0.usage += truncated }
     }
 
     /// The cached answer for `key`, if any.

@@ -29,6 +29,8 @@ public final class InMemoryDocumentStore: DocumentStore {
 
     private struct State {
         var collections: [String: (createdAt: Date, updatedAt: Date)] = [:]
+        /// Owner and visibility, for collections that have other than the defaults.
+        var access: [String: (ownerID: String, visibility: CollectionVisibility)] = [:]
         /// Documents by id.
         var documents: [String: StoredDocument] = [:]
         var nextSeq = 0
@@ -125,6 +127,7 @@ public final class InMemoryDocumentStore: DocumentStore {
             let doomed = state.documents(in: name)
             for document in doomed { state.documents[document.record.id] = nil }
             state.collections[name] = nil
+            state.access[name] = nil
             let stillReferenced = Set(state.documents.values.map(\.record.contentHash))
             return Set(doomed.map(\.record.contentHash)).subtracting(stillReferenced).sorted()
         }
@@ -155,10 +158,15 @@ public final class InMemoryDocumentStore: DocumentStore {
         let summaries = state.withLock { state in
             state.collections.map { name, times in
                 let documents = state.documents(in: name)
-                return CollectionSummary(
+                var summary = CollectionSummary(
                     name: name, documents: documents.count, chunks: documents.reduce(0) { $0 + $1.chunks.count },
                     vectors: 0, bytes: documents.reduce(0) { $0 + $1.record.size }, createdAt: times.createdAt,
                     updatedAt: times.updatedAt)
+                if let access = state.access[name] {
+                    summary.ownerID = access.ownerID
+                    summary.visibility = access.visibility
+                }
+                return summary
             }
         }
         return summaries.map { summary in
@@ -166,6 +174,28 @@ public final class InMemoryDocumentStore: DocumentStore {
             summary.vectors = vectors.countSynchronously(collection: summary.name)
             return summary
         }.sorted { $0.name < $1.name }
+    }
+
+    /// Creates an empty collection owned by `ownerID`; `false` when the name is taken.
+    public func createCollection(_ name: String, ownerID: String, visibility: CollectionVisibility) async throws
+        -> Bool
+    {
+        let now = InMemoryTimestamp.truncated(Date())
+        return state.withLock { state in
+            guard state.collections[name] == nil else { return false }
+            state.collections[name] = (now, now)
+            state.access[name] = (ownerID, visibility)
+            return true
+        }
+    }
+
+    /// Sets who may read the collection `name`; `false` when there is none.
+    public func setVisibility(_ visibility: CollectionVisibility, collection name: String) async throws -> Bool {
+        state.withLock { state in
+            guard state.collections[name] != nil else { return false }
+            state.access[name] = (state.access[name]?.ownerID ?? CollectionSummary.defaultOwnerID, visibility)
+            return true
+        }
     }
 
     /// Chunks of `collection` with no `model` vector yet, in the order they were stored.

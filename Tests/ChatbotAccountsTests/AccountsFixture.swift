@@ -1,9 +1,8 @@
 import ChatbotCore
 import ChatbotStorage
+import ChatbotTestSupport
 import Foundation
 import Logging
-import NIOPosix
-import PostgresNIO
 import SQLKit
 import Synchronization
 import Testing
@@ -61,23 +60,20 @@ struct AccountsBackend: Sendable, CustomTestStringConvertible {
 
     static func postgres(url: String) -> AccountsBackend {
         AccountsBackend(name: "postgres") {
-            let server = try PostgresConnectionSettings(url: url)
-            let name = "chatbot_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            try await administer("CREATE DATABASE \(name)", server: server)
-            var settings = server
-            settings.database = name
+            let scratch = try await PostgresScratchDatabase.create(on: url)
             do {
                 let store = try await PostgresDatabaseStore.open(
-                    settings, logger: quietLogger, schemaCheck: .refuseNewer, maxConnections: 2)
+                    try PostgresConnectionSettings(url: scratch), logger: quietLogger, schemaCheck: .refuseNewer,
+                    maxConnections: 2)
                 try await store.migrator.up()
                 return OpenedDatabase(
                     database: store, conversations: store.conversations,
                     close: {
                         try await store.close()
-                        try await administer("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", server: server)
+                        try await PostgresScratchDatabase.drop(scratch)
                     })
             } catch {
-                try? await administer("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", server: server)
+                try? await PostgresScratchDatabase.drop(scratch)
                 throw error
             }
         }
@@ -91,24 +87,6 @@ struct AccountsBackend: Sendable, CustomTestStringConvertible {
         }
         return backends
     }()
-
-    private static func administer(_ sql: String, server: PostgresConnectionSettings) async throws {
-        var configuration = PostgresConnection.Configuration(
-            host: server.host, port: server.port, username: server.username, password: server.password,
-            database: "postgres", tls: .disable)
-        configuration.options.connectTimeout = .seconds(10)
-        let logger = quietLogger
-        let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger
-        ).get()
-        do {
-            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-            try await connection.close()
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-    }
 }
 
 /// The services of one test on a fresh database, with a hand-moved clock and a cheap bcrypt cost.

@@ -36,6 +36,11 @@ struct BackupRoundTripTests {
                     INSERT INTO audit_log (at, actor_id, actor_name, action, target, detail, ip)
                     VALUES (1700000000000, 'u1', 'alice', 'user.created', 'alice', '{"role":"admin"}', NULL)
                     """,
+                    """
+                    INSERT INTO usage_records (at, user_id, api_key_id, source, provider, model, prompt_tokens,
+                        completion_tokens, cost, status)
+                    VALUES (1700000000000, 'u1', 'k1', 'v1.chat.completions', 'local', 'm', 12, 7, 0.25, 'completed')
+                    """,
                 ] {
                     try await sql.raw(statement).run()
                 }
@@ -46,7 +51,7 @@ struct BackupRoundTripTests {
                 verification.rows == [
                     "conversations": 5, "messages": 150, "response_cache": 3, "embeddings": 9, "collections": 2,
                     "documents": 3, "chunks": 7, "users": 1, "refresh_tokens": 1, "api_keys": 1, "signing_keys": 1,
-                    "audit_log": 1,
+                    "audit_log": 1, "usage_records": 1,
                 ])
             #expect(verification.objects == 4)
 
@@ -139,13 +144,15 @@ struct BackupRoundTripTests {
             let fixture = try await StoreFixture.open(in: root)
             #expect(BackupSchema.known.map(\.version).contains(fixture.store.migrator.latestVersion))
             let schema = try BackupSchema.forVersion(fixture.store.migrator.latestVersion)
-            // Every table is dumped but the bookkeeping and the FTS5 indexes (and their shadow tables).
+            // Every table is dumped but the bookkeeping, the FTS5 indexes (and their shadow tables)
+            // and the rate limiter's seconds-lived state.
             let tables = try await fixture.store.withSnapshot { sql in
                 try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all()
                     .map { try $0.decode(column: "name", as: String.self) }
             }
             let dumpable = tables.filter {
-                !$0.hasPrefix("sqlite_") && !$0.contains("_fts") && $0 != "schema_migrations"
+                !$0.hasPrefix("sqlite_") && !$0.contains("_fts") && $0 != "schema_migrations" && $0 != "rate_limits"
+                    && $0 != "active_streams"
             }
             #expect(Set(dumpable) == Set(schema.tables.map(\.name)))
             for table in schema.tables {

@@ -154,6 +154,67 @@ struct AccountsCommandTests {
         }
     }
 
+    @Test("limits: keys create --tpm and a budget, users set-limits and clearing them, audited; bad values exit 64")
+    func limits() async throws {
+        try await CLISandbox.with { sandbox in
+            let added = try await sandbox.run(
+                "users", "add", "lena", "--password-stdin", stdin: .bytes(Self.password))
+            #expect(added.exitCode == 0, "\(added)")
+            let key = try await sandbox.run(
+                "keys", "create", "--user", "lena", "--tpm", "20000", "--budget-cost", "5", "--budget-period", "day",
+                "--json")
+            #expect(key.exitCode == 0, "\(key)")
+            let object = try key.jsonObject()
+            #expect(object["tpm"] as? Int == 20_000)
+            let budget = object["budget"] as? [String: Any]
+            #expect(budget?["cost"] as? Double == 5)
+            #expect(budget?["period"] as? String == "day")
+
+            let set = try await sandbox.run(
+                "users", "set-limits", "lena", "--rpm", "100", "--streams", "2", "--budget-tokens", "500000", "--json")
+            #expect(set.exitCode == 0, "\(set)")
+            let limits = try set.jsonObject()["limits"] as? [String: Any]
+            #expect(limits?["rpm"] as? Int == 100)
+            #expect(limits?["streams"] as? Int == 2)
+            #expect((limits?["budget"] as? [String: Any])?["tokens"] as? Int == 500_000)
+            #expect((limits?["budget"] as? [String: Any])?["period"] as? String == "month")
+            let shown = try await sandbox.run("users", "show", "lena", "--json")
+            #expect((try shown.jsonObject()["limits"] as? [String: Any])?["rpm"] as? Int == 100)
+
+            let cleared = try await sandbox.run("users", "set-limits", "lena", "--json")
+            #expect(cleared.exitCode == 0, "\(cleared)")
+            #expect((try cleared.jsonObject()["limits"] as? [String: Any])?.isEmpty == true)
+            let audit = try await sandbox.run("audit", "--json")
+            #expect(audit.stdout.contains("user.limits_changed"))
+
+            for arguments in [
+                ["keys", "create", "--user", "lena", "--budget-cost", "5", "--budget-period", "week"],
+                ["keys", "create", "--user", "lena", "--tpm", "0"],
+                ["users", "set-limits", "lena", "--streams", "0"],
+                ["users", "set-limits", "lena", "--budget-tokens", "-1"],
+                ["users", "set-limits", "nobody", "--rpm", "5"],
+            ] {
+                let refused = try await sandbox.start(arguments).finish(timeout: .seconds(60))
+                #expect(refused.exitCode != 0, "\(arguments)")
+                #expect(refused.exitCode == (arguments.contains("nobody") ? 1 : 64), "\(arguments): \(refused)")
+            }
+        }
+    }
+
+    @Test("keys rotate-signing: a new signing key each time, each rotation in the audit log")
+    func rotateSigning() async throws {
+        try await CLISandbox.with { sandbox in
+            for _ in 0..<2 {
+                let rotated = try await sandbox.run("keys", "rotate-signing")
+                #expect(rotated.exitCode == 0, "\(rotated)")
+                #expect(rotated.stderr.contains("a new signing key signs from now on"))
+            }
+            let audit = try await sandbox.run("audit", "--json")
+            let entries = try audit.jsonArray() as? [[String: Any]] ?? []
+            #expect(entries.filter { $0["action"] as? String == "signing_key.rotate" }.count == 2, "\(audit.stdout)")
+        }
+    }
+
     @Test("audit: --since takes ISO 8601 or a duration; anything else is a usage error")
     func auditSince() async throws {
         try await CLISandbox.with { sandbox in

@@ -241,6 +241,30 @@ struct AskCommandTests {
         }
     }
 
+    @Test("`budget:` used up: exit 75 with one line naming it and its renewal, before the provider is asked")
+    func budget() async throws {
+        // The first answer spends at least 3 tokens.
+        try await CLISandbox.withFake("budget: {tokens: 3, period: day}\n") { sandbox, server in
+            let first = try await sandbox.run("ask", "-m", "fake:m", "hi")
+            #expect(first.exitCode == 0, "\(first)")
+            let second = try await sandbox.run("ask", "-m", "fake:m", "again")
+            #expect(second.exitCode == 75, "\(second)")
+            let lines = second.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(second.stderr)")
+            let line = String(lines.first ?? "")
+            #expect(
+                line.hasPrefix("chatbot: the daily budget of 3 tokens for the command line is used up ("),
+                "\(second.stderr)")
+            #expect(line.contains(" spent); it renews at "), "\(line)")
+            let renewal = try Date(String(line.suffix(20)), strategy: .iso8601)
+            #expect(
+                renewal == Budget.Period.day.end(of: Date())
+                    || renewal == Budget.Period.day.end(of: Date().addingTimeInterval(-60)))
+            #expect(second.stdout.isEmpty)
+            #expect(server.requests.count == 1, "the refused ask reached the provider")
+        }
+    }
+
     @Test("--cache at temperature 0 answers a repeated question without calling the server")
     func responseCache() async throws {
         try await CLISandbox.withFake { sandbox, server in

@@ -1,6 +1,8 @@
 import ChatbotCore
+import ChatbotStorage
 import ChatbotTestSupport
 import Foundation
+import Logging
 import Testing
 
 @Suite("chatbot history")
@@ -98,6 +100,37 @@ struct HistoryCommandTests {
             let table = try await sandbox.run("history", "usage")
             #expect(table.exitCode == 0, "\(table)")
             #expect(table.stdout.contains("0.000360"))
+
+            // An answer of the server's /v1 with a key, beside the two asks: per key, the asks are
+            // keyless; per user, all three are the command line's user's.
+            let key = try await sandbox.run("keys", "create", "--user", "local", "--name", "cron", "--json")
+            #expect(key.exitCode == 0, "\(key)")
+            let keyID = try #require(try key.jsonObject()["id"] as? String)
+            let store = try await SQLiteDatabaseStore.open(
+                at: URL(fileURLWithPath: sandbox.databasePath), logger: Logger(label: "test"))
+            try await store.conversations.recordUsage([
+                UsageRecord(
+                    at: Date(), userID: "00000000-0000-0000-0000-000000000000", apiKeyID: keyID,
+                    source: "v1.chat.completions", provider: "fake", model: "m", promptTokens: 1_000,
+                    completionTokens: 100, cost: 0.5, status: "completed")
+            ])
+            try await store.close()
+
+            let byKey = try await sandbox.run("history", "usage", "--by", "key", "--json")
+            #expect(byKey.exitCode == 0, "\(byKey)")
+            let keyGroups = try #require(try byKey.jsonObject()["groups"] as? [[String: Any]])
+            #expect(keyGroups.count == 2, "\(keyGroups)")
+            let withKey = try #require(keyGroups.first { $0["id"] as? String == keyID })
+            #expect(withKey["answers"] as? Int == 1)
+            #expect((withKey["name"] as? String)?.hasSuffix("local/cron") == true)
+            #expect(keyGroups.first { $0["id"] == nil }?["answers"] as? Int == 2)
+            #expect(keyGroups.first { $0["id"] == nil }?["name"] as? String == "(none)")
+
+            let byUser = try await sandbox.run("history", "usage", "--by", "user")
+            #expect(byUser.exitCode == 0, "\(byUser)")
+            let row = try #require(byUser.stdout.split(separator: "\n").first { $0.hasPrefix("local ") })
+            #expect(row.split(separator: " ", omittingEmptySubsequences: true)[1] == "3", "\(byUser.stdout)")
+            #expect(byUser.stdout.contains("0.500360"))
         }
     }
 }

@@ -16,11 +16,46 @@ struct SettingsLoaderTests {
             #expect(settings.maxAttempts == 3)
             #expect(settings.connectTimeout == 10)
             #expect(settings.idleTimeout == 60)
+            #expect(settings.limits == LimitSettings())
+            #expect(settings.limits.keyRequestsPerMinute == 600)
             #expect(settings.configFile == fixture.configPath)
             let local = try settings.endpoint(for: "local")
             #expect(local.isManagedLocal)
             #expect(local.baseURL == "http://127.0.0.1:8411/v1")
             #expect(Set(settings.providers.keys) == Set(ProviderPreset.all.map(\.name)))
+        }
+    }
+
+    @Test("limits: tokens a minute, streams, budgets per user, per role and for the command line; bad ones refused")
+    func budgets() async throws {
+        try await ConfigFixture.with { fixture in
+            let settings = try await fixture.load(
+                yaml: """
+                    limits:
+                      key_tpm: 20000
+                      user_streams: 3
+                      user_budget: {cost: 20}
+                      roles:
+                        viewer: {user_rpm: 60, user_streams: 1, user_budget: {tokens: 1000, period: day}}
+                    budget: {cost: 5, tokens: 200000, period: day}
+                    """)
+            #expect(settings.limits.keyTokensPerMinute == 20_000)
+            #expect(settings.limits.userStreams == 3)
+            #expect(settings.limits.userBudget == Budget(cost: 20, period: .month))
+            #expect(
+                settings.limits.roles["viewer"]
+                    == RoleLimits(
+                        userRequestsPerMinute: 60, userStreams: 1, userBudget: Budget(tokens: 1_000, period: .day)))
+            #expect(settings.budget == Budget(cost: 5, tokens: 200_000, period: .day))
+            #expect(try await fixture.load(yaml: "model: x").budget == nil)
+            #expect(try await fixture.load(yaml: "model: x").limits.userStreams == 8)
+
+            for yaml in [
+                "budget: {cost: 5, period: week}", "budget: {tokens: -1}",
+                "limits: {roles: {owner: {user_rpm: 1}}}",
+            ] {
+                await #expect(throws: ChatbotError.self, "\(yaml)") { _ = try await fixture.load(yaml: yaml) }
+            }
         }
     }
 
@@ -52,8 +87,13 @@ struct SettingsLoaderTests {
                 timeouts: {connect: 2.5, idle: 7}
                 data_dir: /srv/chatbot
                 local: {chat_port: 18123, prefix: /opt/stack}
+                limits: {key_rpm: 30, user_rpm: 0}
                 """
             let fromYAML = try await fixture.load(yaml: yaml)
+            #expect(
+                fromYAML.limits
+                    == LimitSettings(
+                        keyRequestsPerMinute: 30, userRequestsPerMinute: 0, anonymousRequestsPerMinute: 120))
             #expect(fromYAML.cacheResponses)
             #expect(fromYAML.maxAttempts == 1)
             #expect(fromYAML.connectTimeout == 2.5)
@@ -68,10 +108,12 @@ struct SettingsLoaderTests {
             let fromEnvironment = try await SettingsLoader(
                 environment: fixture.environment([
                     "CHATBOT_LOCAL_CHAT_PORT": "18124", "CHATBOT_RETRIES": "4", "CHATBOT_LOCAL_PREFIX": "/env/stack",
+                    "CHATBOT_LIMITS_IP_RPM": "5",
                 ]),
                 overrides: ["data_dir": "/flag/dir"]
             ).load()
             #expect(fromEnvironment.local.chatPort == 18124)
+            #expect(fromEnvironment.limits.anonymousRequestsPerMinute == 5)
             #expect(fromEnvironment.maxAttempts == 5)
             #expect(fromEnvironment.local.prefix == "/env/stack")
             #expect(fromEnvironment.dataDirectory == "/flag/dir")

@@ -209,6 +209,31 @@ struct OpenAICompatibleClientTests {
         }
     }
 
+    @Test("twenty answers at once to one provider all reach it: the client queues none behind the first eight")
+    func concurrentAnswers() async throws {
+        try await FaultInjectingServer.withRunning(defaultBehaviour: .stall(after: ["Held"])) { server, baseURL in
+            let timeouts = ProviderTimeouts(connect: .seconds(5), idle: .seconds(60))
+            try await Support.withClient(timeouts: timeouts) { client in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<20 {
+                        group.addTask {
+                            _ = await Support.collect(
+                                client.streamChat(Support.request(), endpoint: Support.endpoint(baseURL)))
+                        }
+                    }
+                    // Every answer is held open by the server; with a pool of eight connections
+                    // the ninth request would never arrive.
+                    for _ in 0..<1000 where server.requests.count < 20 {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                    #expect(server.requests.count == 20)
+                    try await server.shutdown()  // ends the held answers
+                    try await group.waitForAll()
+                }
+            }
+        }
+    }
+
     @Test("a response head that never comes is an idle timeout")
     func noResponse() async throws {
         try await FaultInjectingServer.withRunning { server, baseURL in

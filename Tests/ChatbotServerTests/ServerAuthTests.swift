@@ -185,6 +185,16 @@ struct ServerAuthTests {
                 #expect(response.status == .badRequest)
                 #expect(response.headers[.contentType] == "application/problem+json")
             }
+            for path in ["/api/auth/refresh", "/api/auth/logout"] {
+                for body in [#"{"refresh_token": 5}"#, "[]", "not json"] {
+                    try await fixture.client.execute(
+                        uri: path, method: .post, headers: [.contentType: "application/json"],
+                        body: ByteBuffer(string: body)
+                    ) { response in
+                        #expect(response.status == .badRequest, "\(path) \(body): \(response.status)")
+                    }
+                }
+            }
             let huge = ByteBuffer(
                 string: #"{"username":""# + String(repeating: "a", count: 3 << 20) + #"","password":"x"}"#)
             try await fixture.client.execute(

@@ -16,25 +16,32 @@ struct ServerAuthorizationMatrixTests {
         case open
         /// Any signed-in user with the `chat` scope (their own things only).
         case user
+        /// Members and admins (a write scope); viewers get 403.
+        case writer
         /// Admins only; others get 403.
         case admin
     }
 
     /// The rule of each route. Keep in step with the router: a missing entry fails.
     static let rules: [String: Rule] = [
-        "GET /healthz": .open, "GET /readyz": .open,
-        "POST /api/auth/login": .open, "POST /api/auth/refresh": .open, "POST /api/auth/logout": .open,
+        "GET /healthz": .open, "GET /readyz": .open, "GET /metrics": .admin, "GET /openapi.json": .open,
+        "GET /api/ws": .open, "POST /api/auth/login": .open, "POST /api/auth/refresh": .open,
+        "POST /api/auth/logout": .open,
         "GET /api/auth/me": .user,
         "GET /api/conversations": .user, "POST /api/conversations": .user,
         "GET /api/conversations/{id}": .user, "PATCH /api/conversations/{id}": .user,
         "DELETE /api/conversations/{id}": .user, "POST /api/conversations/{id}/messages": .user,
         "GET /api/conversations/{id}/export": .user,
         "GET /api/messages/{id}/events": .user, "POST /api/messages/{id}/cancel": .user,
+        "GET /api/collections": .user, "POST /api/collections": .writer, "GET /api/collections/{name}": .user,
+        "PATCH /api/collections/{name}": .writer, "DELETE /api/collections/{name}": .writer, "GET /api/search": .user,
         "GET /api/keys": .user, "POST /api/keys": .user, "DELETE /api/keys/{id}": .user,
         "GET /api/users": .admin, "POST /api/users": .admin, "GET /api/users/{name}": .admin,
         "PATCH /api/users/{name}": .admin, "DELETE /api/users/{name}": .admin,
         "POST /api/users/{name}/password": .admin, "GET /api/audit": .admin,
-        "GET /v1/models": .user, "POST /v1/chat/completions": .user, "POST /v1/embeddings": .user,
+        "GET /api/usage": .user, "GET /v1/models": .user, "POST /v1/chat/completions": .user,
+        "POST /v1/embeddings": .user,
+        "POST /v1/audio/transcriptions": .user,
     ]
 
     @Test(
@@ -75,7 +82,7 @@ struct ServerAuthorizationMatrixTests {
                         uri: uri, method: route.method, headers: ServerFixture.bearer(token), body: body
                     ) { response in
                         #expect(response.status != .unauthorized, "\(route.key) as \(role)")
-                        if rule == .admin && role != .admin {
+                        if (rule == .admin && role != .admin) || (rule == .writer && role == .viewer) {
                             #expect(response.status == .forbidden, "\(route.key) as \(role): \(response.status)")
                         } else {
                             #expect(response.status != .forbidden, "\(route.key) as \(role): \(response.status)")

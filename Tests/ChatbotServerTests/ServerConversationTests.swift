@@ -75,7 +75,10 @@ struct ServerOwnershipTests {
         try await ServerFixture.with { fixture in
             try await fixture.addUser("cid")
             let headers = ServerFixture.bearer(try await fixture.token("cid"))
-            for query in ["' OR 1=1 --", "\"unbalanced", "a AND (b OR", "NEAR(x y)", "*", "col:val", "%00"] {
+            for query in [
+                "' OR 1=1 --", "\"unbalanced", "a AND (b OR", "NEAR(x y)", "*", "col:val", "%00", "a\u{0}b",
+                "\u{7}bell",
+            ] {
                 let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
                 try await fixture.client.execute(uri: "/api/conversations?q=\(encoded)", method: .get, headers: headers)
                 {
@@ -164,12 +167,49 @@ struct ServerAnswerTests {
         }
     }
 
+    @Test(
+        "what the model server refuses (two assistant turns at the end, a prompt past its context) is a 400, not a 500; max_tokens is bounded"
+    )
+    func refusedByTheModel() async throws {
+        try await ServerFixture.with { fixture in
+            let user = try await fixture.addUser("ria")
+            let key = try await fixture.keys.create(owner: user.name, by: fixture.admin).secret
+            let headers = ServerFixture.bearer(key)
+            let twoAssistants =
+                #"{"model":"small","messages":[{"role":"assistant","content":"a"},{"role":"assistant","content":"b"}]}"#
+            try await fixture.client.execute(
+                uri: "/v1/chat/completions", method: .post, headers: headers, body: ByteBuffer(string: twoAssistants)
+            ) { response in
+                #expect(response.status == .badRequest, "\(String(buffer: response.body))")
+                let message = (try ServerFixture.json(response.body)["error"] as? [String: Any])?["message"] as? String
+                #expect(message?.hasPrefix("the model refused the request") == true, "\(message ?? "")")
+                #expect(message?.contains("127.0.0.1") == false, "the model server's address leaked")
+            }
+            let long = String(repeating: "word ", count: 6000)
+            try await fixture.client.execute(
+                uri: "/api/conversations", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"message":"\#(long)","max_tokens":4}"#)
+            ) { response in
+                #expect(response.status == .badRequest, "\(String(buffer: response.body).prefix(300))")
+            }
+            for path in ["/v1/chat/completions", "/api/conversations"] {
+                let body =
+                    path.hasPrefix("/v1")
+                    ? #"{"messages":[{"role":"user","content":"hi"}],"max_tokens":2147483648}"#
+                    : #"{"message":"hi","max_tokens":4294967333}"#
+                try await fixture.client.execute(
+                    uri: path, method: .post, headers: headers, body: ByteBuffer(string: body)
+                ) { #expect($0.status == .badRequest, "\(path)") }
+            }
+        }
+    }
+
     @Test("/v1/chat/completions with an API key: JSON, and stream chunks ending in [DONE]")
     func openAICompatible() async throws {
         try await ServerFixture.with { fixture in
             let user = try await fixture.addUser("cid")
-            let key = try await fixture.keys.create(owner: user.name, by: fixture.admin).secret
-            let headers = ServerFixture.bearer(key)
+            let created = try await fixture.keys.create(owner: user.name, by: fixture.admin)
+            let headers = ServerFixture.bearer(created.secret)
             try await fixture.client.execute(uri: "/v1/models", method: .get, headers: headers) { response in
                 let ids = (try ServerFixture.json(response.body)["data"] as? [[String: Any]])?.compactMap {
                     $0["id"] as? String
@@ -210,6 +250,71 @@ struct ServerAnswerTests {
                 try #expect(
                     (ServerFixture.json(response.body)["error"] as? [String: Any])?["type"] as? String
                         == "invalid_request_error")
+            }
+
+            // Both answers are accounted to the key and its user, with their tokens and cost; the
+            // refused request reached no model and counts for nothing.
+            // (The server writes them every half second.)
+            let store = fixture.database.conversations
+            var byKey = try await store.usageTotals(from: nil, to: nil, by: .key)
+            for _ in 0..<100 where byKey.first(where: { $0.id == created.key.id })?.answers != 2 {
+                try await Task.sleep(for: .milliseconds(50))
+                byKey = try await store.usageTotals(from: nil, to: nil, by: .key)
+            }
+            let keyTotal = try #require(byKey.first { $0.id == created.key.id }, "\(byKey)")
+            #expect(keyTotal.answers == 2)
+            #expect(keyTotal.completionTokens > 0 && keyTotal.promptTokens > 0)
+            let expected = ServerFixture.price.cost(
+                of: ChatUsage(promptTokens: keyTotal.promptTokens, completionTokens: keyTotal.completionTokens))
+            #expect(abs(keyTotal.cost - expected) < 1e-9)
+            let byUser = try await store.usageTotals(from: nil, to: nil, by: .user)
+            #expect(byUser.first { $0.id == user.id }?.answers == 2, "\(byUser)")
+            let byModel = try await store.usageTotals(from: nil, to: nil)
+            #expect(byModel.first { $0.model == "SmolLM2-135M-Instruct" && $0.provider == "llama" }?.messages == 2)
+
+            // GET /api/usage: the caller's own, per model and per key; everyone's only for admins.
+            // An ask (a message in cid's conversation) counts for cid without a key.
+            try await fixture.client.execute(
+                uri: "/api/conversations", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"message":"Say hi.","max_tokens":4}"#)
+            ) { #expect($0.status == .created || $0.status == .ok) }
+            try await fixture.client.execute(uri: "/api/usage", method: .get, headers: headers) { response in
+                #expect(response.status == .ok)
+                let report = try ServerFixture.json(response.body)
+                #expect(report["user"] as? String == "cid")
+                #expect((report["total"] as? [String: Any])?["answers"] as? Int == 3, "\(report)")
+                let keys = try #require(report["keys"] as? [[String: Any]])
+                // Every group has an id: a key's, or null (never absent) for the ask, made by cid.
+                #expect(keys.allSatisfy { $0.keys.contains("id") }, "\(keys)")
+                #expect(keys.first { $0["id"] is NSNull }?["answers"] as? Int == 1, "\(keys)")
+                let mine = try #require(keys.first { $0["id"] as? String == created.key.id })
+                #expect(mine["answers"] as? Int == 2)
+                #expect((mine["name"] as? String)?.hasSuffix(created.key.name) == true)
+                #expect(abs((mine["cost"] as? Double ?? 0) - keyTotal.cost) < 1e-9)
+            }
+            for query in ["?all=true", "?user=admin"] {
+                try await fixture.client.execute(uri: "/api/usage\(query)", method: .get, headers: headers) {
+                    response in
+                    #expect(response.status == .forbidden, "\(query)")
+                }
+            }
+            try await fixture.client.execute(uri: "/api/usage?since=yesterday", method: .get, headers: headers) {
+                #expect($0.status == .badRequest)
+            }
+            try await fixture.client.execute(
+                uri: "/api/usage?until=2000-01-01", method: .get, headers: headers
+            ) { response in
+                let report = try ServerFixture.json(response.body)
+                #expect((report["total"] as? [String: Any])?["answers"] as? Int == 0)
+            }
+            let admin = try await fixture.addUser("boss", role: .admin)
+            let adminKey = try await fixture.keys.create(owner: admin.name, scopes: [.admin, .chat], by: fixture.admin)
+            try await fixture.client.execute(
+                uri: "/api/usage?all=true", method: .get, headers: ServerFixture.bearer(adminKey.secret)
+            ) { response in
+                #expect(response.status == .ok)
+                let users = try #require(try ServerFixture.json(response.body)["users"] as? [[String: Any]])
+                #expect(users.first { $0["name"] as? String == "cid" }?["answers"] as? Int == 3, "\(users)")
             }
         }
     }

@@ -26,20 +26,35 @@ struct ServerFixture: Sendable {
     let tokens: TokenService
     /// Every line the server logged, at trace level.
     let logs: LogRecorder
+    /// The PostgreSQL database the server uses, when it is not SQLite.
+    let databaseURL: String?
+
+    /// PostgreSQL instead of SQLite for every fixture: `CHATBOT_TEST_SERVER_DATABASE=postgres`
+    /// with `CHATBOT_TEST_POSTGRES_URL` (Scripts/test runs the server suites both ways).
+    static var usesPostgres: Bool {
+        ProcessInfo.processInfo.environment["CHATBOT_TEST_SERVER_DATABASE"] == "postgres"
+            && PostgresScratchDatabase.serverURL != nil
+    }
 
     static let logger = Logger(label: "chatbot-server-tests")
     static var llamaURL: String? {
         ProcessInfo.processInfo.environment["CHATBOT_TEST_LLAMA_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
+    static var whisperURL: String? {
+        ProcessInfo.processInfo.environment["CHATBOT_TEST_WHISPER_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
     static var embeddingsURL: String? {
         ProcessInfo.processInfo.environment["CHATBOT_TEST_EMBEDDINGS_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
     static let model = "llama:SmolLM2-135M-Instruct"
+    /// The model's price (USD per million tokens), so answers have a cost to account.
+    static let price = ModelPrice(inputPerMillion: 1_000, outputPerMillion: 2_000)
     static let hasher = PasswordHasher(cost: 4)
     static let password = "correct horse battery"
 
     static func with<T: Sendable>(
-        options: ServerOptions = ServerOptions(host: "127.0.0.1", port: 0),
+        options: ServerOptions = ServerOptions(host: "127.0.0.1", port: 0), setup: TestingSetup = .live,
+        postgres: Bool = false, providerURL: String? = nil,
         _ body: @Sendable (ServerFixture) async throws -> T
     ) async throws -> T {
         // bcrypt at its lowest cost: dozens of tests hash at once on two cores. The production cost
@@ -52,38 +67,72 @@ struct ServerFixture: Sendable {
         defer { try? FileManager.default.removeItem(at: directory) }
         let providers = [
             "llama": ProviderSettings(
-                name: "llama", baseURL: llamaURL ?? "http://127.0.0.1:9/v1", defaultModel: "SmolLM2-135M-Instruct")
+                name: "llama", baseURL: providerURL ?? llamaURL ?? "http://127.0.0.1:9/v1",
+                defaultModel: "SmolLM2-135M-Instruct")
         ]
         let settings = ChatbotSettings(
             configFile: directory.appendingPathComponent("config.yaml").path,
             dataDirectory: directory.path, defaultModel: model, fallback: [], aliases: ["small": model],
-            providers: providers, prices: [:], cacheResponses: false, maxAttempts: 1, connectTimeout: 2,
+            providers: providers, prices: [model: price], cacheResponses: false, maxAttempts: 1, connectTimeout: 2,
             idleTimeout: 30, local: LocalStackSettings(prefix: directory.path, stateDirectory: directory.path))
         var configured = settings
         if let embeddingsURL {
             configured.embeddings = EmbeddingSettings(
                 provider: "local", model: "multilingual-e5-small", baseURL: embeddingsURL, sendsInputType: true)
         }
+        let databaseURL: String? =
+            if usesPostgres || postgres, let server = PostgresScratchDatabase.serverURL {
+                try await PostgresScratchDatabase.create(on: server)
+            } else {
+                nil
+            }
+        configured.databaseURL = databaseURL
+        if databaseURL != nil {
+            // As `chatbot migrate up` before the first `serve` on PostgreSQL.
+            try await ChatbotServices.with(settings: configured, logger: Logger(label: "migrate")) { migrating in
+                try await migrating.databaseForMigration(validateSchema: true).migrator.up()
+            }
+        }
+        if let whisperURL {
+            configured.speech = SpeechSettings(model: "tiny.en", baseURL: whisperURL, language: "en")
+        }
         let logs = LogRecorder()
         let logger = logs.logger(level: .trace)
-        return try await ChatbotServices.with(settings: configured, logger: logger) { services in
+        do {
+            let result = try await run(
+                settings: configured, logger: logger, logs: logs, options: options, setup: setup,
+                databaseURL: databaseURL, body)
+            if let databaseURL { try? await PostgresScratchDatabase.drop(databaseURL) }
+            return result
+        } catch {
+            if let databaseURL { try? await PostgresScratchDatabase.drop(databaseURL) }
+            throw error
+        }
+    }
+
+    private static func run<T: Sendable>(
+        settings configured: ChatbotSettings, logger: Logger, logs: LogRecorder, options: ServerOptions,
+        setup: TestingSetup, databaseURL: String?, _ body: @Sendable (ServerFixture) async throws -> T
+    ) async throws -> T {
+        try await ChatbotServices.with(settings: configured, logger: logger) { services in
             let database = try await services.database()
             let accounts = AccountService(database: SQLStoreAccountsDatabase(database), hasher: hasher)
             let local = try await accounts.ensureLocalUser()
             let router = ChatbotServer.router(
-                services: services, database: database, runner: AnswerRunner(), options: ServerOptions())
+                services: services, database: database, runner: AnswerRunner(),
+                ledger: UsageLedger(store: database.conversations, logger: logger), options: ServerOptions())
             let routes = router.routes.map { (method: $0.method, path: "\($0.path)") }
             let app = ChatbotServer.application(
                 services: services, database: database, options: options,
                 logger: logger)
-            return try await app.test(.live) { client in
+            return try await app.test(setup) { client in
                 try await body(
                     ServerFixture(
                         client: client, database: database, accounts: accounts,
                         keys: APIKeyService(database: SQLStoreAccountsDatabase(database)), admin: .commandLine(local),
                         routes: routes,
                         tokens: TokenService(database: SQLStoreAccountsDatabase(database), accounts: accounts),
-                        logs: logs))
+                        logs: logs, databaseURL: databaseURL))
             }
         }
     }

@@ -1,4 +1,5 @@
 import ChatbotAccounts
+import ChatbotTestSupport
 import Foundation
 import HummingbirdTesting
 import Testing
@@ -26,6 +27,9 @@ struct ServerOpenAISDKTests {
                 "python3", Self.script, "--base-url", "http://127.0.0.1:\(port)/v1", "--key", key, "--model", "small",
             ]
             if ServerFixture.embeddingsURL != nil { arguments.append("--embeddings") }
+            if ServerFixture.whisperURL != nil {
+                arguments += ["--audio", try MediaFixtures.shared.path("speech.wav")]
+            }
             let result = try await Self.runOffPool(arguments)
             #expect(result.status == 0, "stderr: \(result.stderr)")
             let seen = try #require(
@@ -41,10 +45,42 @@ struct ServerOpenAISDKTests {
             if ServerFixture.embeddingsURL != nil {
                 #expect(seen["embeddings"] as? [Int] == [384, 384])
             }
+            if ServerFixture.whisperURL != nil {
+                let heard = (seen["transcription"] as? String ?? "").lowercased()
+                #expect(heard.contains("fox") && heard.contains("station"), "transcription: \(heard)")
+                #expect((seen["srt"] as? String)?.contains(" --> ") == true, "srt: \(seen["srt"] ?? "")")
+            }
             #expect(seen["bad_key"] as? String == "AuthenticationError")
             #expect(seen["bad_model"] as? String == "BadRequestError")
             // The key itself never reaches the output of a refusal.
             #expect(!result.stdout.contains(key))
+        }
+    }
+
+    @Test("a rate-limited key: the SDK sees RateLimitError, and its own retry succeeds after Retry-After")
+    func rateLimited() async throws {
+        try await ServerFixture.with { fixture in
+            try await fixture.addUser("patient")
+            // 120 a minute: 120 at once, then one every half second.
+            let key = try await fixture.keys.create(
+                owner: "patient", scopes: [.chat], requestsPerMinute: 120, by: fixture.admin
+            ).secret
+            let port = try #require(fixture.client.port)
+            let script = URL(fileURLWithPath: Self.script).deletingLastPathComponent()
+                .appendingPathComponent("openai_rate_limit_check.py").path
+            let result = try await Self.runOffPool([
+                "python3", script, "--base-url", "http://127.0.0.1:\(port)/v1", "--key", key,
+            ])
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            let seen = try #require(
+                try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+                "stdout: \(result.stdout)")
+            // The burst, plus the cells that came back while the loop ran (two a second).
+            let refusedAfter = seen["refused_after"] as? Int ?? 0
+            #expect(refusedAfter >= 120 && refusedAfter < 200, "\(seen)")
+            #expect(seen["retry_after"] as? String == "1")
+            #expect(seen["code"] as? String == "rate_limit_exceeded")
+            #expect((seen["after_retry"] as? [String])?.contains("small") == true)
         }
     }
 

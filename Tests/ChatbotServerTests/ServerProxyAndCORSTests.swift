@@ -72,4 +72,45 @@ struct ServerProxyAndCORSTests {
             }
         }
     }
+
+    @Test("a path without the request's method answers 405 with Allow; an unknown path or a missing resource 404")
+    func methodNotAllowed() async throws {
+        try await ServerFixture.with { fixture in
+            try await fixture.addUser("mona")
+            let headers = ServerFixture.bearer(try await fixture.token("mona"))
+            let id = UUID().uuidString.lowercased()
+            let cases: [(HTTPRequest.Method, String, String)] = [
+                (.delete, "/api/auth/me", "GET, HEAD"),
+                (.put, "/api/conversations/\(id)", "DELETE, GET, HEAD, PATCH"),
+                (.get, "/v1/chat/completions", "POST"),
+                (.post, "/healthz", "GET, HEAD"),
+            ]
+            for (method, path, allow) in cases {
+                try await fixture.client.execute(uri: path, method: method, headers: headers) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                    #expect(response.headers[.allow] == allow, "\(method) \(path)")
+                }
+            }
+            try await fixture.client.execute(uri: "/api/auth/me", method: .delete, headers: headers) { response in
+                let problem = try ServerFixture.json(response.body)
+                #expect((problem["type"] as? String)?.hasSuffix("method-not-allowed") == true, "\(problem)")
+            }
+            // HEAD answers as GET would, without the body.
+            try await fixture.client.execute(uri: "/api/auth/me", method: .head, headers: headers) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+                #expect(response.body.readableBytes == 0)
+            }
+            for (method, path) in [
+                (HTTPRequest.Method.get, "/api/no-such-thing"), (.delete, "/api/no-such-thing"),
+                (.head, "/api/no-such-thing"),
+                (.get, "/api/conversations/\(id)"),  // the route exists; the conversation does not
+            ] {
+                try await fixture.client.execute(uri: path, method: method, headers: headers) { response in
+                    #expect(response.status == .notFound, "\(method) \(path)")
+                    #expect(response.headers[.allow] == nil)
+                }
+            }
+        }
+    }
 }

@@ -18,6 +18,7 @@ struct ChatbotErrorKindTests {
             (.forbidden, 64, 403, "forbidden"),
             (.tooLarge, 64, 413, "too-large"),
             (.rateLimited, 75, 429, "rate-limited"),
+            (.budgetExceeded, 75, 429, "budget-exceeded"),
         ] as [(ChatbotError.Kind, Int32, Int, String)])
     func mapping(kind: ChatbotError.Kind, exitCode: Int32, httpStatus: Int, problemType: String) {
         #expect(kind.exitCode == exitCode)
@@ -28,7 +29,7 @@ struct ChatbotErrorKindTests {
     @Test("problem types are distinct URL-safe slugs, one per kind")
     func problemTypesAreSlugs() {
         let kinds = ChatbotError.Kind.allKinds
-        #expect(kinds.count == 12)
+        #expect(kinds.count == 13)
         #expect(Set(kinds.map(\.problemType)).count == kinds.count)
         for kind in kinds {
             #expect(kind.problemType.allSatisfy { $0.isLowercase || $0 == "-" }, "\(kind)")

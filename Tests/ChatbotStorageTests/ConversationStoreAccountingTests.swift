@@ -53,6 +53,60 @@ struct ConversationStoreAccountingTests {
         }
     }
 
+    @Test(
+        "usage records (answers without a message) count per model, user and key within [from, to)",
+        arguments: StorageBackendFixture.all)
+    func usageRecords(backend: StorageBackendFixture) async throws {
+        try await backend.withStore { store in
+            let conversation = try await store.conversations.createConversation(title: "usage")
+            let start = Date(timeIntervalSince1970: 1_760_000_000)
+            let end = start.addingTimeInterval(86_400)
+            try await store.conversations.appendMessage(
+                .fixture(
+                    in: conversation.id, role: .assistant, content: "asked", model: "small", provider: "local",
+                    promptTokens: 1, completionTokens: 2, cost: 0.25, at: start))
+            func record(_ user: String?, _ key: String?, _ prompt: Int, _ cost: Double?, at: Date) -> UsageRecord {
+                UsageRecord(
+                    at: at, userID: user, apiKeyID: key, source: "v1.chat.completions", provider: "local",
+                    model: "small", promptTokens: prompt, completionTokens: 10, cost: cost, status: "completed")
+            }
+            try await store.conversations.recordUsage([
+                record("u1", "k1", 100, 1.0, at: start.addingTimeInterval(1)),
+                record("u1", "k1", 200, 2.0, at: start.addingTimeInterval(2)),
+                record("u1", "k2", 300, nil, at: start.addingTimeInterval(3)),
+                record("u2", "k3", 400, 4.0, at: start.addingTimeInterval(4)),
+                record("u2", "k3", 9_000, 9.0, at: end),  // outside: the upper bound is exclusive
+            ])
+            try await store.conversations.recordUsage([])
+
+            let totals = try await store.conversations.usageTotals(from: start, to: end)
+            #expect(
+                totals == [
+                    UsageTotal(
+                        provider: "local", model: "small", messages: 5, promptTokens: 1_001, completionTokens: 42,
+                        cost: 7.25)
+                ])
+
+            let byKey = try await store.conversations.usageTotals(from: start, to: end, by: .key)
+            #expect(
+                byKey == [
+                    UsageGroupTotal(id: "k3", answers: 1, promptTokens: 400, completionTokens: 10, cost: 4.0),
+                    UsageGroupTotal(id: "k1", answers: 2, promptTokens: 300, completionTokens: 20, cost: 3.0),
+                    UsageGroupTotal(id: nil, answers: 1, promptTokens: 1, completionTokens: 2, cost: 0.25),
+                    UsageGroupTotal(id: "k2", answers: 1, promptTokens: 300, completionTokens: 10, cost: 0),
+                ])
+
+            let byUser = try await store.conversations.usageTotals(from: start, to: end, by: .user)
+            #expect(
+                byUser.first { $0.id == "u1" }
+                    == UsageGroupTotal(id: "u1", answers: 3, promptTokens: 600, completionTokens: 30, cost: 3.0))
+            #expect(
+                byUser.first { $0.id == "u2" }
+                    == UsageGroupTotal(id: "u2", answers: 1, promptTokens: 400, completionTokens: 10, cost: 4.0))
+            #expect(byUser.map(\.answers).reduce(0, +) == 5)
+        }
+    }
+
     @Test("the response cache stores, finds and replaces answers by key", arguments: StorageBackendFixture.all)
     func responseCache(backend: StorageBackendFixture) async throws {
         try await backend.withStore { store in

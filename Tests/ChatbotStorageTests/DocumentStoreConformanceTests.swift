@@ -45,6 +45,34 @@ struct DocumentStoreConformanceTests {
     }
 
     @Test(
+        "collections have an owner and a visibility: create once per name, share and unshare; ingest keeps them",
+        arguments: StorageBackendFixture.all)
+    func ownership(backend: StorageBackendFixture) async throws {
+        try await backend.withStore { store in
+            let alice = "11111111-1111-1111-1111-111111111111"
+            #expect(try await store.documents.createCollection("team", ownerID: alice, visibility: .shared))
+            #expect(
+                !(try await store.documents.createCollection("team", ownerID: "someone-else", visibility: .private)))
+            try await store.documents.replace(Self.document("/a.txt", collection: "team"), chunks: [])
+            try await store.documents.replace(Self.document("/b.txt", collection: "cli"), chunks: [])
+            var summaries = Dictionary(
+                uniqueKeysWithValues: try await store.documents.collections().map { ($0.name, $0) })
+            #expect(summaries["team"]?.ownerID == alice && summaries["team"]?.visibility == .shared)
+            #expect(summaries["team"]?.documents == 1)
+            #expect(summaries["cli"]?.ownerID == CollectionSummary.defaultOwnerID)
+            #expect(summaries["cli"]?.visibility == .private)
+
+            #expect(try await store.documents.setVisibility(.private, collection: "team"))
+            #expect(try await store.documents.setVisibility(.shared, collection: "cli"))
+            #expect(!(try await store.documents.setVisibility(.shared, collection: "nope")))
+            summaries = Dictionary(uniqueKeysWithValues: try await store.documents.collections().map { ($0.name, $0) })
+            #expect(summaries["team"]?.visibility == .private && summaries["team"]?.ownerID == alice)
+            #expect(summaries["cli"]?.visibility == .shared)
+            #expect(summaries["nope"] == nil)
+        }
+    }
+
+    @Test(
         "full-text search: any word matches, better matches first, one collection only, nothing for no words",
         arguments: StorageBackendFixture.all)
     func fullText(backend: StorageBackendFixture) async throws {

@@ -4,8 +4,9 @@ import ChatbotCore
 /// key rows are paged and ordered by. The one place that knows the schema's shape; a new migration
 /// that adds or changes a table adds an entry here (a test checks every known version has one).
 ///
-/// Not dumped: `schema_migrations` (restore migrates the target itself) and the FTS5 tables
-/// `messages_fts` and `chunks_fts` (indexes the insert triggers rebuild).
+/// Not dumped: `schema_migrations` (restore migrates the target itself), the FTS5 tables
+/// `messages_fts` and `chunks_fts` (indexes the insert triggers rebuild), `rate_limits` (the
+/// limiter's seconds-lived state) and `active_streams` (the streams being answered now).
 public struct BackupSchema: Sendable, Hashable {
     /// The portable type of a column.
     public enum ColumnType: String, Sendable, Hashable {
@@ -64,7 +65,9 @@ public struct BackupSchema: Sendable, Hashable {
     }
 
     /// Every schema version this binary can dump and restore.
-    public static let known: [BackupSchema] = [version1, version2, version3, version4, version5]
+    public static let known: [BackupSchema] = [
+        version1, version2, version3, version4, version5, version6, version7, version8, version9,
+    ]
 
     private static func column(_ name: String, _ type: ColumnType, nullable: Bool = false) -> Column {
         Column(name: name, type: type, nullable: nullable)
@@ -234,6 +237,62 @@ public struct BackupSchema: Sendable, Hashable {
             var beating = table
             beating.columns.append(column("heartbeat_at", .int64, nullable: true))
             return beating
+        }
+    )
+
+    /// Version 6: version 5 with the visibility of collections.
+    static let version6 = BackupSchema(
+        version: 6,
+        tables: version5.tables.map { table in
+            guard table.name == "collections" else { return table }
+            var visible = table
+            visible.columns.append(column("visibility", .text))
+            return visible
+        }
+    )
+
+    /// Version 7: version 6 with the usage of answers that leave no message (`/v1`).
+    static let version7 = BackupSchema(
+        version: 7,
+        tables: version6.tables + [
+            Table(
+                name: "usage_records",
+                columns: [
+                    column("id", .int64), column("at", .int64), column("user_id", .text, nullable: true),
+                    column("api_key_id", .text, nullable: true), column("source", .text),
+                    column("provider", .text), column("model", .text), column("prompt_tokens", .int64),
+                    column("completion_tokens", .int64), column("cost", .double, nullable: true),
+                    column("status", .text),
+                ],
+                key: "id",
+                keyIsSequence: true
+            )
+        ]
+    )
+
+    /// Version 8: version 7; its new table, `rate_limits`, is seconds-lived limiter state that a
+    /// restore has no use for.
+    static let version8 = BackupSchema(version: 8, tables: version7.tables)
+
+    /// Version 9: version 8 with users' own limits and budgets and the key an answer was asked
+    /// with; its new table, `active_streams`, is seconds-lived like `rate_limits`.
+    static let version9 = BackupSchema(
+        version: 9,
+        tables: version8.tables.map { table in
+            var changed = table
+            switch table.name {
+            case "users":
+                changed.columns += [
+                    column("rpm_limit", .int64, nullable: true), column("stream_limit", .int64, nullable: true),
+                    column("budget_cost", .double, nullable: true), column("budget_tokens", .int64, nullable: true),
+                    column("budget_period", .text, nullable: true),
+                ]
+            case "messages":
+                changed.columns.append(column("api_key_id", .text, nullable: true))
+            default:
+                break
+            }
+            return changed
         }
     )
 }

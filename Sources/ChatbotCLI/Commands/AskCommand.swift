@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatbotAccounts
 import ChatbotChat
 import ChatbotCore
 import ChatbotDocuments
@@ -81,9 +82,12 @@ struct AskCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Ask through a running `chatbot serve` at this URL; the API key comes from CHATBOT_API_KEY.",
+            "Ask through a running `chatbot serve` at this URL (or `remote:` in the config); the API key comes from CHATBOT_API_KEY.",
             valueName: "url"))
     var remote: String?
+
+    @Flag(help: "Ask the providers here even when `remote:` is configured.")
+    var local = false
 
     func validate() throws {
         if continueLatest && conversation != nil { throw ValidationError("use either --continue or --conversation") }
@@ -94,19 +98,33 @@ struct AskCommand: AsyncParsableCommand {
         if let collection { try IngestOptions.validateCollectionName(collection) }
         guard (1...50).contains(top) else { throw ValidationError("--top must be between 1 and 50") }
         if remote != nil {
-            if !file.isEmpty || collection != nil || noLog || cache != nil {
-                throw ValidationError("--file, --collection, --no-log and --cache are not available with --remote")
-            }
+            if local { throw ValidationError("use either --remote or --local") }
+            try Self.checkRemoteFlags(file: file, noLog: noLog, cache: cache)
         }
     }
 
     func run() async throws {
         try await CommandContext.with(global, overrides: model.map { ["model": $0] } ?? [:]) { context in
-            if let remote {
-                try await askRemote(remote, context)
+            if let url = remote ?? (local ? nil : context.settings.remote) {
+                if remote == nil {
+                    do {
+                        try Self.checkRemoteFlags(file: file, noLog: noLog, cache: cache)
+                    } catch let error as ValidationError {
+                        throw ChatbotError(
+                            .usage, "\(error.message) (asking through \(url), from `remote:` in the config)",
+                            hint: "add --local to ask the providers here")
+                    }
+                }
+                try await askRemote(url, context)
             } else {
                 try await ask(context)
             }
+        }
+    }
+
+    static func checkRemoteFlags(file: [String], noLog: Bool, cache: Bool?) throws {
+        if !file.isEmpty || noLog || cache != nil {
+            throw ValidationError("--file, --no-log and --cache are not available when asking through a server")
         }
     }
 
@@ -128,11 +146,19 @@ struct AskCommand: AsyncParsableCommand {
         let interruption = Interruption()
         let signals = InterruptHandler { interruption.trigger() }
         defer { signals.cancel() }
+        let received = RemoteSources()
         do {
-            let outcome = try await client.ask(input, interruption: interruption) { text in
-                if streaming { StandardOutput.write(text) }
+            let outcome = try await client.ask(
+                input, collection: collection, top: collection == nil ? nil : top, interruption: interruption,
+                onSources: { await received.set($0) },
+                onText: { text in
+                    if streaming { StandardOutput.write(text) }
+                })
+            let sources = await received.sources
+            if collection != nil, sources.isEmpty, !global.quiet {
+                StandardError.write("chatbot: nothing in '\(collection ?? "")' matches; answered without sources\n")
             }
-            try printOutcome(outcome, streamed: streaming, sources: [])
+            try printOutcome(outcome, streamed: streaming, sources: sources)
         } catch let failure as AskFailure {
             if streaming {
                 if !failure.outcome.answer.isEmpty && !failure.outcome.answer.hasSuffix("\n") {
@@ -151,13 +177,19 @@ struct AskCommand: AsyncParsableCommand {
         let services = context.services
         let useCache = cache ?? context.settings.cacheResponses
         let target: ConversationTarget = continueLatest ? .latest : conversation.map { .id($0) } ?? .new
-        let needsStore = collection != nil || !noLog || target != .new || (useCache && temperature == 0)
+        let budget = context.settings.budget
+        let needsStore =
+            collection != nil || !noLog || target != .new || (useCache && temperature == 0) || budget != nil
 
         // Documents and media in the input are read first; then the store and the search.
         let prompt = try await PromptBuilder(
             words: words, files: file, input: PromptInput(transcribe: services.mediaTranscription())
         ).build()
         let store = needsStore ? try await context.openStore() : nil
+        // `budget:` in the config: an exhausted one refuses before anything is asked (exit 75).
+        if let budget, let store {
+            try await BudgetGuard(store: store.conversations).check([(.commandLine(id: LocalUser.id), budget)])
+        }
         var sources: [RetrievedChunk] = []
         if let collection, let store {
             let grounding = try await GroundedAsk(retriever: try services.retriever(store: store))
@@ -255,4 +287,10 @@ struct CitedOutcome: Encodable {
         let cited = Set(CitedPrompt.citedRanks(in: outcome.answer, among: sources))
         try container.encode(sources.map { Source(chunk: $0, cited: cited.contains($0.rank)) }, forKey: .sources)
     }
+}
+
+/// The sources a server sent with a remote answer.
+private actor RemoteSources {
+    private(set) var sources: [RetrievedChunk] = []
+    func set(_ sources: [RetrievedChunk]) { self.sources = sources }
 }

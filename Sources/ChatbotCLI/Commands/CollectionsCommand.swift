@@ -11,7 +11,7 @@ struct CollectionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collections",
         abstract: "List, inspect and delete collections.",
-        subcommands: [List.self, Show.self, Delete.self],
+        subcommands: [List.self, Show.self, Share.self, Unshare.self, Delete.self],
         defaultSubcommand: List.self
     )
 
@@ -36,12 +36,14 @@ struct CollectionsCommand: AsyncParsableCommand {
                     if !global.quiet { StandardError.write("chatbot: no collections yet (chatbot ingest PATH)\n") }
                     return
                 }
-                var table = TextTable(columns: ["NAME", "DOCUMENTS", "CHUNKS", "VECTORS", "SIZE", "UPDATED"])
+                var table = TextTable(columns: [
+                    "NAME", "DOCUMENTS", "CHUNKS", "VECTORS", "SIZE", "UPDATED", "VISIBILITY",
+                ])
                 for collection in collections {
                     table.add([
                         collection.name, String(collection.documents), String(collection.chunks),
                         String(collection.vectors), ByteCount.format(collection.bytes),
-                        ISO8601DateFormatter().string(from: collection.updatedAt),
+                        ISO8601DateFormatter().string(from: collection.updatedAt), collection.visibility.rawValue,
                     ])
                 }
                 StandardOutput.write(table.render())
@@ -86,6 +88,36 @@ struct CollectionsCommand: AsyncParsableCommand {
         }
     }
 
+    struct Share: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "share",
+            abstract: "Let every user of `chatbot serve` read and search a collection.",
+            discussion: "Collections are private to their owner (and admins) until shared.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The collection.")
+        var name: String
+
+        func run() async throws {
+            try await CollectionsCommand.setVisibility(.shared, of: name, global: global)
+        }
+    }
+
+    struct Unshare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "unshare", abstract: "Make a collection private to its owner (and admins) again.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The collection.")
+        var name: String
+
+        func run() async throws {
+            try await CollectionsCommand.setVisibility(.private, of: name, global: global)
+        }
+    }
+
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "delete",
@@ -118,6 +150,15 @@ struct CollectionsCommand: AsyncParsableCommand {
 }
 
 extension CollectionsCommand {
+    /// `share` and `unshare`: the command line acts as its own user, an admin.
+    static func setVisibility(_ visibility: CollectionVisibility, of name: String, global: GlobalOptions) async throws {
+        try await CommandContext.with(global) { context in
+            let reader = CollectionCatalog.Reader(userID: CollectionSummary.defaultOwnerID, isAdmin: true)
+            _ = try await listed { try await context.catalog().setVisibility(visibility, of: name, by: reader) }
+            if !global.quiet { StandardOutput.write("\(name) is now \(visibility.rawValue)\n") }
+        }
+    }
+
     /// Runs `body`, adding the CLI's hint to a missing collection's error.
     static func listed<T>(_ body: () async throws -> T) async throws -> T {
         do {
@@ -143,6 +184,8 @@ struct CollectionOutput: Encodable {
     var bytes: Int
     var createdAt: Date
     var updatedAt: Date
+    var visibility: String
+    var ownerId: String
     var documentsList: [DocumentOutput]?
     var objectsDeleted: Int?
 
@@ -154,10 +197,12 @@ struct CollectionOutput: Encodable {
         bytes = summary.bytes
         createdAt = summary.createdAt
         updatedAt = summary.updatedAt
+        visibility = summary.visibility.rawValue
+        ownerId = summary.ownerID
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, documents, chunks, vectors, bytes, createdAt, updatedAt, objectsDeleted
+        case name, documents, chunks, vectors, bytes, createdAt, updatedAt, visibility, ownerId, objectsDeleted
         case documentsList = "sources"
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatbotAccounts
 import ChatbotCore
 import ChatbotServices
 import ChatbotStorage
@@ -140,15 +141,26 @@ struct HistoryCommand: AsyncParsableCommand {
     struct Usage: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "usage",
-            abstract: "Token and cost totals per model over a period.",
-            discussion: "Costs use the prices (USD per million tokens) in the configuration's prices table."
+            abstract: "Token and cost totals per model, user or API key over a period.",
+            discussion: """
+                Costs use the prices (USD per million tokens) in the configuration's prices table. Every answer \
+                counts: asks (for the owner of their conversation) and the server's /v1/chat/completions (for \
+                the key's user and the key). Asks are made by a user, not a key: with --by key they are the \
+                group '(none)'.
+                """
         )
+
+        enum Grouping: String, ExpressibleByArgument, CaseIterable {
+            case model, user, key
+        }
 
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp("Start of the period (YYYY-MM-DD, inclusive).", valueName: "date")) var since:
             String?
         @Option(help: ArgumentHelp("End of the period (YYYY-MM-DD, exclusive).", valueName: "date")) var until: String?
         @Option(help: "The last N days (instead of --since).") var days: Int?
+        @Option(help: ArgumentHelp("Total per model, user or key.", valueName: "model|user|key")) var by = Grouping
+            .model
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
@@ -160,16 +172,16 @@ struct HistoryCommand: AsyncParsableCommand {
 
         static func parse(_ text: String?) throws -> Date? {
             guard let text else { return nil }
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withFullDate]
-            if let date = formatter.date(from: text) { return date }
-            if let date = ISO8601DateFormatter().date(from: text) { return date }
+            if let date = PeriodBound.parse(text) { return date }
             throw ValidationError("'\(text)' is not a date (YYYY-MM-DD or an ISO-8601 time)")
         }
 
         func run() async throws {
             let from = try days.map { Date().addingTimeInterval(-Double($0) * 86_400) } ?? Self.parse(since)
             let to = try Self.parse(until)
+            if by != .model {
+                return try await groups(from: from, to: to, by: by == .user ? .user : .key)
+            }
             try await withStore(global) { store in
                 let totals = try await store.usageTotals(from: from, to: to)
                 if json {
@@ -192,7 +204,51 @@ struct HistoryCommand: AsyncParsableCommand {
             }
         }
     }
+}
 
+extension HistoryCommand.Usage {
+    /// The totals per user or key, named from the accounts of the same store.
+    fileprivate func groups(from: Date?, to: Date?, by grouping: UsageGrouping) async throws {
+        try await CommandContext.with(global) { context in
+            let totals = try await context.openStore().conversations.usageTotals(from: from, to: to, by: grouping)
+            let services = try await AccountsCommandServices.open(context)
+            var names: [String: String] = [:]
+            if grouping == .user {
+                for user in try await services.accounts.users() { names[user.id] = user.name }
+            } else {
+                for key in try await services.keys.list(by: services.caller) {
+                    names[key.id] = "\(key.prefix) \(key.userName)/\(key.name)"
+                }
+            }
+            let rows = totals.map { total in
+                UsageGroupRow(
+                    id: total.id, name: total.id.map { names[$0] ?? "(deleted) \($0)" } ?? "(none)",
+                    answers: total.answers, promptTokens: total.promptTokens,
+                    completionTokens: total.completionTokens, cost: total.cost)
+            }
+            if json {
+                return try JSONOutput.print(UsageGroupReport(from: from, to: to, by: grouping.rawValue, groups: rows))
+            }
+            var table = TextTable(columns: [
+                grouping == .user ? "USER" : "KEY", "ANSWERS", "PROMPT", "COMPLETION", "COST (USD)",
+            ])
+            for row in rows {
+                table.add([
+                    row.name, String(row.answers), String(row.promptTokens), String(row.completionTokens),
+                    String(format: "%.6f", row.cost),
+                ])
+            }
+            table.add([
+                "total", String(rows.map(\.answers).reduce(0, +)), String(rows.map(\.promptTokens).reduce(0, +)),
+                String(rows.map(\.completionTokens).reduce(0, +)),
+                String(format: "%.6f", rows.map(\.cost).reduce(0, +)),
+            ])
+            StandardOutput.write(table.render())
+        }
+    }
+}
+
+extension HistoryCommand {
     static func find(_ id: String?, in store: some ConversationStore) async throws -> Conversation {
         if let id, id != "latest" {
             guard let conversation = try await store.conversation(matching: id) else {
@@ -210,6 +266,22 @@ struct HistoryCommand: AsyncParsableCommand {
 private struct ConversationExport: Encodable {
     var conversation: Conversation
     var messages: [MessageRecord]
+}
+
+private struct UsageGroupRow: Encodable {
+    var id: String?
+    var name: String
+    var answers: Int
+    var promptTokens: Int
+    var completionTokens: Int
+    var cost: Double
+}
+
+private struct UsageGroupReport: Encodable {
+    var from: Date?
+    var to: Date?
+    var by: String
+    var groups: [UsageGroupRow]
 }
 
 private struct UsageReport: Encodable {

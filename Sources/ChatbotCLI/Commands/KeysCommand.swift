@@ -14,7 +14,7 @@ struct KeysCommand: AsyncParsableCommand {
             documents:read, documents:write, jobs, admin; a key never does more than its owner's role \
             allows at the time of use.
             """,
-        subcommands: [Create.self, List.self, Revoke.self],
+        subcommands: [Create.self, List.self, Revoke.self, RotateSigning.self],
         defaultSubcommand: List.self
     )
 
@@ -40,15 +40,37 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Days until the key stops working (default: never).", valueName: "days"))
         var expiresDays: Int?
 
+        @Option(
+            help: ArgumentHelp(
+                "The key's own limit of requests per minute (default: the server's limits.key_rpm).",
+                valueName: "n"))
+        var rpm: Int?
+
+        @Option(
+            help: ArgumentHelp(
+                "The key's own limit of tokens per minute (default: the server's limits.key_tpm).", valueName: "n"))
+        var tpm: Int?
+
+        @Option(help: ArgumentHelp("Cost budget in USD per period, from the configured prices.", valueName: "usd"))
+        var budgetCost: Double?
+
+        @Option(help: ArgumentHelp("Token budget per period (prompt plus completion).", valueName: "n"))
+        var budgetTokens: Int?
+
+        @Option(help: ArgumentHelp("The budget's period: day or month (UTC).", valueName: "period"))
+        var budgetPeriod: String = "month"
+
         @Flag(help: "Print JSON (with the key under \"secret\").")
         var json = false
 
         func run() async throws {
             let scopes = Set(try scopes.map(Scope.parse))
+            let budget = try KeysCommand.budget(cost: budgetCost, tokens: budgetTokens, period: budgetPeriod)
             try await CommandContext.with(global) { context in
                 let services = try await AccountsCommandServices.open(context)
                 let created = try await services.keys.create(
-                    owner: user, name: name, scopes: scopes, expiresInDays: expiresDays, by: services.caller)
+                    owner: user, name: name, scopes: scopes, expiresInDays: expiresDays, requestsPerMinute: rpm,
+                    tokensPerMinute: tpm, budget: budget, by: services.caller)
                 if json {
                     try JSONOutput.print(CreatedKeyOutput(key: created.key, secret: created.secret))
                     return
@@ -126,6 +148,34 @@ struct KeysCommand: AsyncParsableCommand {
     }
 }
 
+extension KeysCommand {
+    struct RotateSigning: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-signing",
+            abstract: "Make a new key for signing access tokens; the previous one still verifies.",
+            discussion: """
+                Every replica signs with the new key from its next token on. Access tokens signed with the \
+                previous key stay valid until they expire (10 minutes), so nobody is logged out. After a \
+                suspected leak, rotate twice: tokens signed with the leaked key then fail at once, and \
+                clients get new ones with their refresh tokens.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await CommandContext.with(global) { context in
+                let store = SQLStoreAccountsDatabase(try await context.openStore())
+                let accounts = AccountService(database: store)
+                let local = try await accounts.ensureLocalUser()
+                try await TokenService(database: store, accounts: accounts).rotateSigningKey()
+                try await AuditLog(database: store).record(
+                    "signing_key.rotate", target: nil, by: .commandLine(local))
+                if !global.quiet { StandardError.write("chatbot: a new signing key signs from now on\n") }
+            }
+        }
+    }
+}
+
 /// `keys create --json`: the stored key and, this once, the whole key.
 private struct CreatedKeyOutput: Encodable {
     let key: APIKey
@@ -139,5 +189,18 @@ private struct CreatedKeyOutput: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case secret
+    }
+}
+
+extension KeysCommand {
+    /// A budget from `--budget-cost`, `--budget-tokens` and `--budget-period`; nil without an amount.
+    static func budget(cost: Double?, tokens: Int?, period: String) throws -> Budget? {
+        guard let parsed = Budget.Period(rawValue: period.lowercased()) else {
+            throw ValidationError("--budget-period is day or month")
+        }
+        if let cost, cost < 0 { throw ValidationError("--budget-cost must not be negative") }
+        if let tokens, tokens < 0 { throw ValidationError("--budget-tokens must not be negative") }
+        guard cost != nil || tokens != nil else { return nil }
+        return Budget(cost: cost, tokens: tokens, period: parsed)
     }
 }

@@ -5,6 +5,7 @@ import ChatbotServer
 import ChatbotServices
 import Foundation
 import Logging
+import NIOSSL
 import ServiceLifecycle
 import UnixSignals
 
@@ -46,7 +47,45 @@ struct ServeCommand: AsyncParsableCommand {
             "An origin allowed to call the API from a browser (repeatable; none by default).", valueName: "origin"))
     var corsOrigins: [String] = []
 
+    @Option(
+        name: .customLong("tls-cert"),
+        help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (with --tls-key).", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(
+        name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(
+        name: .customLong("metrics-port"),
+        help: ArgumentHelp(
+            "Serve /metrics without credentials on 127.0.0.1:PORT instead of for admins on the main port.",
+            valueName: "port"))
+    var metricsPort: Int?
+
+    @Option(
+        name: .customLong("access-log"),
+        help: ArgumentHelp("Where one JSON line per request goes: stdout (default) or off.", valueName: "stdout|off"))
+    var accessLog = "stdout"
+
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: ArgumentHelp(
+            "Seconds a connection may send nothing (idle, or a stalled request) before it is closed.",
+            valueName: "seconds"))
+    var idleTimeout = 60
+
     func validate() throws {
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        if let metricsPort, !(1...65535).contains(metricsPort) || metricsPort == port {
+            throw ValidationError("--metrics-port must be between 1 and 65535 and differ from --port")
+        }
+        guard ["stdout", "off"].contains(accessLog) else {
+            throw ValidationError("--access-log takes stdout or off, not '\(accessLog)'")
+        }
+        guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
         var scratch4 = in_addr()
         var scratch6 = in6_addr()
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -65,6 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let tls = try tlsConfiguration()
         try await CommandContext.with(global) { context in
             let database = try await context.openStore()
             let accounts = AccountService(database: SQLStoreAccountsDatabase(database))
@@ -72,15 +112,25 @@ struct ServeCommand: AsyncParsableCommand {
             let hasUsers = try await accounts.users().contains { $0.hasPassword && !$0.isDisabled }
             let host = host
             let quiet = global.quiet
+            var options = ServerOptions(
+                host: host, port: port, secureCookies: tls != nil, trustedProxies: trustedProxies,
+                corsOrigins: corsOrigins)
+            options.tls = tls
+            options.metricsPort = metricsPort
+            options.accessLog = accessLog == "stdout" ? .standardOutput : nil
+            options.idleTimeout = .seconds(idleTimeout)
+            options.limits = context.services.settings.limits
+            let scheme = tls == nil ? "http" : "https"
+            let metricsPort = metricsPort
             let app = ChatbotServer.application(
-                services: context.services, database: database,
-                options: ServerOptions(
-                    host: host, port: port, trustedProxies: trustedProxies, corsOrigins: corsOrigins),
-                logger: context.logger
+                services: context.services, database: database, options: options, logger: context.logger
             ) { port in
                 guard !quiet else { return }
                 let shown = host.contains(":") ? "[\(host)]" : host
-                var lines = ["chatbot: listening on http://\(shown):\(port) (\(context.services.databaseDescription))"]
+                var lines = [
+                    "chatbot: listening on \(scheme)://\(shown):\(port) (\(context.services.databaseDescription))"
+                ]
+                if let metricsPort { lines.append("chatbot: metrics on http://127.0.0.1:\(metricsPort)/metrics") }
                 if hasUsers {
                     lines.append(
                         "chatbot: log in with POST /api/auth/login, or use an API key from `chatbot keys create`")
@@ -94,6 +144,30 @@ struct ServeCommand: AsyncParsableCommand {
                 services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: context.logger)
             configuration.maximumGracefulShutdownDuration = .seconds(grace)
             try await ServiceGroup(configuration: configuration).run()
+        }
+    }
+
+    /// The HTTPS settings from --tls-cert and --tls-key, checked now (readable, PEM, a key that
+    /// matches the certificate) so a mistake stops the start, not the first client.
+    private func tlsConfiguration() throws -> TLSConfiguration? {
+        guard let tlsCert, let tlsKey else { return nil }
+        for path in [tlsCert, tlsKey] where !FileManager.default.isReadableFile(atPath: path) {
+            throw ChatbotError(.usage, "cannot read '\(path)'")
+        }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(tlsCert)
+            guard !chain.isEmpty else { throw ChatbotError(.usage, "'\(tlsCert)' holds no PEM certificate") }
+            let key = try NIOSSLPrivateKey(file: tlsKey, format: .pem)
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+            configuration.minimumTLSVersion = .tlsv12
+            _ = try NIOSSLContext(configuration: configuration)
+            return configuration
+        } catch let error as ChatbotError {
+            throw error
+        } catch {
+            throw ChatbotError(
+                .usage, "--tls-cert/--tls-key: not a PEM certificate chain and a matching private key (\(error))")
         }
     }
 }

@@ -14,7 +14,8 @@ struct UsersCommand: AsyncParsableCommand {
             password changes and deletions log the user out everywhere and are written to the audit log.
             """,
         subcommands: [
-            Add.self, List.self, Show.self, SetRole.self, Disable.self, Enable.self, Passwd.self, Delete.self,
+            Add.self, List.self, Show.self, SetRole.self, SetLimits.self, Disable.self, Enable.self, Passwd.self,
+            Delete.self,
         ],
         defaultSubcommand: List.self
     )
@@ -135,6 +136,60 @@ struct UsersCommand: AsyncParsableCommand {
                 let services = try await AccountsCommandServices.open(context)
                 let user = try await services.accounts.setRole(role, of: name, by: services.caller)
                 try UsersCommand.print(user, json: json, quiet: global.quiet, verb: "updated")
+            }
+        }
+    }
+
+    struct SetLimits: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-limits",
+            abstract: "Set a user's own rate limit, concurrent streams and budget.",
+            discussion: """
+                Each limit given replaces the role's (limits.roles.<role>.*) and the server's default                 (limits.user_rpm, limits.user_streams, limits.user_budget) for this user; limits not                 given are cleared, so the defaults apply again. With no option at all, every own limit                 is cleared. A budget counts the answers of the current day or month (UTC) in the user's                 conversations and on /v1, failed and interrupted ones with the tokens they used.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The user.")
+        var name: String
+
+        @Option(help: ArgumentHelp("Requests per minute over all the user's credentials.", valueName: "n"))
+        var rpm: Int?
+
+        @Option(help: ArgumentHelp("Answers the user may stream at once.", valueName: "n"))
+        var streams: Int?
+
+        @Option(help: ArgumentHelp("Cost budget in USD per period, from the configured prices.", valueName: "usd"))
+        var budgetCost: Double?
+
+        @Option(help: ArgumentHelp("Token budget per period (prompt plus completion).", valueName: "n"))
+        var budgetTokens: Int?
+
+        @Option(help: ArgumentHelp("The budget's period: day or month (UTC).", valueName: "period"))
+        var budgetPeriod: String = "month"
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            let budget = try KeysCommand.budget(cost: budgetCost, tokens: budgetTokens, period: budgetPeriod)
+            let limits = UserLimits(requestsPerMinute: rpm, streams: streams, budget: budget)
+            try await CommandContext.with(global) { context in
+                let services = try await AccountsCommandServices.open(context)
+                let user = try await services.accounts.setLimits(limits, of: name, by: services.caller)
+                if json {
+                    try JSONOutput.print(user)
+                } else if !global.quiet {
+                    var parts: [String] = []
+                    if let rpm = user.limits.requestsPerMinute { parts.append("\(rpm) requests a minute") }
+                    if let streams = user.limits.streams { parts.append("\(streams) streams at once") }
+                    if let budget = user.limits.budget { parts.append("a budget of \(budget.summary)") }
+                    StandardError.write(
+                        "chatbot: \(user.name): "
+                            + (parts.isEmpty
+                                ? "no own limits (the role's and the server's apply)" : parts.joined(separator: ", "))
+                            + "\n")
+                }
             }
         }
     }

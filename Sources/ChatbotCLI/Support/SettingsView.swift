@@ -38,6 +38,9 @@ struct SettingsView: Encodable {
     var providers: [String: Provider]
     var prices: [String: Price]
     var local: Local
+    var limits: [String: Int]
+    /// Budgets: `user` (limits.user_budget), `role.<role>` and `cli` (budget:), as summaries.
+    var budgets: [String: String]
 
     init(_ settings: ChatbotSettings) {
         configFile = settings.configFile
@@ -68,6 +71,18 @@ struct SettingsView: Encodable {
             prefix: settings.local.prefix, stateDir: settings.local.stateDirectory, chatPort: settings.local.chatPort,
             chatModelFile: settings.local.chatModelFile, embeddingsPort: settings.local.embeddingsPort,
             speechPort: settings.local.speechPort)
+        limits = [
+            "key_rpm": settings.limits.keyRequestsPerMinute, "user_rpm": settings.limits.userRequestsPerMinute,
+            "ip_rpm": settings.limits.anonymousRequestsPerMinute, "key_tpm": settings.limits.keyTokensPerMinute,
+            "user_streams": settings.limits.userStreams,
+        ]
+        var budgets: [String: String] = [:]
+        if let budget = settings.limits.userBudget { budgets["user"] = budget.summary }
+        for (role, limits) in settings.limits.roles {
+            if let budget = limits.userBudget { budgets["role.\(role)"] = budget.summary }
+        }
+        if let budget = settings.budget { budgets["cli"] = budget.summary }
+        self.budgets = budgets
     }
 
     private static func redacted(_ provider: ProviderSettings) -> String {
@@ -146,6 +161,16 @@ struct SettingsView: Encodable {
         lines.append("  chat_model_file: \(quote(local.chatModelFile))")
         lines.append("  embeddings_port: \(local.embeddingsPort)")
         lines.append("  speech_port: \(local.speechPort)")
+        lines.append("limits:")
+        for name in ["key_rpm", "user_rpm", "ip_rpm", "key_tpm", "user_streams"] {
+            lines.append("  \(name): \(limits[name] ?? 0)")
+        }
+        if !budgets.isEmpty {
+            lines.append("budgets:")
+            for (name, summary) in budgets.sorted(by: { $0.key < $1.key }) {
+                lines.append("  \(name): \(quote(summary))")
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -19,3 +19,15 @@ public struct ChatUsage: Sendable, Codable, Hashable {
         case completionTokens = "completion_tokens"
     }
 }
+
+extension ChatUsage {
+    /// An estimate for an answer the provider did not count (cut mid-stream, failed before its
+    /// usage arrived): about four UTF-8 bytes a token, as for English text with common tokenizers,
+    /// plus a few tokens of framing per message. Budgets count such answers with it, so cutting
+    /// streams is not a way around them.
+    public static func estimate(prompt: [ChatMessage], completion: String) -> ChatUsage {
+        func tokens(_ text: String) -> Int { (text.utf8.count + 3) / 4 }
+        let promptTokens = prompt.reduce(0) { $0 + tokens($1.content) + 4 }
+        return ChatUsage(promptTokens: promptTokens, completionTokens: tokens(completion))
+    }
+}

@@ -42,6 +42,14 @@ public struct ChatbotSettings: Sendable {
     public var speech: SpeechSettings
     /// The embedding service for retrieval.
     public var embeddings: EmbeddingSettings
+    /// A running `chatbot serve` that `chatbot ask` asks through (`remote`, `CHATBOT_REMOTE`);
+    /// `nil`: ask the providers here.
+    public var remote: String?
+    /// The server's rate limits (`limits.*`).
+    public var limits = LimitSettings()
+    /// The command line's own budget (`budget.cost`, `budget.tokens`, `budget.period`): `chatbot
+    /// ask` refuses once its answers of the day or month used it up. None by default.
+    public var budget: Budget?
 
     /// Creates settings; ``SettingsLoader`` is the usual way.
     public init(

@@ -66,7 +66,7 @@ public struct SettingsLoader: Sendable {
             if let target = reader.string(forKey: ConfigKey(["aliases", name])) { aliases[name] = target }
         }
 
-        return ChatbotSettings(
+        var settings = ChatbotSettings(
             configFile: path,
             dataDirectory: dataDirectory,
             defaultModel: reader.string(forKey: "model", default: "local"),
@@ -86,6 +86,43 @@ public struct SettingsLoader: Sendable {
             speech: try speechSettings(reader, file: path),
             embeddings: embeddingSettings(reader)
         )
+        settings.remote = reader.string(forKey: "remote").flatMap { $0.isEmpty ? nil : $0 }
+        let limits = LimitSettings()
+        settings.limits = LimitSettings(
+            keyRequestsPerMinute: reader.int(forKey: "limits.key_rpm", default: limits.keyRequestsPerMinute),
+            userRequestsPerMinute: reader.int(forKey: "limits.user_rpm", default: limits.userRequestsPerMinute),
+            anonymousRequestsPerMinute: reader.int(forKey: "limits.ip_rpm", default: limits.anonymousRequestsPerMinute))
+        settings.limits.keyTokensPerMinute = max(0, reader.int(forKey: "limits.key_tpm", default: 0))
+        settings.limits.userStreams = max(0, reader.int(forKey: "limits.user_streams", default: limits.userStreams))
+        settings.limits.userBudget = try Self.budget(reader, "limits.user_budget", file: path)
+        for role in Self.mappingKeys((yamlDocument?["limits"] as? [String: Any])?["roles"]) {
+            let prefix = "limits.roles.\(role)"
+            guard ["admin", "member", "viewer"].contains(role) else {
+                throw ChatbotError(.usage, "\(prefix) in \(path) names no role (admin, member, viewer)")
+            }
+            settings.limits.roles[role] = RoleLimits(
+                userRequestsPerMinute: reader.int(forKey: ConfigKey(["limits", "roles", role, "user_rpm"])),
+                userStreams: reader.int(forKey: ConfigKey(["limits", "roles", role, "user_streams"])),
+                userBudget: try Self.budget(reader, "\(prefix).user_budget", file: path))
+        }
+        settings.budget = try Self.budget(reader, "budget", file: path)
+        return settings
+    }
+
+    /// `<prefix>.cost`, `.tokens` and `.period` (`day` or `month`, default `month`), or nil when
+    /// neither amount is set.
+    private static func budget(_ reader: ConfigReader, _ prefix: String, file: String) throws -> Budget? {
+        let path = prefix.split(separator: ".").map(String.init)
+        let cost = reader.double(forKey: ConfigKey(path + ["cost"]))
+        let tokens = reader.int(forKey: ConfigKey(path + ["tokens"]))
+        guard cost != nil || tokens != nil else { return nil }
+        let periodName = reader.string(forKey: ConfigKey(path + ["period"])) ?? "month"
+        guard let period = Budget.Period(rawValue: periodName) else {
+            throw ChatbotError(.usage, "\(prefix).period '\(periodName)' in \(file) is not day or month")
+        }
+        if let cost, cost < 0 { throw ChatbotError(.usage, "\(prefix).cost in \(file) is negative") }
+        if let tokens, tokens < 0 { throw ChatbotError(.usage, "\(prefix).tokens in \(file) is negative") }
+        return Budget(cost: cost, tokens: tokens, period: period)
     }
 
     private func embeddingSettings(_ reader: ConfigReader) -> EmbeddingSettings {

@@ -28,6 +28,13 @@ extension ChatbotError {
         public static let lockHeld = Reason("lock-held")
         /// The collection asked for does not exist and there are no collections at all yet.
         public static let noCollections = Reason("no-collections")
+        /// A file given as audio or video that FFmpeg cannot read: not media, a refused container,
+        /// damaged, or too long. The input's fault, not the program's.
+        public static let unreadableMedia = Reason("unreadable-media")
+        /// The model server refused the request itself (400, 413 or 422: too long for its context,
+        /// messages in an order it does not take, a value out of its range): the asker's input,
+        /// as far as a server relaying it is concerned.
+        public static let modelRefusedRequest = Reason("model-refused-request")
 
         /// The backup is encrypted and no key or passphrase was given.
         public static let backupKeyMissing = Reason("backup-key-missing")

@@ -22,10 +22,11 @@ public struct ChatbotError: Error, Sendable, Hashable, CustomStringConvertible {
     /// | ``forbidden`` | 64 | 403 | `forbidden` |
     /// | ``tooLarge`` | 64 | 413 | `too-large` |
     /// | ``rateLimited`` | 75 | 429 | `rate-limited` |
+    /// | ``budgetExceeded`` | 75 | 429 | `budget-exceeded` |
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
         private enum Code: Sendable, Hashable, CaseIterable {
             case runtime, partial, usage, unavailable, temporary, interrupted, notFound, conflict
-            case unauthorized, forbidden, tooLarge, rateLimited
+            case unauthorized, forbidden, tooLarge, rateLimited, budgetExceeded
         }
         private let code: Code
 
@@ -53,6 +54,8 @@ public struct ChatbotError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let tooLarge = Kind(code: .tooLarge)
         /// The caller sent too many requests and must slow down (exit 75).
         public static let rateLimited = Kind(code: .rateLimited)
+        /// A cost or token budget is used up until its period renews (exit 75).
+        public static let budgetExceeded = Kind(code: .budgetExceeded)
 
         /// Every kind, in declaration order (for tests and documentation generators).
         public static var allKinds: [Kind] { Code.allCases.map { Kind(code: $0) } }
@@ -64,7 +67,7 @@ public struct ChatbotError: Error, Sendable, Hashable, CustomStringConvertible {
             case .partial: 2
             case .usage, .unauthorized, .forbidden, .tooLarge: 64
             case .unavailable: 69
-            case .temporary, .rateLimited: 75
+            case .temporary, .rateLimited, .budgetExceeded: 75
             case .interrupted: 130
             }
         }
@@ -85,7 +88,7 @@ public struct ChatbotError: Error, Sendable, Hashable, CustomStringConvertible {
             case .notFound: 404
             case .conflict: 409
             case .tooLarge: 413
-            case .rateLimited: 429
+            case .rateLimited, .budgetExceeded: 429
             case .interrupted: 499
             case .unavailable, .temporary: 503
             }
@@ -107,6 +110,7 @@ public struct ChatbotError: Error, Sendable, Hashable, CustomStringConvertible {
             case .forbidden: "forbidden"
             case .tooLarge: "too-large"
             case .rateLimited: "rate-limited"
+            case .budgetExceeded: "budget-exceeded"
             }
         }
 
@@ -125,6 +129,7 @@ public struct ChatbotError: Error, Sendable, Hashable, CustomStringConvertible {
             case .forbidden: "forbidden"
             case .tooLarge: "too_large"
             case .rateLimited: "rate_limited"
+            case .budgetExceeded: "budget_exceeded"
             }
         }
     }

@@ -124,6 +124,79 @@ public struct UsageTotal: Sendable, Hashable, Codable {
     }
 }
 
+/// What ``ConversationStore/usageTotals(from:to:by:)`` groups answers by.
+public enum UsageGrouping: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The user who asked.
+    case user
+    /// The API key the answer was asked with.
+    case key
+}
+
+/// Token and cost totals of one user or one API key over a period.
+public struct UsageGroupTotal: Sendable, Hashable, Codable {
+    /// The user or key id; `nil` for answers without one (asks have no key).
+    public var id: String?
+    /// Number of answers.
+    public var answers: Int
+    /// Sum of prompt tokens.
+    public var promptTokens: Int
+    /// Sum of completion tokens.
+    public var completionTokens: Int
+    /// Sum of costs in USD (answers without a price count as zero).
+    public var cost: Double
+
+    /// Creates a total.
+    public init(id: String?, answers: Int, promptTokens: Int, completionTokens: Int, cost: Double) {
+        self.id = id
+        self.answers = answers
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.cost = cost
+    }
+}
+
+/// One answer that leaves no message behind (the stateless `/v1/chat/completions`), with who
+/// asked and what it used.
+public struct UsageRecord: Sendable, Hashable, Codable {
+    /// When the answer ended.
+    public var at: Date
+    /// The user who asked, when known.
+    public var userID: String?
+    /// The API key it was asked with, when any.
+    public var apiKeyID: String?
+    /// Where it was asked, e.g. `v1.chat.completions`.
+    public var source: String
+    /// The provider that answered.
+    public var provider: String
+    /// The model that answered.
+    public var model: String
+    /// Prompt tokens (0 when the provider reported none).
+    public var promptTokens: Int
+    /// Completion tokens (0 when the provider reported none).
+    public var completionTokens: Int
+    /// Cost in USD from the configured prices; `nil` without a price.
+    public var cost: Double?
+    /// `completed`, `failed` or `interrupted`: a failed or cut answer counts with what it used.
+    public var status: String
+
+    /// Creates a record.
+    public init(
+        at: Date, userID: String?, apiKeyID: String?, source: String, provider: String, model: String,
+        promptTokens: Int, completionTokens: Int, cost: Double?, status: String
+    ) {
+        self.at = at
+        self.userID = userID
+        self.apiKeyID = apiKeyID
+        self.source = source
+        self.provider = provider
+        self.model = model
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.cost = cost
+        self.status = status
+    }
+}
+
 /// A message found by full-text search, with a highlighted excerpt.
 public struct MessageSearchHit: Sendable, Hashable, Codable {
     /// The message.

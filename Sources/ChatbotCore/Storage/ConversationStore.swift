@@ -35,8 +35,18 @@ public protocol ConversationStore: Sendable {
     func interruptAbandonedAnswers(heartbeatBefore before: Date, reason: String) async throws -> Int
     /// Full-text search over message content, best match first.
     func searchMessages(_ query: String, limit: Int) async throws -> [MessageSearchHit]
-    /// Token and cost totals per provider and model for assistant messages created in `[from, to)`.
+    /// Token and cost totals per provider and model for the answers of `[from, to)`: assistant
+    /// messages and ``UsageRecord``s.
     func usageTotals(from: Date?, to: Date?) async throws -> [UsageTotal]
+    /// The same answers totalled per user (a message counts for its conversation's owner) or per
+    /// API key (messages have none: their group is `nil`), largest cost first.
+    func usageTotals(from: Date?, to: Date?, by grouping: UsageGrouping) async throws -> [UsageGroupTotal]
+    /// Records answers that leave no message behind (`/v1/chat/completions`), in one transaction.
+    func recordUsage(_ records: [UsageRecord]) async throws
+    /// What one user (every answer in their conversations and on `/v1`, whatever the credential)
+    /// or one API key (the answers asked with it) has spent since `since`: tokens and cost.
+    /// Answers cut before the provider counted them count an estimate of their text's tokens.
+    func spending(by grouping: UsageGrouping, id: String, since: Date) async throws -> BudgetSpending
 
     /// A cached answer for this request key, if any.
     func cachedResponse(key: String) async throws -> CachedResponse?

@@ -19,16 +19,17 @@ enum MediaFailure {
             return ChatbotError(
                 .runtime,
                 "\(name): this container format is not accepted (playlists, concat lists and other files that refer to further files are refused)",
-                hint: "accepted containers: \(allowed); convert the file with ffmpeg first")
+                hint: "accepted containers: \(allowed); convert the file with ffmpeg first", reason: .unreadableMedia)
         case CBM_ERR_UNRECOGNISED:
             return ChatbotError(
                 .runtime, "\(name): not a recognised audio or video file (or it is empty or truncated)",
-                hint: "check the file; accepted: WAV, MP3, M4A/AAC, FLAC, OGG/Opus, MP4, MKV, WebM, MOV")
+                hint: "check the file; accepted: WAV, MP3, M4A/AAC, FLAC, OGG/Opus, MP4, MKV, WebM, MOV",
+                reason: .unreadableMedia)
         case CBM_ERR_TOO_LONG:
             return ChatbotError(
                 .runtime,
                 "\(name): the media is longer than the allowed \(formatHours(limits.maxDurationSeconds))",
-                hint: "cut it into parts with ffmpeg, or raise the limit")
+                hint: "cut it into parts with ffmpeg, or raise the limit", reason: .unreadableMedia)
         case CBM_ERR_DEADLINE:
             return ChatbotError(
                 .runtime, "\(name): decoding took longer than the time limit of \(Int(limits.timeLimitSeconds ?? 0)) s",
@@ -47,7 +48,8 @@ enum MediaFailure {
         default:
             return ChatbotError(
                 .runtime, "\(name): damaged or truncated media (\(message(code: code)))",
-                hint: "check that the file is complete; re-encode it with ffmpeg if it plays elsewhere")
+                hint: "check that the file is complete; re-encode it with ffmpeg if it plays elsewhere",
+                reason: .unreadableMedia)
         }
     }
 

@@ -26,7 +26,11 @@ extension ProviderError {
     ) -> ProviderError? {
         if error is CancellationError { return .cancelled(endpoint) }
         if let error = error as? HTTPClientError {
-            return classify(error, endpoint: endpoint, timeouts: timeouts, afterResponseHead: afterResponseHead)
+            // A name of its own: an overload of `classify` taking `HTTPClientError` lost to this
+            // function itself (it returns an optional, as the call site wants), which recursed
+            // until the stack overflowed on the first HTTPClientError, crashing the process.
+            return classifyHTTPClientError(
+                error, endpoint: endpoint, timeouts: timeouts, afterResponseHead: afterResponseHead)
         }
         if let error = error as? NIOConnectionError {
             if let dnsError = error.dnsAError ?? error.dnsAAAAError, error.connectionErrors.isEmpty {
@@ -66,7 +70,7 @@ extension ProviderError {
         return nil
     }
 
-    private static func classify(
+    private static func classifyHTTPClientError(
         _ error: HTTPClientError,
         endpoint: ProviderEndpoint,
         timeouts: ProviderTimeouts,

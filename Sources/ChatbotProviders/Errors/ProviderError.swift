@@ -230,6 +230,9 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
         if statusCode == 401 || statusCode == 403 {
             return ChatbotError(.runtime, description, hint: "check the API key of provider '\(providerName)'")
         }
+        if kind == .httpStatus, let statusCode, [400, 413, 422].contains(statusCode) {
+            return ChatbotError(.runtime, description, reason: .modelRefusedRequest)
+        }
         return ChatbotError(.runtime, description)
     }
 

@@ -23,11 +23,17 @@ public struct ProviderTimeouts: Sendable, Hashable {
     /// The `HTTPClient` configuration these timeouts expect: the connect timeout set, and a
     /// refused connection reported at once instead of retried inside the client until the
     /// connect timeout expires, so that the fallback chain (or starting the local server) can act
-    /// on it immediately. Retries are ``RetryPolicy``'s job.
+    /// on it immediately. Retries are ``RetryPolicy``'s job. Up to ``connectionsPerHost``
+    /// requests run at once against one provider: the client's default (8) queued the ninth
+    /// concurrent answer of `chatbot serve` behind the first eight.
     public func httpClientConfiguration() -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: .init(connect))
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.connectionsPerHost
         return configuration
     }
+
+    /// The connections kept open to one provider host, and so the requests in flight to it.
+    public static let connectionsPerHost = 1024
 }

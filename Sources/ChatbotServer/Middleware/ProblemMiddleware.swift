@@ -52,6 +52,25 @@ struct Problem: Sendable {
             headers = http.headers
             return
         }
+        if let exceeded = error as? RateLimitExceeded {
+            self.init(status: 429, slug: "rate-limited", detail: exceeded.description)
+            headers = RateLimits.headers(exceeded.decisions)
+            headers[.retryAfter] = String(exceeded.refused.retryAfterSeconds)
+            return
+        }
+        if let exceeded = error as? BudgetExceeded {
+            let normalized = exceeded.chatbotError
+            self.init(status: 429, slug: normalized.kind.problemType, detail: normalized.message)
+            headers[.retryAfter] = String(exceeded.secondsUntilRenewal(from: Date()))
+            // OpenAI's SDKs retry a 429 unless told not to: waiting seconds will not renew a budget.
+            headers[Self.shouldRetry] = "false"
+            return
+        }
+        if let exceeded = error as? StreamLimitExceeded {
+            self.init(status: 429, slug: "rate-limited", detail: exceeded.description)
+            headers[.retryAfter] = "5"
+            return
+        }
         if let refusal = error as? LoginThrottle.Refusal {
             self.init(status: 429, slug: "rate-limited", detail: refusal.description)
             headers[.retryAfter] = String(refusal.retryAfterSeconds)
@@ -62,6 +81,16 @@ struct Problem: Sendable {
             return
         }
         let normalized = ChatbotError.normalizing(error, logger: logger)
+        if normalized.reason == .modelRefusedRequest {
+            // The client's request, refused by the model server: a 400 with the model server's
+            // reason, never its address.
+            var detail = "the model refused the request"
+            if let range = normalized.message.range(of: #"answered \d{3}: "#, options: .regularExpression) {
+                detail += ": " + normalized.message[range.upperBound...]
+            }
+            self.init(status: 400, slug: ChatbotError.Kind.usage.problemType, detail: detail)
+            return
+        }
         var detail = normalized.message
         if let hint = normalized.hint, normalized.kind.httpStatus < 500 { detail += " (\(hint))" }
         if normalized.kind.httpStatus >= 500, normalized.kind != .unavailable, normalized.kind != .temporary {
@@ -69,6 +98,9 @@ struct Problem: Sendable {
         }
         self.init(status: normalized.kind.httpStatus, slug: normalized.kind.problemType, detail: detail)
     }
+
+    /// `x-should-retry`, which OpenAI's SDKs obey over their own retry rules.
+    static let shouldRetry = HTTPField.Name("x-should-retry")!
 
     static func slug(forStatus status: Int) -> String {
         switch status {
@@ -114,7 +146,7 @@ struct Problem: Sendable {
             fields[.contentType] = "application/json"
             body = [
                 "error": [
-                    "message": detail, "type": Self.openAIType(status: status), "param": NSNull(),
+                    "message": detail, "type": Self.openAIType(status: status, slug: slug), "param": NSNull(),
                     "code": Self.openAICode(status: status, slug: slug),
                 ]
             ]
@@ -131,8 +163,11 @@ struct Problem: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func openAIType(status: Int) -> String {
-        switch status {
+    /// OpenAI's error `type`: an exhausted budget is `insufficient_quota`, as OpenAI answers when
+    /// an account's credit runs out (its SDKs raise `RateLimitError` and do not retry it).
+    static func openAIType(status: Int, slug: String) -> String {
+        if slug == "budget-exceeded" { return "insufficient_quota" }
+        return switch status {
         case 401: "authentication_error"
         case 403: "permission_error"
         case 404: "invalid_request_error"
@@ -143,7 +178,8 @@ struct Problem: Sendable {
     }
 
     static func openAICode(status: Int, slug: String) -> Any {
-        switch status {
+        if slug == "budget-exceeded" { return "insufficient_quota" }
+        return switch status {
         case 401: "invalid_api_key"
         case 429: "rate_limit_exceeded"
         default: NSNull()

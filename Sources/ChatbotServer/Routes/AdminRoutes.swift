@@ -78,12 +78,12 @@ struct AdminRoutes {
 
     func register(_ group: RouterGroup<ServerContext>) {
         group.get("/users") { request, context in
-            _ = try admin(context)
+            _ = try context.requireAdmin()
             return try List(data: try await accounts.accounts.users().map(UserView.init))
                 .response(from: request, context: context)
         }
         group.post("/users") { request, context in
-            let caller = try admin(context)
+            let caller = try context.requireAdmin()
             let body = try await request.decode(as: NewUser.self, context: context)
             let role = try body.role.map(Role.parse) ?? .member
             let user = try await accounts.accounts.addUser(
@@ -93,11 +93,11 @@ struct AdminRoutes {
             return response
         }
         group.get("/users/:name") { _, context in
-            _ = try admin(context)
+            _ = try context.requireAdmin()
             return UserView(try await accounts.accounts.user(named: try context.parameters.require("name")))
         }
         group.patch("/users/:name") { request, context in
-            let caller = try admin(context)
+            let caller = try context.requireAdmin()
             let name = try context.parameters.require("name")
             let body = try await request.decode(as: UserChange.self, context: context)
             var user = try await accounts.accounts.user(named: name)
@@ -110,14 +110,14 @@ struct AdminRoutes {
             return UserView(user)
         }
         group.post("/users/:name/password") { request, context in
-            let caller = try admin(context)
+            let caller = try context.requireAdmin()
             let body = try await request.decode(as: PasswordChange.self, context: context)
             try await accounts.accounts.setPassword(
                 body.password, of: try context.parameters.require("name"), by: caller)
             return Response(status: .noContent)
         }
         group.delete("/users/:name") { _, context in
-            let caller = try admin(context)
+            let caller = try context.requireAdmin()
             try await accounts.accounts.deleteUser(named: try context.parameters.require("name"), by: caller)
             return Response(status: .noContent)
         }
@@ -147,7 +147,7 @@ struct AdminRoutes {
         }
 
         group.get("/audit") { request, context in
-            _ = try admin(context)
+            _ = try context.requireAdmin()
             let since = request.uri.queryParameters.get("since").flatMap { ISO8601DateFormatter().date(from: $0) }
             let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1000)
             let entries = try await accounts.audit.entries(since: since, limit: limit).map {
@@ -159,11 +159,4 @@ struct AdminRoutes {
         }
     }
 
-    /// The caller when it may administer (an admin with the `admin` scope); 403 otherwise.
-    private func admin(_ context: ServerContext) throws -> Caller {
-        let identity = try context.require(.admin)
-        let caller = identity.caller(ip: context.clientAddress)
-        guard caller.isAdmin else { throw ServerError.forbidden("only an admin may do this") }
-        return caller
-    }
 }

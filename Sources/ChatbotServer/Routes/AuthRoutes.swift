@@ -70,7 +70,13 @@ struct AuthRoutes {
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         if buffer.readableBytes > 0 {
-            let body = try context.requestDecoder.decode(RefreshBody.self, from: Data(buffer.readableBytesView))
+            let body: RefreshBody
+            do {
+                body = try context.requestDecoder.decode(RefreshBody.self, from: Data(buffer.readableBytesView))
+            } catch {
+                throw ServerError.badRequest(
+                    "the body is JSON with a string refresh_token, or empty (the cookie is used)")
+            }
             if let token = body.refreshToken, !token.isEmpty { return token }
         }
         guard let cookie = request.cookies[Self.cookieName]?.value, !cookie.isEmpty else {

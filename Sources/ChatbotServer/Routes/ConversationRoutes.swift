@@ -1,6 +1,7 @@
 import ChatbotAccounts
 import ChatbotChat
 import ChatbotCore
+import ChatbotRetrieval
 import ChatbotServices
 import ChatbotStorage
 import Foundation
@@ -18,6 +19,9 @@ struct ConversationRoutes {
     let database: any SQLDatabaseStore
     let runner: AnswerRunner
     let registry: AnswerRegistry
+    let metrics: ServerMetrics
+    let budgets: ServerBudgets
+    let limits: RateLimits
 
     struct AskBody: Decodable {
         var message: String
@@ -25,6 +29,10 @@ struct ConversationRoutes {
         var system: String?
         var temperature: Double?
         var maxTokens: Int?
+        /// Answer from this collection's documents, citing them.
+        var collection: String?
+        /// How many chunks go with the question as sources (1–50, default 5).
+        var top: Int?
     }
 
     struct RenameBody: Decodable {
@@ -182,57 +190,9 @@ struct ConversationRoutes {
     {
         let identity = try context.require(.chat)
         let body = try await request.decode(as: AskBody.self, context: context)
-        guard !body.message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw ServerError.badRequest("the message is empty")
-        }
-        if let maxTokens = body.maxTokens, maxTokens < 1 {
-            throw ServerError.badRequest("max_tokens must be at least 1")
-        }
-        // An unknown model is a 400 now, not an error event later.
-        _ = try services.settings.modelChain(primary: body.model ?? services.settings.defaultModel)
-        let store = database.conversations(ownedBy: identity.user.id)
-        let target: Conversation
-        if conversationID != nil {
-            target = try await conversation(context)
-        } else {
-            target = try await store.createConversation(title: ConversationTitle.of(body.message))
-        }
-        var input = AskInput(
-            prompt: body.message, system: body.system, model: body.model, conversation: .id(target.id),
-            temperature: body.temperature, maxTokens: body.maxTokens)
-        let answerID = UUID().uuidString.lowercased()
-        input.answerID = answerID
-        let channel = AnswerChannel()
-        let start = StartEvent(conversation: ConversationView(target), messageId: answerID)
-        let service = services.askService(store: store)
-        let logger = context.logger
-        let interruption = Interruption()
-        await registry.add(answerID, .init(owner: identity.user.id, channel: channel, interruption: interruption))
-        let registry = registry
-        let askInput = input
-        let started = runner.submit {
-            do {
-                // The first event goes out once the answer's row exists, so its id can be cancelled
-                // or followed from any replica at once.
-                let outcome = try await service.ask(
-                    askInput, interruption: interruption, onRecorded: { await channel.start("conversation", start) }
-                ) { text in
-                    await channel.delta(text)
-                }
-                await channel.end("done", AnswerSummary(outcome))
-            } catch let failure as AskFailure {
-                await channel.end("error", ErrorEvent(failure.error, logger: logger))
-                await channel.end("done", AnswerSummary(failure.outcome))
-            } catch {
-                await channel.end("error", ErrorEvent(error, logger: logger))
-            }
-            await channel.finish()
-            await registry.remove(answerID)
-        }
-        guard started else {
-            await registry.remove(answerID)
-            throw ChatbotError(.unavailable, "the server is shutting down")
-        }
+        let started = try await startAnswer(
+            body, in: conversationID, identity: identity, clientAddress: context.clientAddress, logger: context.logger)
+        let (target, channel, sources) = (started.conversation, started.channel, started.sources)
 
         if Self.wantsEventStream(request) {
             return EventStreamResponse.make(await channel.subscribe())
@@ -254,10 +214,133 @@ struct ConversationRoutes {
         }
         let json =
             "{\"answer\":\(Self.jsonString(text)),\"conversation_id\":\(Self.jsonString(target.id)),"
-            + "\"result\":\(summary ?? "null")}"
+            + "\"result\":\(summary ?? "null")"
+            + (sources.map {
+                ",\"collection\":\(Self.jsonString($0.collection)),\"sources\":\(ServerJSON.text($0.sources))"
+            }
+                ?? "") + "}"
         return Response(
             status: conversationID == nil ? .created : .ok, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
+    }
+
+    /// An answer that has been handed to the runner.
+    struct StartedAnswer: Sendable {
+        var conversation: Conversation
+        var messageID: String
+        var channel: AnswerChannel
+        var sources: SourcesEvent?
+    }
+
+    /// Checks `body`, records the conversation (a new one, or the caller's `conversationID`) and
+    /// hands the answer to the runner: what the HTTP ask and the WebSocket's `ask` share. Every
+    /// refusal (bad input, unknown model, a conversation or collection the caller may not see)
+    /// comes before anything is recorded.
+    func startAnswer(
+        _ body: AskBody, in conversationID: String?, identity: Identity, clientAddress: String?, logger: Logger
+    ) async throws -> StartedAnswer {
+        guard identity.scopes.contains(.chat) else {
+            throw ServerError.forbidden("this credential lacks the 'chat' scope")
+        }
+        guard !body.message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ServerError.badRequest("the message is empty")
+        }
+        if let maxTokens = body.maxTokens, !(1...OpenAIRoutes.maxTokensLimit).contains(maxTokens) {
+            throw ServerError.badRequest("max_tokens must be 1 to \(OpenAIRoutes.maxTokensLimit)")
+        }
+        if let top = body.top, !(1...50).contains(top) { throw ServerError.badRequest("top must be 1 to 50") }
+        // An unknown model is a 400 now, not an error event later.
+        _ = try services.settings.modelChain(primary: body.model ?? services.settings.defaultModel)
+        // An exhausted budget refuses before anything is recorded or any provider is called.
+        try await budgets.check(identity)
+        // Answers carry the key they were asked with, for the key's budget.
+        let store = database.conversations(ownedBy: identity.user.id, apiKey: identity.keyID)
+        var existing: Conversation?
+        if let conversationID {
+            guard Self.isConversationID(conversationID),
+                let found = try await store.conversation(matching: conversationID), found.id == conversationID
+            else { throw ServerError.notFound("conversation") }
+            existing = found
+        }
+        // A collection the caller may not read is a 404, before anything is recorded.
+        var grounding: SourcesEvent?
+        if let collection = body.collection {
+            let reader = try CollectionRoutes.reader(identity, .documentsRead, clientAddress: clientAddress)
+            let catalog = CollectionCatalog(store: database, objects: try services.objectStore(), logger: logger)
+            let summary: CollectionSummary
+            do {
+                summary = try await catalog.summary(collection, readableBy: reader)
+            } catch let error as ChatbotError where error.kind == .notFound {
+                // A field of the body, not the resource of the path: a 400 (as for an unknown
+                // model, and as `chatbot ask -C` exits 64), the same for missing and not readable.
+                throw ChatbotError(.usage, error.message)
+            }
+            let found = try await GroundedAsk(retriever: try services.retriever(store: database))
+                .ground(body.message, collection: summary.name, top: body.top ?? 5)
+            grounding = SourcesEvent(collection: summary.name, sources: found.sources, warning: found.warning)
+        }
+        let sources = grounding
+        // One of the user's concurrent streams, held while the answer runs (wherever it is read);
+        // the last refusal, before the conversation is recorded.
+        let hold = try await limits.openStream(identity)
+        let target: Conversation
+        do {
+            if let existing {
+                target = existing
+            } else {
+                target = try await store.createConversation(title: ConversationTitle.of(body.message))
+            }
+        } catch {
+            await hold?.close()
+            throw error
+        }
+        var input = GroundedAsk.input(
+            AskInput(
+                prompt: body.message, system: body.system, model: body.model, conversation: .id(target.id),
+                temperature: body.temperature, maxTokens: body.maxTokens),
+            citing: sources?.sources ?? [])
+        let answerID = UUID().uuidString.lowercased()
+        input.answerID = answerID
+        let channel = AnswerChannel()
+        let start = StartEvent(conversation: ConversationView(target), messageId: answerID)
+        let service = services.askService(store: store)
+        let interruption = Interruption()
+        await registry.add(answerID, .init(owner: identity.user.id, channel: channel, interruption: interruption))
+        let registry = registry
+        let metrics = metrics
+        let askInput = input
+        let started = runner.submit {
+            do {
+                // The first event goes out once the answer's row exists, so its id can be cancelled
+                // or followed from any replica at once.
+                let outcome = try await service.ask(
+                    askInput, interruption: interruption,
+                    onRecorded: {
+                        await channel.start("conversation", start)
+                        if let sources { await channel.start("sources", sources) }
+                    }
+                ) { text in
+                    await channel.delta(text)
+                }
+                metrics.tokens(model: outcome.model, usage: outcome.usage)
+                await channel.end("done", AnswerSummary(outcome))
+            } catch let failure as AskFailure {
+                metrics.tokens(model: failure.outcome.model, usage: failure.outcome.usage)
+                await channel.end("error", ErrorEvent(failure.error, logger: logger))
+                await channel.end("done", AnswerSummary(failure.outcome))
+            } catch {
+                await channel.end("error", ErrorEvent(error, logger: logger))
+            }
+            await channel.finish()
+            await hold?.close()
+            await registry.remove(answerID)
+        }
+        guard started else {
+            await hold?.close()
+            await registry.remove(answerID)
+            throw ChatbotError(.unavailable, "the server is shutting down")
+        }
+        return StartedAnswer(conversation: target, messageID: answerID, channel: channel, sources: sources)
     }
 
     static func wantsEventStream(_ request: Request) -> Bool {
@@ -274,6 +357,14 @@ struct ConversationRoutes {
 struct StartEvent: Codable, Sendable {
     var conversation: ConversationRoutes.ConversationView
     var messageId: String
+}
+
+/// The `sources` event of an answer from a collection: the chunks sent with the question, which
+/// the answer cites as `[rank]`.
+struct SourcesEvent: Codable, Sendable {
+    var collection: String
+    var sources: [RetrievedChunk]
+    var warning: String?
 }
 
 /// The end of an answer, as the `done` event and the JSON answer carry it.

@@ -26,24 +26,34 @@ struct MessageRoutes {
         group.post("/messages/:id/cancel") { _, context in try await cancel(context) }
     }
 
-    /// The caller's assistant message `id`, else 404.
-    private func message(_ context: ServerContext) async throws -> (MessageRecord, SQLConversationStore, Identity) {
-        let identity = try context.require(.chat)
-        let id = try context.parameters.require("id")
+    /// `identity`'s assistant message `id`, else 404.
+    private func message(_ id: String, identity: Identity) async throws -> (MessageRecord, SQLConversationStore) {
+        guard identity.scopes.contains(.chat) else {
+            throw ServerError.forbidden("this credential lacks the 'chat' scope")
+        }
         let store = database.conversations(ownedBy: identity.user.id)
         guard ConversationRoutes.isConversationID(id), let record = try await store.message(id: id),
             record.role == .assistant
         else { throw ServerError.notFound("message") }
-        return (record, store, identity)
+        return (record, store)
     }
 
     private func events(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let (record, store, identity) = try await message(context)
         let offset = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int($0) }.map { max(0, $0) } ?? 0
+        return EventStreamResponse.make(
+            try await events(
+                of: try context.parameters.require("id"), identity: try context.requireIdentity(),
+                after: offset))
+    }
+
+    /// The events of `identity`'s answer `id` after `offset` bytes of text: live from this
+    /// replica's memory when it runs the answer, else followed in the database.
+    func events(of id: String, identity: Identity, after offset: Int) async throws -> AsyncStream<ServerEvent> {
+        let (record, store) = try await message(id, identity: identity)
         if let entry = await registry.entry(record.id, owner: identity.user.id) {
-            return EventStreamResponse.make(await entry.channel.subscribe(afterOffset: offset))
+            return await entry.channel.subscribe(afterOffset: offset)
         }
-        return EventStreamResponse.make(Self.follow(record.id, in: store, after: offset))
+        return Self.follow(record.id, in: store, after: offset)
     }
 
     /// The saved text after `offset`, then what is added while it is `streaming`, then `done`.
@@ -80,7 +90,15 @@ struct MessageRoutes {
     }
 
     private func cancel(_ context: ServerContext) async throws -> Response {
-        let (record, store, identity) = try await message(context)
+        try await cancel(try context.parameters.require("id"), identity: try context.requireIdentity())
+        return Response(
+            status: .accepted, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"cancelling"}"#)))
+    }
+
+    /// Stops `identity`'s running answer `id` wherever it runs.
+    func cancel(_ id: String, identity: Identity) async throws {
+        let (record, store) = try await message(id, identity: identity)
         guard record.status == .streaming else {
             throw ChatbotError(.conflict, "the answer has already ended (\(record.status.rawValue))")
         }
@@ -90,8 +108,5 @@ struct MessageRoutes {
             // Running on another replica: it sees the status at its next save and stops.
             _ = try await store.stopStreaming(messageID: record.id, reason: "cancelled")
         }
-        return Response(
-            status: .accepted, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"cancelling"}"#)))
     }
 }

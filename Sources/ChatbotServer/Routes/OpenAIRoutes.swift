@@ -13,7 +13,15 @@ import NIOCore
 /// in `data: [DONE]`). Stateless like OpenAI's: the client sends the whole conversation, and the
 /// answer goes through the same provider stack (fallback, retries, local server) as `chatbot ask`.
 struct OpenAIRoutes {
+    /// The largest `max_tokens` taken: above any model's output, below the 32-bit values some
+    /// model servers wrap around.
+    static let maxTokensLimit = 1 << 20
+
     let services: ChatbotServices
+    let ledger: UsageLedger
+    let metrics: ServerMetrics
+    let budgets: ServerBudgets
+    let limits: RateLimits
 
     struct CompletionBody: Decodable {
         var model: String?
@@ -83,7 +91,7 @@ struct OpenAIRoutes {
     }
 
     private func completions(_ request: Request, _ context: ServerContext) async throws -> Response {
-        _ = try context.require(.chat)
+        let identity = try context.require(.chat)
         let body = try await request.decode(as: CompletionBody.self, context: context)
         guard !body.messages.isEmpty else { throw ServerError.badRequest("messages must not be empty") }
         var messages: [ChatMessage] = []
@@ -94,7 +102,9 @@ struct OpenAIRoutes {
             messages.append(ChatMessage(role: role, content: message.content?.text ?? ""))
         }
         let maxTokens = body.maxCompletionTokens ?? body.maxTokens
-        if let maxTokens, maxTokens < 1 { throw ServerError.badRequest("max_tokens must be at least 1") }
+        if let maxTokens, !(1...Self.maxTokensLimit).contains(maxTokens) {
+            throw ServerError.badRequest("max_tokens must be 1 to \(Self.maxTokensLimit)")
+        }
         let settings = services.settings
         let requested = body.model ?? settings.defaultModel
         let chain = try settings.modelChain(primary: requested)
@@ -102,49 +112,80 @@ struct OpenAIRoutes {
             ChatCandidate(reference: $0, endpoint: try settings.endpoint(for: $0.provider))
         }
         guard let primary = candidates.first else { throw ServerError.badRequest("no model to ask") }
+        // An exhausted budget refuses here, before any provider is called. The ledger's pending
+        // records go first, so the answers this process just finished count.
+        if !budgets.budgets(for: identity).isEmpty {
+            await ledger.flush()
+            try await budgets.check(identity)
+        }
+        // A key's tokens per minute: the prompt's estimate and max_tokens are reserved now and
+        // settled against what the answer used when it ends.
+        let reservation = try await limits.reserveTokens(
+            identity, ChatUsage.estimate(prompt: messages, completion: "").promptTokens + (maxTokens ?? 0))
+        let limitHeaders = reservation.map { RateLimits.headers([$0.decision]) } ?? [:]
         let chatRequest = ChatRequest(
             model: primary.reference.model, messages: messages, temperature: body.temperature, maxTokens: maxTokens,
             seed: body.seed)
         let id = "chatcmpl-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let created = Int(Date().timeIntervalSince1970)
         let chat = services.chat()
+        let accounting = UsageAccounting(
+            ledger: ledger, prices: settings.prices, userID: identity.user.id, keyID: identity.keyID,
+            fallback: primary.reference, prompt: messages, reservation: reservation, logger: context.logger)
 
         if body.stream == true {
             let includeUsage = body.streamOptions?.includeUsage == true
             let logger = context.logger
+            var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-store"]
+            headers.append(contentsOf: limitHeaders)
+            // One of the user's concurrent streams, held until the stream ends however it ends.
+            let hold: StreamHold?
+            do {
+                hold = try await limits.openStream(identity)
+            } catch {
+                await reservation?.settle(used: 0, logger: logger)
+                throw error
+            }
             return Response(
                 status: .ok,
-                headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+                headers: headers,
                 body: ResponseBody { writer in
-                    let chunks = Self.chunkStream(
-                        chat: chat, request: chatRequest, candidates: candidates, id: id, created: created,
-                        model: requested, includeUsage: includeUsage, logger: logger)
-                    for await chunk in chunks {
-                        try await writer.write(ByteBuffer(string: "data: \(chunk)\n\n"))
+                    do {
+                        let chunks = Self.chunkStream(
+                            chat: chat, request: chatRequest, candidates: candidates, id: id, created: created,
+                            model: requested, includeUsage: includeUsage, metrics: metrics, accounting: accounting,
+                            logger: logger)
+                        for await chunk in chunks {
+                            try await writer.write(ByteBuffer(string: "data: \(chunk)\n\n"))
+                        }
+                        try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+                        try await writer.finish(nil)
+                    } catch {
+                        await hold?.close()
+                        throw error
                     }
-                    try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
-                    try await writer.finish(nil)
+                    await hold?.close()
                 })
         }
 
         let collected = Collected()
-        try await chat.chat(chatRequest, candidates: candidates) { event in
-            await collected.add(event)
+        do {
+            try await chat.chat(chatRequest, candidates: candidates) { event in
+                await collected.add(event)
+            }
+        } catch {
+            await accounting.record(collected, status: error is CancellationError ? "interrupted" : "failed")
+            throw error
         }
+        await accounting.record(collected, status: "completed")
         let (text, usage, finish) = await collected.result
-        var answer: [String: Any] = [
-            "id": id, "object": "chat.completion", "created": created, "model": requested,
-            "choices": [
-                [
-                    "index": 0, "message": ["role": "assistant", "content": text],
-                    "finish_reason": finish ?? "stop",
-                ] as [String: Any]
-            ],
-        ]
-        if let usage {
-            answer["usage"] = Self.usage(usage)
-        }
-        return Self.json(answer)
+        metrics.tokens(model: requested, usage: usage)
+        let answer = CompletionJSON.completion(
+            id: id, created: created, model: requested, text: text, finish: finish ?? "stop", usage: usage)
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: limitHeaders)
+        return Response(
+            status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: answer)))
     }
 
     struct EmbeddingBody: Decodable {
@@ -198,43 +239,40 @@ struct OpenAIRoutes {
     /// holding an `error` object (the status line is long sent).
     static func chunkStream(
         chat: FallbackChatProvider, request: ChatRequest, candidates: [ChatCandidate], id: String, created: Int,
-        model: String, includeUsage: Bool, logger: Logger
+        model: String, includeUsage: Bool, metrics: ServerMetrics, accounting: UsageAccounting, logger: Logger
     ) -> AsyncStream<String> {
         AsyncStream { continuation in
             let task = Task {
-                @Sendable func chunk(
-                    _ delta: [String: Any], finish: String?, usage: ChatUsage? = nil, empty: Bool = false
-                )
+                @Sendable func chunk(_ delta: CompletionJSON.Delta, finish: String? = nil, usage: ChatUsage? = nil)
                     -> String
                 {
-                    var object: [String: Any] = [
-                        "id": id, "object": "chat.completion.chunk", "created": created, "model": model,
-                        "choices": empty
-                            ? [] : [["index": 0, "delta": delta, "finish_reason": finish ?? NSNull()] as [String: Any]],
-                    ]
-                    if let usage { object["usage"] = Self.usage(usage) }
-                    return jsonText(object)
+                    CompletionJSON.chunk(
+                        id: id, created: created, model: model, delta: delta, finish: finish, usage: usage)
                 }
-                continuation.yield(chunk(["role": "assistant", "content": ""], finish: nil))
+                continuation.yield(chunk(.role))
                 let usageBox = Collected()
                 do {
                     try await chat.chat(request, candidates: candidates) { event in
                         await usageBox.add(event)
                         if case .event(.delta(let text)) = event {
-                            continuation.yield(chunk(["content": text], finish: nil))
+                            continuation.yield(chunk(.content(text)))
                         }
                     }
+                    await accounting.record(usageBox, status: "completed")
                     let (_, usage, finish) = await usageBox.result
-                    continuation.yield(chunk([:], finish: finish ?? "stop"))
+                    metrics.tokens(model: model, usage: usage)
+                    continuation.yield(chunk(.none, finish: finish ?? "stop"))
                     if includeUsage, let usage {
-                        continuation.yield(chunk([:], finish: nil, usage: usage, empty: true))
+                        continuation.yield(chunk(.none, usage: usage))
                     }
                 } catch {
+                    await accounting.record(usageBox, status: Task.isCancelled ? "interrupted" : "failed")
                     let problem = Problem(error, logger: logger)
                     continuation.yield(
                         jsonText([
                             "error": [
-                                "message": problem.detail, "type": Problem.openAIType(status: problem.status),
+                                "message": problem.detail,
+                                "type": Problem.openAIType(status: problem.status, slug: problem.slug),
                                 "code": NSNull(),
                             ]
                         ]))
@@ -243,13 +281,6 @@ struct OpenAIRoutes {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
-    }
-
-    static func usage(_ usage: ChatUsage) -> [String: Any] {
-        [
-            "prompt_tokens": usage.promptTokens, "completion_tokens": usage.completionTokens,
-            "total_tokens": usage.promptTokens + usage.completionTokens,
-        ]
     }
 
     static func jsonText(_ object: [String: Any]) -> String {
@@ -264,14 +295,57 @@ struct OpenAIRoutes {
     }
 }
 
+/// Records what a `/v1` completion used, for its user and key, once it ends (completed, failed
+/// or cut off): the tokens the provider reported and their cost at the configured prices.
+struct UsageAccounting: Sendable {
+    let ledger: UsageLedger
+    let prices: [String: ModelPrice]
+    let userID: String
+    let keyID: String?
+    /// The model asked for, when no candidate answered.
+    let fallback: ModelReference
+    /// The request's messages, for an estimate when the provider's count never came.
+    var prompt: [ChatMessage] = []
+    /// The key's tokens per minute held for this answer, settled here.
+    var reservation: TokenReservation?
+    let logger: Logger
+
+    func record(_ collected: Collected, status: String) async {
+        let answeredBy = await collected.answeredBy
+        let (text, usage, _) = await collected.result
+        // Nothing reached a model (refused before any answer): nothing to count.
+        if usage == nil, answeredBy == nil, status != "completed" {
+            await reservation?.settle(used: 0, logger: logger)
+            return
+        }
+        let reference = answeredBy ?? fallback
+        // A stream cut or failed before the usage chunk still used tokens: budgets count an
+        // estimate, so cutting streams is no way around them.
+        let tokens =
+            usage
+            ?? (text.isEmpty && status == "completed"
+                ? ChatUsage(promptTokens: 0, completionTokens: 0)
+                : ChatUsage.estimate(prompt: prompt, completion: text))
+        await reservation?.settle(used: tokens.totalTokens, logger: logger)
+        let price = prices[reference.description] ?? prices[reference.model]
+        let record = UsageRecord(
+            at: Date(), userID: userID, apiKeyID: keyID, source: "v1.chat.completions", provider: reference.provider,
+            model: reference.model, promptTokens: tokens.promptTokens, completionTokens: tokens.completionTokens,
+            cost: price?.cost(of: tokens), status: status)
+        await ledger.record(record)
+    }
+}
+
 /// The text, usage and finish reason of a completion, gathered from its events.
 actor Collected {
     private var text = ""
     private var usage: ChatUsage?
     private var finish: String?
+    private(set) var answeredBy: ModelReference?
 
     func add(_ event: FallbackStreamEvent) {
         switch event {
+        case .answeredBy(let reference): answeredBy = reference
         case .event(.delta(let piece)): text += piece
         case .event(.usage(let value)): usage = value
         case .event(.finished(let reason)): finish = reason

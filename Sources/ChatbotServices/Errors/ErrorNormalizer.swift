@@ -32,6 +32,8 @@ extension ChatbotError {
             return error.chatbotError
         case let error as S3Error:
             return error.chatbotError(bucket: ErrorNormalizer.bucket(inOperation: error.operation))
+        case let error as BudgetExceeded:
+            return error.chatbotError
         case let error as AskFailure:
             return normalizing(error.error, logger: logger)
         case is CancellationError:

@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 public import ChatbotChat
 public import ChatbotCore
+public import ChatbotRetrieval
 public import Foundation
 import NIOCore
 import NIOHTTP1
@@ -34,8 +35,12 @@ public struct RemoteAskClient: Sendable {
     /// - Throws: ``AskFailure`` when the answer did not complete (its outcome holds the partial
     ///   text); ``ChatbotError`` for a refusal (with the server's message and the kind of its problem
     ///   type) or a server that cannot be reached.
+    /// With `collection`, the server answers from that collection (one the key's owner may read)
+    /// and `onSources` hears the chunks it sent as sources, before the text.
     public func ask(
-        _ input: AskInput, interruption: Interruption? = nil, onText: @escaping @Sendable (String) async -> Void
+        _ input: AskInput, collection: String? = nil, top: Int? = nil, interruption: Interruption? = nil,
+        onSources: @escaping @Sendable ([RetrievedChunk]) async -> Void = { _ in },
+        onText: @escaping @Sendable (String) async -> Void
     ) async throws -> AskOutcome {
         let path: String
         switch input.conversation {
@@ -52,6 +57,8 @@ public struct RemoteAskClient: Sendable {
         if let model = input.model { body["model"] = model }
         if let temperature = input.temperature { body["temperature"] = temperature }
         if let maxTokens = input.maxTokens { body["max_tokens"] = maxTokens }
+        if let collection { body["collection"] = collection }
+        if let top { body["top"] = top }
         var request = makeRequest(path, method: .POST)
         request.headers.add(name: "Accept", value: "text/event-stream")
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -69,6 +76,7 @@ public struct RemoteAskClient: Sendable {
                     let block = String(buffer[..<end.lowerBound])
                     buffer.removeSubrange(..<end.upperBound)
                     if let text = await state.take(block) { await onText(text) }
+                    if let sources = await state.takeSources() { await onSources(sources) }
                 }
             }
         }
@@ -173,11 +181,22 @@ actor RemoteAnswerState {
     private var text = ""
     private var done: [String: Any]?
     private var error: [String: Any]?
+    private var sources: [RetrievedChunk]?
+
+    /// The sources of a `sources` event just read, once.
+    func takeSources() -> [RetrievedChunk]? {
+        defer { sources = nil }
+        return sources
+    }
 
     /// Reads one event; returns the text of a `delta`.
     func take(_ block: String) -> String? {
         guard let event = RemoteAskClient.parse(block) else { return nil }
         switch event.name {
+        case "sources":
+            if let list = event.json["sources"], let data = try? JSONSerialization.data(withJSONObject: list) {
+                sources = try? JSONDecoder().decode([RetrievedChunk].self, from: data)
+            }
         case "conversation":
             messageID = event.json["message_id"] as? String
             conversationID = (event.json["conversation"] as? [String: Any])?["id"] as? String

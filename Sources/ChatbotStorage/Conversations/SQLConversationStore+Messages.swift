@@ -11,6 +11,11 @@ extension SQLConversationStore {
     /// - Throws: ``ChatbotError`` (`.notFound`) when the conversation does not exist.
     public func appendMessage(_ message: MessageRecord) async throws {
         let createdAt = DatabaseTimestamp.milliseconds(message.createdAt)
+        // Only an answer asked with a key names it (and only then is the column written, so the
+        // command line writes the same rows as before the column existed).
+        let apiKey = message.role == .assistant ? apiKey : nil
+        let keyColumn: SQLQueryString = apiKey == nil ? "" : ", api_key_id"
+        let keyValue: SQLQueryString = apiKey.map { ", \(bind: $0)" } ?? ""
         try await access.transaction { [ownerCondition] database in
             let bumped = try await database.raw(
                 """
@@ -24,12 +29,12 @@ extension SQLConversationStore {
             }
             try await database.raw(
                 """
-                INSERT INTO messages (\(unsafeRaw: Self.messageColumns)) VALUES (\
+                INSERT INTO messages (\(unsafeRaw: Self.messageColumns)\(keyColumn)) VALUES (\
                 \(bind: message.id), \(bind: message.conversationID), \(bind: message.role.rawValue), \
                 \(bind: message.content), \(bind: message.model), \(bind: message.provider), \
                 \(bind: message.promptTokens), \(bind: message.completionTokens), \(bind: message.cost), \
                 \(bind: message.latencyMs), \(bind: message.status.rawValue), \(bind: message.error), \
-                \(bind: message.cached), \(bind: createdAt))
+                \(bind: message.cached), \(bind: createdAt)\(keyValue))
                 """
             ).run()
         }

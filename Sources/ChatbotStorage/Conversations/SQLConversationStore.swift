@@ -12,17 +12,22 @@ public struct SQLConversationStore: ConversationStore {
     /// Whose conversations this store sees: `nil` for all of them (the command line, which holds
     /// the whole database and creates rows owned by the local user, the column's default).
     public let owner: String?
+    /// The API key the answers written through this store are asked with, stamped on them so that
+    /// the key's budget counts them; `nil` for a session or the command line.
+    public let apiKey: String?
 
-    init(access: SQLDatabaseAccess, owner: String? = nil) {
+    init(access: SQLDatabaseAccess, owner: String? = nil, apiKey: String? = nil) {
         self.access = access
         self.owner = owner
+        self.apiKey = apiKey
     }
 
     /// The same store seeing only `owner`'s conversations and messages: reads filter by it, writes
     /// to another owner's rows find nothing (`.notFound`), and new conversations belong to it.
     /// The server hands routes only stores made this way, so a handler cannot forget the filter.
-    public func owned(by owner: String) -> SQLConversationStore {
-        SQLConversationStore(access: access, owner: owner)
+    /// Answers it stores are stamped with `apiKey`, the key they were asked with.
+    public func owned(by owner: String, apiKey: String? = nil) -> SQLConversationStore {
+        SQLConversationStore(access: access, owner: owner, apiKey: apiKey)
     }
 
     /// ` AND owner_id = …` for an owned store, else nothing.

@@ -22,6 +22,18 @@ public protocol SQLDatabaseStore: DatabaseStore {
     /// throws. Used by restores and bulk imports.
     func withTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
+    /// Runs `body` without a transaction around it: each statement commits by itself. For one
+    /// statement that is atomic alone (an upsert), it saves the `BEGIN`/`COMMIT` round trips.
+    func withoutTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T)
+        async throws -> T
+
     /// The conversations of one owner only (see ``SQLConversationStore/owned(by:)``).
-    func conversations(ownedBy owner: String) -> SQLConversationStore
+    func conversations(ownedBy owner: String, apiKey: String?) -> SQLConversationStore
+}
+
+extension SQLDatabaseStore {
+    /// The conversations of one owner, asked without an API key.
+    public func conversations(ownedBy owner: String) -> SQLConversationStore {
+        conversations(ownedBy: owner, apiKey: nil)
+    }
 }

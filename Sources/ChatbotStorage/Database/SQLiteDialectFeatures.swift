@@ -74,9 +74,12 @@ struct SQLiteDialectFeatures: SQLDialectFeatures {
     /// `*` or `:` are searched as plain words. Terms are ANDed. Terms without a letter or digit
     /// are dropped, because the tokenizer would reduce them to nothing.
     static func ftsMatchExpression(for userQuery: String, joiner: String = " ") -> String? {
+        // Control characters (a NUL ends an SQLite string early) separate words like spaces.
         let terms =
             userQuery
-            .split(whereSeparator: { $0.isWhitespace })
+            .split(whereSeparator: {
+                $0.isWhitespace || $0.unicodeScalars.contains { $0.properties.generalCategory == .control }
+            })
             .filter { $0.contains(where: { $0.isLetter || $0.isNumber }) }
             .map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         return terms.isEmpty ? nil : terms.joined(separator: joiner)

@@ -86,10 +86,26 @@ public struct ChunkHit: Sendable, Hashable {
     }
 }
 
+/// Who may read a collection besides its owner and admins.
+public enum CollectionVisibility: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The owner (and admins) only.
+    case `private`
+    /// Every signed-in user may read and search it; only the owner (and admins) change it.
+    case shared
+}
+
 /// One collection and what it holds.
 public struct CollectionSummary: Sendable, Hashable {
+    /// The id of the user a collection belongs to when nobody else is named: the command line's
+    /// own user, `local`.
+    public static let defaultOwnerID = "00000000-0000-0000-0000-000000000000"
+
     /// The name.
     public var name: String
+    /// The id of the user it belongs to.
+    public var ownerID: String = CollectionSummary.defaultOwnerID
+    /// Who else may read it.
+    public var visibility: CollectionVisibility = .private
     /// Documents, chunks and stored vectors.
     public var documents: Int
     /// Chunks in all its documents.

@@ -28,8 +28,13 @@ public protocol DocumentStore: Sendable {
     func chunkCounts(collection: String) async throws -> [String: Int]
     /// The names of every collection, sorted.
     func collectionNames() async throws -> [String]
-    /// Every collection with its counts, by name.
+    /// Every collection with its counts, owner and visibility, by name.
     func collections() async throws -> [CollectionSummary]
+    /// Creates an empty collection owned by `ownerID`; `false` (and nothing changed) when the name
+    /// is taken.
+    func createCollection(_ name: String, ownerID: String, visibility: CollectionVisibility) async throws -> Bool
+    /// Sets who may read the collection `name`; `false` when there is none.
+    func setVisibility(_ visibility: CollectionVisibility, collection name: String) async throws -> Bool
     /// Chunks of `collection` with no `model` vector yet, in the order they were stored (what an
     /// interrupted ingest left to embed).
     func chunksWithoutVectors(collection: String, model: String, limit: Int) async throws -> [ChunkRecord]

@@ -167,7 +167,7 @@ public struct SQLDocumentStore: DocumentStore {
         try await access.perform { database in
             try await database.raw(
                 """
-                SELECT k.name, k.created_at, k.updated_at, \
+                SELECT k.name, k.owner_id, k.visibility, k.created_at, k.updated_at, \
                 (SELECT COUNT(*) FROM documents d WHERE d.collection = k.name) AS documents, \
                 (SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id \
                  WHERE d.collection = k.name) AS chunks, \
@@ -176,7 +176,7 @@ public struct SQLDocumentStore: DocumentStore {
                 FROM collections k ORDER BY k.name
                 """
             ).all().map { row in
-                CollectionSummary(
+                var summary = CollectionSummary(
                     name: try row.decode(column: "name", as: String.self),
                     documents: try row.decode(column: "documents", as: Int.self),
                     chunks: try row.decode(column: "chunks", as: Int.self),
@@ -186,7 +186,42 @@ public struct SQLDocumentStore: DocumentStore {
                         fromMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
                     updatedAt: DatabaseTimestamp.date(
                         fromMilliseconds: try row.decode(column: "updated_at", as: Int64.self)))
+                summary.ownerID = try row.decode(column: "owner_id", as: String.self)
+                summary.visibility =
+                    CollectionVisibility(rawValue: try row.decode(column: "visibility", as: String.self))
+                    ?? .private
+                return summary
             }
+        }
+    }
+
+    /// Creates an empty collection owned by `ownerID`; `false` when the name is taken.
+    public func createCollection(_ name: String, ownerID: String, visibility: CollectionVisibility) async throws
+        -> Bool
+    {
+        let now = DatabaseTimestamp.milliseconds(Date())
+        return try await access.perform { database in
+            let made = try await database.raw(
+                """
+                INSERT INTO collections (name, owner_id, visibility, created_at, updated_at) \
+                VALUES (\(bind: name), \(bind: ownerID), \(bind: visibility.rawValue), \(bind: now), \(bind: now)) \
+                ON CONFLICT (name) DO NOTHING RETURNING name
+                """
+            ).all()
+            return !made.isEmpty
+        }
+    }
+
+    /// Sets who may read the collection `name`; `false` when there is none.
+    public func setVisibility(_ visibility: CollectionVisibility, collection name: String) async throws -> Bool {
+        try await access.perform { database in
+            let changed = try await database.raw(
+                """
+                UPDATE collections SET visibility = \(bind: visibility.rawValue) WHERE name = \(bind: name) \
+                RETURNING name
+                """
+            ).all()
+            return !changed.isEmpty
         }
     }
 

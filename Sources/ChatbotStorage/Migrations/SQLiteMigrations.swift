@@ -5,7 +5,10 @@
 /// maps to these.
 enum SQLiteMigrations {
     /// Every migration, oldest first.
-    static let all: [Migration] = [v1Initial, v2Embeddings, v3Documents, v4Accounts, v5AnswerHeartbeat]
+    static let all: [Migration] = [
+        v1Initial, v2Embeddings, v3Documents, v4Accounts, v5AnswerHeartbeat, v6CollectionVisibility,
+        v7UsageRecords, v8RateLimits, v9UserLimits,
+    ]
 
     /// Conversations, messages (with FTS5 full-text index), response cache.
     static let v1Initial = Migration(
@@ -309,6 +312,107 @@ enum SQLiteMigrations {
         down: [
             "DROP INDEX messages_streaming_idx",
             "ALTER TABLE messages DROP COLUMN heartbeat_at",
+        ]
+    )
+
+    /// Collections a team shares: `private` (the owner and admins) or `shared` (every signed-in
+    /// user may read and search it). Existing collections stay private to their owner.
+    static let v6CollectionVisibility = Migration(
+        version: 6,
+        name: "collection_visibility",
+        up: [
+            """
+            ALTER TABLE collections ADD COLUMN visibility TEXT NOT NULL DEFAULT 'private' \
+            CHECK (visibility IN ('private', 'shared'))
+            """
+        ],
+        down: ["ALTER TABLE collections DROP COLUMN visibility"]
+    )
+
+    /// Answers that leave no message behind (the stateless `/v1/chat/completions`), with who
+    /// asked: the user and, through a key, the API key. Asks are counted from their messages.
+    static let v7UsageRecords = Migration(
+        version: 7,
+        name: "usage_records",
+        up: [
+            """
+            CREATE TABLE usage_records (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at INTEGER NOT NULL,
+                user_id TEXT,
+                api_key_id TEXT,
+                source TEXT NOT NULL,
+                provider TEXT NOT NULL,
+                model TEXT NOT NULL,
+                prompt_tokens INTEGER NOT NULL,
+                completion_tokens INTEGER NOT NULL,
+                cost REAL,
+                status TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX usage_records_at_idx ON usage_records (at)",
+            "CREATE INDEX usage_records_user_idx ON usage_records (user_id, at)",
+            "CREATE INDEX usage_records_key_idx ON usage_records (api_key_id, at)",
+        ],
+        down: [
+            "DROP INDEX usage_records_key_idx",
+            "DROP INDEX usage_records_user_idx",
+            "DROP INDEX usage_records_at_idx",
+            "DROP TABLE usage_records",
+        ]
+    )
+
+    /// The state of the rate limiter (GCRA): per policy and subject (`policy` + U+001F + subject),
+    /// the theoretical arrival time in microseconds and whether the last request was allowed, both
+    /// set by one atomic statement, so every process on one database shares every limit. Not in
+    /// backups: it is seconds-lived state.
+    static let v8RateLimits = Migration(
+        version: 8,
+        name: "rate_limits",
+        up: [
+            """
+            CREATE TABLE rate_limits (
+                id TEXT NOT NULL PRIMARY KEY,
+                tat INTEGER NOT NULL,
+                allowed INTEGER NOT NULL
+            )
+            """
+        ],
+        down: ["DROP TABLE rate_limits"]
+    )
+
+    /// Limits and budgets of a user (`chatbot users set-limits`), replacing the role's and the
+    /// server's defaults; the API key an answer in a conversation was asked with, so that a key's
+    /// budget counts every answer it asked for; and the streams being answered now, one row each
+    /// with an expiry its process renews, so a limit of concurrent streams holds across processes
+    /// and a dead process's streams stop counting.
+    static let v9UserLimits = Migration(
+        version: 9,
+        name: "user_limits",
+        up: [
+            "ALTER TABLE users ADD COLUMN rpm_limit INTEGER",
+            "ALTER TABLE users ADD COLUMN stream_limit INTEGER",
+            "ALTER TABLE users ADD COLUMN budget_cost REAL",
+            "ALTER TABLE users ADD COLUMN budget_tokens INTEGER",
+            "ALTER TABLE users ADD COLUMN budget_period TEXT",
+            "ALTER TABLE messages ADD COLUMN api_key_id TEXT",
+            """
+            CREATE TABLE active_streams (
+                id TEXT NOT NULL PRIMARY KEY,
+                user_id TEXT NOT NULL,
+                expires_at INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX active_streams_user_idx ON active_streams (user_id, expires_at)",
+        ],
+        down: [
+            "DROP TABLE active_streams",
+            "ALTER TABLE messages DROP COLUMN api_key_id",
+            "ALTER TABLE users DROP COLUMN budget_period",
+            "ALTER TABLE users DROP COLUMN budget_tokens",
+            "ALTER TABLE users DROP COLUMN budget_cost",
+            "ALTER TABLE users DROP COLUMN stream_limit",
+            "ALTER TABLE users DROP COLUMN rpm_limit",
         ]
     )
 }

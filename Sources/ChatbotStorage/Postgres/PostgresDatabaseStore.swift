@@ -40,8 +40,8 @@ public final class PostgresDatabaseStore: SQLDatabaseStore {
     private let conversationStore: SQLConversationStore
 
     /// The conversations of one owner only (see ``SQLConversationStore/owned(by:)``).
-    public func conversations(ownedBy owner: String) -> SQLConversationStore {
-        conversationStore.owned(by: owner)
+    public func conversations(ownedBy owner: String, apiKey: String?) -> SQLConversationStore {
+        conversationStore.owned(by: owner, apiKey: apiKey)
     }
     /// Embedding vectors and nearest-neighbour search (an ``SQLVectorStore``).
     public let vectors: any VectorStore
@@ -146,6 +146,13 @@ public final class PostgresDatabaseStore: SQLDatabaseStore {
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         try await access.transaction(body)
+    }
+
+    /// Runs `body` without a transaction: each statement commits by itself.
+    public func withoutTransaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await access.perform(body)
     }
 
     /// Runs `body` in one REPEATABLE READ READ ONLY transaction on one pooled connection, with

@@ -13,6 +13,7 @@ parser.add_argument("--base-url", required=True)
 parser.add_argument("--key", required=True)
 parser.add_argument("--model", required=True)
 parser.add_argument("--embeddings", action="store_true")
+parser.add_argument("--audio", help="a speech file to transcribe")
 args = parser.parse_args()
 
 client = OpenAI(base_url=args.base_url, api_key=args.key, max_retries=0, timeout=120)
@@ -53,6 +54,14 @@ seen["stream"] = {"text": "".join(pieces), "chunks": len(pieces), "total_tokens"
 if args.embeddings:
     result = client.embeddings.create(model="multilingual-e5-small", input=["the sea", "la mer"])
     seen["embeddings"] = [len(item.embedding) for item in result.data]
+
+if args.audio:
+    with open(args.audio, "rb") as audio:
+        transcription = client.audio.transcriptions.create(model="whisper-1", file=audio)
+    seen["transcription"] = transcription.text
+    with open(args.audio, "rb") as audio:
+        subtitles = client.audio.transcriptions.create(model="whisper-1", file=audio, response_format="srt")
+    seen["srt"] = subtitles if isinstance(subtitles, str) else str(subtitles)
 
 bad = OpenAI(base_url=args.base_url, api_key="cbk_0123456789abcdef_" + "0" * 64, max_retries=0)
 try:
