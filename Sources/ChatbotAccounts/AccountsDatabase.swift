@@ -20,6 +20,12 @@ public protocol AccountsDatabase: Sendable {
     func withoutTransaction<T: Sendable>(
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T
+
+    /// Runs `body` without a transaction, for state that may be lost in a power failure (limiter
+    /// cells, stream slots): see ``SQLDatabaseStore/withoutTransactionRelaxed(_:)``.
+    func withoutTransactionRelaxed<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T
 }
 
 extension SQLiteDatabaseStore: AccountsDatabase {}
@@ -51,5 +57,12 @@ public struct SQLStoreAccountsDatabase: AccountsDatabase {
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         try await store.withoutTransaction(body)
+    }
+
+    /// Runs `body` on the wrapped store without a transaction or a wait for the disk.
+    public func withoutTransactionRelaxed<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await store.withoutTransactionRelaxed(body)
     }
 }

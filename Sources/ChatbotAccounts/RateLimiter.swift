@@ -96,7 +96,7 @@ public struct SQLRateLimiter: RateLimiter {
         let id = policy.name + "\u{1F}" + subject
         let greatest: SQLQueryString = database.backend == .postgres ? "GREATEST" : "MAX"
         // One statement, atomic by itself: no transaction around it.
-        let row = try await database.withoutTransaction { sql in
+        let row = try await database.withoutTransactionRelaxed { sql in
             try await sql.raw(
                 """
                 INSERT INTO rate_limits (id, tat, allowed) VALUES (\(bind: id), \
@@ -134,7 +134,7 @@ public struct SQLRateLimiter: RateLimiter {
         let delta = policy.interval * Int64(cost)
         let id = policy.name + "\u{1F}" + subject
         let greatest: SQLQueryString = database.backend == .postgres ? "GREATEST" : "MAX"
-        try await database.withoutTransaction { sql in
+        try await database.withoutTransactionRelaxed { sql in
             try await sql.raw(
                 """
                 INSERT INTO rate_limits (id, tat, allowed) VALUES (\(bind: id), \

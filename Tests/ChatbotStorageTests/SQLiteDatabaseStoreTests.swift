@@ -28,6 +28,33 @@ struct SQLiteDatabaseStoreTests {
         }
     }
 
+    @Test("relaxed statements run on a second connection with synchronous=NORMAL; their commits are seen and kept")
+    func relaxedConnection() async throws {
+        try await TemporaryDirectory.with { directory in
+            let url = directory.appending("chatbot.sqlite")
+            let store = try await SQLiteDatabaseStore.open(at: url, logger: .testing)
+            let relaxed = try await store.withoutTransactionRelaxed { sql in
+                try await sql.raw("INSERT INTO rate_limits (id, tat, allowed) VALUES ('cell', 42, 1)").run()
+                return try await sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+            }
+            // The store's own connection sees the commit at once and keeps its own setting.
+            let seen = try await store.scalar("SELECT tat FROM rate_limits WHERE id = 'cell'", as: Int.self)
+            let own = try await store.scalar("PRAGMA synchronous", as: Int.self)
+            try await store.close()
+            await #expect(throws: ChatbotError.self) {
+                try await store.withoutTransactionRelaxed { sql in try await sql.raw("SELECT 1").run() }
+            }
+            #expect(relaxed == 1)
+            #expect(own == 2)
+            #expect(seen == 42)
+
+            let reopened = try await SQLiteDatabaseStore.open(at: url, logger: .testing)
+            let kept = try await reopened.scalar("SELECT tat FROM rate_limits WHERE id = 'cell'", as: Int.self)
+            try await reopened.close()
+            #expect(kept == 42)
+        }
+    }
+
     @Test("reopening keeps the data and does not migrate again")
     func reopenKeepsData() async throws {
         try await TemporaryDirectory.with { directory in

@@ -27,11 +27,24 @@ public protocol SQLDatabaseStore: DatabaseStore {
     func withoutTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T)
         async throws -> T
 
+    /// Runs `body` without a transaction, for state that may be lost in a power failure but not
+    /// corrupted (rate-limiter cells, stream slots): SQLite commits it on a second connection that
+    /// does not wait for the disk (`synchronous = NORMAL`); PostgreSQL as ``withoutTransaction(_:)``.
+    func withoutTransactionRelaxed<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T)
+        async throws -> T
+
     /// The conversations of one owner only (see ``SQLConversationStore/owned(by:)``).
     func conversations(ownedBy owner: String, apiKey: String?) -> SQLConversationStore
 }
 
 extension SQLDatabaseStore {
+    /// As ``withoutTransaction(_:)``: a store whose commits cost no sync needs nothing else.
+    public func withoutTransactionRelaxed<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await withoutTransaction(body)
+    }
+
     /// The conversations of one owner, asked without an API key.
     public func conversations(ownedBy owner: String) -> SQLConversationStore {
         conversations(ownedBy: owner, apiKey: nil)

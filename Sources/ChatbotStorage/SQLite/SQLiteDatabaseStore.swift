@@ -37,11 +37,14 @@ public final class SQLiteDatabaseStore: SQLDatabaseStore {
     public var backend: DatabaseBackend { .sqlite }
 
     private let connection: SQLiteConnection
+    private let logger: Logger
+    private let relaxed = RelaxedConnection()
     let access: SQLDatabaseAccess
 
-    private init(url: URL, connection: SQLiteConnection) {
+    private init(url: URL, connection: SQLiteConnection, logger: Logger) {
         self.url = url
         self.connection = connection
+        self.logger = logger
         let features = DatabaseBackend.sqlite.features
         self.access = SQLDatabaseAccess(
             database: connection.sql(queryLogLevel: .trace),
@@ -84,7 +87,7 @@ public final class SQLiteDatabaseStore: SQLDatabaseStore {
                 hint: "check that the data directory is writable"
             )
         }
-        let store = SQLiteDatabaseStore(url: url, connection: connection)
+        let store = SQLiteDatabaseStore(url: url, connection: connection, logger: logger)
         do {
             try await store.configureConnection()
             if autoMigrate {
@@ -124,8 +127,21 @@ public final class SQLiteDatabaseStore: SQLDatabaseStore {
         try await access.perform(body)
     }
 
-    /// Closes the connection. The store must not be used afterwards.
+    /// Runs `body` without a transaction on a second connection, opened on first use, whose commits
+    /// do not wait for the disk (`synchronous = NORMAL`; WAL keeps the file consistent, and a power
+    /// failure may lose only the last such commits). The rate limiter writes a row per request: a
+    /// sync for each was most of its cost. The two connections share SQLite's write lock, so a
+    /// statement here waits (`busy_timeout`) while the main connection writes.
+    public func withoutTransactionRelaxed<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let connection = try await relaxed.connection(url: url, logger: logger)
+        return try await body(connection.sql(queryLogLevel: .trace))
+    }
+
+    /// Closes the connections. The store must not be used afterwards.
     public func close() async throws {
+        try await relaxed.close()
         try await connection.close()
     }
 
@@ -177,5 +193,43 @@ public final class SQLiteDatabaseStore: SQLDatabaseStore {
                 hint: "check that \(directory.path) is writable, or set CHATBOT_DATA_DIR"
             )
         }
+    }
+}
+
+/// The store's second connection, for ``SQLiteDatabaseStore/withoutTransactionRelaxed(_:)``: opened
+/// once, on first use, and closed with the store.
+private actor RelaxedConnection {
+    private var opening: Task<SQLiteConnection, any Error>?
+    private var closed = false
+
+    func connection(url: URL, logger: Logger) async throws -> SQLiteConnection {
+        guard !closed else { throw ChatbotError(.runtime, "the database at \(url.path) is closed") }
+        if let opening { return try await opening.value }
+        let task = Task<SQLiteConnection, any Error> {
+            let connection = try await SQLiteConnection.open(storage: .file(path: url.path), logger: logger)
+            do {
+                for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"] {
+                    try await connection.sql().raw(SQLQueryString(pragma)).run()
+                }
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            return connection
+        }
+        opening = task
+        do {
+            return try await task.value
+        } catch {
+            opening = nil
+            throw ChatbotError(.unavailable, "cannot open a second connection to \(url.path): \(error)")
+        }
+    }
+
+    func close() async throws {
+        closed = true
+        guard let opening, let connection = try? await opening.value else { return }
+        self.opening = nil
+        try await connection.close()
     }
 }
