@@ -7,6 +7,21 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// The programs we ship link the Swift runtime and Foundation statically, so they run where no Swift
+// toolchain is installed (Scripts/package, Scripts/check-package), and export no symbols: the static
+// runtime's `-export-dynamic` put 65,000 of ours in the dynamic symbol table, which `dladdr` scans
+// at every start. Link flags only: the modules compile the same either way. Linux only.
+let shippedProgramLinking: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-static-stdlib", "-Xlinker", "--no-export-dynamic",
+            // What static Foundation's modules would have added had the code been compiled for it
+            // (SwiftPM's --static-swift-stdlib recompiles everything just for these).
+            "-lCoreFoundation", "-l_CFXMLInterface", "-l_FoundationCShims", "-l_FoundationCollections",
+            "-l_FoundationICU", "-lxml2",
+        ], .when(platforms: [.linux]))
+]
+
 let package = Package(
     name: "chatbot",
     platforms: [.macOS(.v15)],
@@ -44,7 +59,8 @@ let package = Package(
         .executableTarget(
             name: "chatbot",
             dependencies: ["ChatbotCLI", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: shippedProgramLinking
         ),
         // One file per subcommand; builds the shared services once and maps errors to exit codes.
         .target(
@@ -312,7 +328,8 @@ let package = Package(
         // printing JSON lines with the text of each page.
         .executableTarget(
             name: "ChatbotPDFWorker",
-            dependencies: ["CPoppler"]
+            dependencies: ["CPoppler"],
+            linkerSettings: shippedProgramLinking
         ),
         .target(
             name: "ChatbotLocalStack",
