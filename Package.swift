@@ -219,12 +219,9 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
-        // libpq (libpq-dev), only for the backup's `COPY … TO STDOUT` dump path.
-        .systemLibrary(
-            name: "CLibPQ",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
-        ),
+        // libpq, only for the backup's `COPY … TO STDOUT` dump path: loaded with dlopen on first use
+        // (libpq.so.5, Debian's libpq5), not linked, so no command pays for its libraries at start-up.
+        .target(name: "CLibPQ"),
         // `chatbot backup`: portable, checksummed, zstd-compressed, optionally encrypted archives of
         // the database and the object store, restorable into any backend.
         .target(

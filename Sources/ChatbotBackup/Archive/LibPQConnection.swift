@@ -14,6 +14,7 @@ final class LibPQConnection {
     ///
     /// - Throws: ``ChatbotError`` (`.unavailable`) when the server refuses or cannot be reached.
     init(_ settings: PostgresConnectionSettings, applicationName: String) throws {
+        try Self.requireLibPQ()
         var parameters: [(String, String)] = [
             ("host", settings.host), ("port", String(settings.port)), ("user", settings.username),
             ("dbname", settings.database), ("sslmode", settings.sslMode.rawValue),
@@ -40,6 +41,16 @@ final class LibPQConnection {
     }
 
     deinit { close() }
+
+    /// libpq is loaded on first use (see CLibPQ); without it a PostgreSQL backup cannot run.
+    static func requireLibPQ() throws {
+        var error = [CChar](repeating: 0, count: 512)
+        guard chatbot_libpq_available(&error, error.count) == 0 else { return }
+        let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        throw ChatbotError(
+            .unavailable, "backing up PostgreSQL needs libpq: \(reason)",
+            hint: "install Debian's libpq5 (apt install libpq5)")
+    }
 
     /// Closes the connection (idempotent).
     func close() {
