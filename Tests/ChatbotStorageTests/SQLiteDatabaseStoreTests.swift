@@ -93,6 +93,30 @@ struct SQLiteDatabaseStoreTests {
         }
     }
 
+    @Test("a relaxed statement that finds the write lock held is a temporary error too, and writes nothing")
+    func lockedDatabaseRelaxed() async throws {
+        try await TemporaryDirectory.with { directory in
+            let url = directory.appending("chatbot.sqlite")
+            let holder = try await SQLiteDatabaseStore.open(at: url, logger: .testing)
+            let waiter = try await SQLiteDatabaseStore.open(at: url, logger: .testing)
+            let insert: @Sendable (any SQLDatabase) async throws -> Void = { sql in
+                try await sql.raw("PRAGMA busy_timeout = 50").run()
+                try await sql.raw("INSERT INTO rate_limits (id, tat, allowed) VALUES ('cell', 1, 1)").run()
+            }
+            try await holder.execute("BEGIN IMMEDIATE")
+            let error = await #expect(throws: ChatbotError.self) { try await waiter.withoutTransactionRelaxed(insert) }
+            try await holder.execute("ROLLBACK")
+            let before = try await waiter.scalar("SELECT COUNT(*) FROM rate_limits", as: Int.self)
+            try await waiter.withoutTransactionRelaxed(insert)
+            let after = try await waiter.scalar("SELECT COUNT(*) FROM rate_limits", as: Int.self)
+            try await holder.close()
+            try await waiter.close()
+            #expect(error?.kind == .temporary)
+            #expect(before == 0)
+            #expect(after == 1)
+        }
+    }
+
     @Test("a directory that cannot be created is an unavailable error")
     func unwritableLocation() async throws {
         try await TemporaryDirectory.with { directory in

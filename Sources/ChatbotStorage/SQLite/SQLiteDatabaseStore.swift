@@ -136,7 +136,10 @@ public final class SQLiteDatabaseStore: SQLDatabaseStore {
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let connection = try await relaxed.connection(url: url, logger: logger)
-        return try await body(connection.sql(queryLogLevel: .trace))
+        // Single statements, so no gate; driver errors translated as on the main connection.
+        return try await SQLDatabaseAccess(
+            database: connection.sql(queryLogLevel: .trace), features: access.features, gate: nil
+        ).perform(body)
     }
 
     /// Closes the connections. The store must not be used afterwards.
