@@ -21,8 +21,8 @@ public protocol AccountsDatabase: Sendable {
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T
 
-    /// Runs `body` without a transaction, for state that may be lost in a power failure (limiter
-    /// cells, stream slots): see ``SQLDatabaseStore/withoutTransactionRelaxed(_:)``.
+    /// Runs `body` without a transaction, for state that may be lost in a power failure (the rate
+    /// limiter's cells): see ``SQLDatabaseStore/withoutTransactionRelaxed(_:)``.
     func withoutTransactionRelaxed<T: Sendable>(
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T

@@ -28,7 +28,7 @@ public protocol SQLDatabaseStore: DatabaseStore {
         async throws -> T
 
     /// Runs `body` without a transaction, for state that may be lost in a power failure but not
-    /// corrupted (rate-limiter cells, stream slots): SQLite commits it on a second connection that
+    /// corrupted (the rate limiter's cells): SQLite commits it on a second connection that
     /// does not wait for the disk (`synchronous = NORMAL`); PostgreSQL as ``withoutTransaction(_:)``.
     func withoutTransactionRelaxed<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T)
         async throws -> T
