@@ -69,7 +69,7 @@ let package = Package(
                 "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotLocalStack", "ChatbotChat",
                 "ChatbotBackup", "ChatbotBackupS3", "ChatbotS3", "ChatbotHTML", "ChatbotWeb", "ChatbotMedia",
                 "ChatbotSpeech", "ChatbotDocuments", "ChatbotRetrieval", "ChatbotServices", "ChatbotAccounts",
-                "ChatbotServer",
+                "ChatbotServer", "ChatbotJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -85,7 +85,7 @@ let package = Package(
             name: "ChatbotServer",
             dependencies: [
                 "ChatbotCore", "ChatbotProviders", "ChatbotStorage", "ChatbotChat", "ChatbotServices",
-                "ChatbotAccounts", "ChatbotRetrieval", "ChatbotSpeech",
+                "ChatbotAccounts", "ChatbotRetrieval", "ChatbotSpeech", "ChatbotJobs", "ChatbotDocuments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -102,6 +102,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.embedInCode("Resources/openapi.json")],
+            swiftSettings: swiftSettings
+        ),
+        // The durable job queue over the database, the worker pool and the job handlers (ingest an
+        // upload, a URL or local paths; transcribe), shared by `chatbot worker` and `chatbot serve`.
+        .target(
+            name: "ChatbotJobs",
+            dependencies: [
+                "ChatbotCore", "ChatbotStorage", "ChatbotServices", "ChatbotRetrieval", "ChatbotDocuments",
+                "ChatbotWeb",
+                "ChatbotSpeech",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The composition root shared by the CLI, the tests and the server: builds the stores, one

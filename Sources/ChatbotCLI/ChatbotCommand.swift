@@ -34,6 +34,8 @@ public struct ChatbotCommand: AsyncParsableCommand {
             KeysCommand.self,
             AuditCommand.self,
             ServeCommand.self,
+            WorkerCommand.self,
+            JobsCommand.self,
             ConfigCommand.self,
             LocalCommand.self,
             ScrapeCommand.self,

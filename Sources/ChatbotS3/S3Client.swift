@@ -123,6 +123,18 @@ public struct S3Client: Sendable {
             eTag: Self.unquote(response.headers.first(name: "etag") ?? ""))
     }
 
+    /// Copies the object `source` to `key` inside the bucket, on the server (CopyObject: up to
+    /// 5 GB, no bytes through this process).
+    public func copyObject(from source: String, to key: String) async throws {
+        let path = "/" + configuration.bucket + "/" + configuration.fullKey(source)
+        let response = try await send(
+            "PUT", key: key, headers: [("x-amz-copy-source", SigV4Signer.uriEncode(path, keepSlash: true))])
+        // CopyObject may fail after its 200 has started: the error is then in the body.
+        if String(buffer: response.body).contains("<Error>") {
+            throw S3Error(statusCode: 500, body: Array(response.body.readableBytesView), operation: "copy \(source)")
+        }
+    }
+
     /// Deletes `key`; deleting a missing object is not an error.
     public func deleteObject(_ key: String) async throws {
         _ = try await send("DELETE", key: key, allowing: [404])

@@ -1,5 +1,6 @@
 public import ChatbotAccounts
 public import ChatbotCore
+public import ChatbotJobs
 public import ChatbotServices
 public import ChatbotStorage
 public import Foundation
@@ -45,6 +46,14 @@ public struct ServerOptions: Sendable {
     public var limits = LimitSettings.off
     /// The clock budgets count periods by (tests move it across a period's end).
     public var now: @Sendable () -> Date = { Date() }
+    /// Job workers run in this process (`serve --workers`; 0: none, `chatbot worker` runs them).
+    public var workers = 2
+    /// How those workers behave (lease, poll interval, grace, kinds); `workers` sets the concurrency.
+    public var workerOptions = JobWorker.Options()
+    /// The largest upload accepted (`serve --max-upload`); 413 past it, with nothing kept.
+    public var maxUploadBytes = 100 * 1_000_000
+    /// `host:port` pairs URL jobs may fetch although their address is private (`serve --fetch-allow`).
+    public var fetchAllowedHostPorts: Set<String> = []
 
     /// Options; the defaults listen on 127.0.0.1:8080 without `Secure` cookies.
     public init(
@@ -71,11 +80,26 @@ public enum ChatbotServer {
     ) -> some ApplicationProtocol {
         let runner = AnswerRunner()
         let ledger = UsageLedger(store: database.conversations, logger: logger)
-        let router = router(services: services, database: database, runner: runner, ledger: ledger, options: options)
+        let signal = JobSignal()
+        let queue = JobQueue(database: database)
+        let router = router(
+            services: services, database: database, runner: runner, ledger: ledger, options: options, jobs: queue,
+            signal: signal)
         let sweeper = AbandonedAnswerSweeper(store: database.conversations, logger: logger)
         var background: [any Service] = [ledger, runner, sweeper]
+        if options.workers > 0 {
+            var workerOptions = options.workerOptions
+            workerOptions.concurrency = options.workers
+            background.append(
+                JobWorker(
+                    queue: queue,
+                    handlers: JobHandlers.standard(
+                        services: services, database: database, fetchAllowedHostPorts: options.fetchAllowedHostPorts),
+                    options: workerOptions, signal: signal, observer: options.metrics, logger: logger))
+        }
         if let metricsPort = options.metricsPort {
-            background.append(metricsApplication(metrics: options.metrics, port: metricsPort, logger: logger))
+            background.append(
+                metricsApplication(metrics: options.metrics, queue: queue, port: metricsPort, logger: logger))
         }
         return Application(
             responder: HeadAsGetResponder(base: router.buildResponder()),
@@ -111,9 +135,11 @@ public enum ChatbotServer {
     }
 
     /// `/metrics` alone on 127.0.0.1:`port`, for a Prometheus on the same machine.
-    static func metricsApplication(metrics: ServerMetrics, port: Int, logger: Logger) -> some Service {
+    public static func metricsApplication(metrics: ServerMetrics, queue: JobQueue?, port: Int, logger: Logger)
+        -> some Service
+    {
         let router = Router()
-        router.get("/metrics") { _, _ in MetricsRoute.response(metrics) }
+        router.get("/metrics") { _, _ in await MetricsRoute.response(metrics, queue: queue) }
         return Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port), serverName: "chatbot"),
@@ -123,8 +149,9 @@ public enum ChatbotServer {
     /// Every route, with its middleware.
     public static func router(
         services: ChatbotServices, database: any SQLDatabaseStore, runner: AnswerRunner, ledger: UsageLedger,
-        options: ServerOptions
+        options: ServerOptions, jobs: JobQueue? = nil, signal: JobSignal = JobSignal()
     ) -> Router<ServerContext> {
+        let queue = jobs ?? JobQueue(database: database)
         let accounts = ServerAccounts(
             database: SQLStoreAccountsDatabase(database), tokenSettings: options.tokens,
             passwordHasher: options.passwordHasher)
@@ -144,7 +171,7 @@ public enum ChatbotServer {
         HealthRoutes(services: services, database: database).register(router)
         OpenAPIRoute().register(router)
         if options.metricsPort == nil {
-            MetricsRoute(metrics: options.metrics)
+            MetricsRoute(metrics: options.metrics, queue: queue)
                 .register(router.group().add(middleware: AuthenticationMiddleware(accounts: accounts, limits: limits)))
         }
 
@@ -166,6 +193,10 @@ public enum ChatbotServer {
             metrics: options.metrics
         ).register(api)
         CollectionRoutes(services: services, database: database).register(authenticated)
+        UploadRoutes(
+            services: services, database: database, queue: queue, signal: signal, maxUploadBytes: options.maxUploadBytes
+        ).register(authenticated)
+        JobRoutes(queue: queue, signal: signal).register(authenticated)
         AdminRoutes(accounts: accounts).register(authenticated)
         UsageRoutes(accounts: accounts, database: database, budgets: budgets).register(authenticated)
 

@@ -1,4 +1,5 @@
 public import ChatbotCore
+public import ChatbotJobs
 import Foundation
 public import Prometheus
 
@@ -82,4 +83,46 @@ public final class ServerMetrics: Sendable {
 
     /// The exposition text.
     public func exposition() -> [UInt8] { registry.emitToBuffer() }
+
+    /// Job duration buckets from 10 ms to an hour.
+    static let jobBuckets: [Duration] = [
+        .milliseconds(10), .milliseconds(100), .seconds(1), .seconds(5), .seconds(15), .seconds(60), .seconds(300),
+        .seconds(900), .seconds(3600),
+    ]
+
+    /// The jobs in the queue now, by kind and status (every pair, zeros included, so a drained
+    /// queue reads 0 rather than its last value).
+    public func queueDepth(_ counts: [(kind: String, status: JobStatus, count: Int)]) {
+        let known = Set(JobKind.all)
+        for kind in Set(JobKind.all).union(counts.map(\.kind)) where known.contains(kind) {
+            for status in JobStatus.allCases {
+                let count = counts.first { $0.kind == kind && $0.status == status }?.count ?? 0
+                registry.makeGauge(
+                    descriptor: MetricNameDescriptor(
+                        namespace: "chatbot", metricName: "jobs", unitName: "",
+                        helpText: "Jobs in the queue (every process's), by kind and status."),
+                    labels: [("kind", kind), ("status", status.rawValue)]
+                ).set(Double(count))
+            }
+        }
+    }
+}
+
+extension ServerMetrics: JobObserver {
+    /// One attempt of a job ended in this process: its duration by kind, and a count by kind and
+    /// outcome (`queued` is a retry to come, `dead` a job that ran out of attempts).
+    public func attemptEnded(kind: String, status: JobStatus, seconds: Double) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "chatbot", subsystem: "job", metricName: "attempts", unitName: "total",
+                helpText: "Job attempts this process ran, by kind and outcome (queued: retried later)."),
+            labels: [("kind", kind), ("status", status.rawValue)]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "chatbot", subsystem: "job", metricName: "duration", unitName: "seconds",
+                helpText: "Time a job attempt ran in this process, by kind."),
+            labels: [("kind", kind)], buckets: Self.jobBuckets
+        ).record(.milliseconds(Int64(seconds * 1000)))
+    }
 }

@@ -42,6 +42,9 @@ struct ServerAuthorizationMatrixTests {
         "GET /api/usage": .user, "GET /v1/models": .user, "POST /v1/chat/completions": .user,
         "POST /v1/embeddings": .user,
         "POST /v1/audio/transcriptions": .user,
+        "POST /api/collections/{name}/documents": .writer, "POST /api/collections/{name}/urls": .writer,
+        "POST /api/transcriptions": .user, "GET /api/jobs": .user, "GET /api/jobs/{id}": .user,
+        "GET /api/jobs/{id}/events": .user, "POST /api/jobs/{id}/cancel": .user, "POST /api/jobs/{id}/retry": .user,
     ]
 
     @Test(

@@ -67,6 +67,7 @@ public struct BackupSchema: Sendable, Hashable {
     /// Every schema version this binary can dump and restore.
     public static let known: [BackupSchema] = [
         version1, version2, version3, version4, version5, version6, version7, version8, version9,
+        version10,
     ]
 
     private static func column(_ name: String, _ type: ColumnType, nullable: Bool = false) -> Column {
@@ -294,5 +295,28 @@ public struct BackupSchema: Sendable, Hashable {
             }
             return changed
         }
+    )
+
+    /// Version 10: version 9 with the job queue; a restored running job's lease has expired, so a
+    /// worker picks it up again.
+    static let version10 = BackupSchema(
+        version: 10,
+        tables: version9.tables + [
+            Table(
+                name: "jobs",
+                columns: [
+                    column("id", .text), column("kind", .text), column("payload", .text), column("owner_id", .text),
+                    column("status", .text), column("attempts", .int64), column("max_attempts", .int64),
+                    column("run_at", .int64), column("lease_holder", .text, nullable: true),
+                    column("lease_expires_at", .int64, nullable: true), column("cancel_requested", .int64),
+                    column("progress", .text, nullable: true), column("result", .text, nullable: true),
+                    column("error", .text, nullable: true), column("idempotency_key", .text, nullable: true),
+                    column("created_at", .int64), column("updated_at", .int64),
+                    column("finished_at", .int64, nullable: true),
+                ],
+                key: "id",
+                keyIsSequence: false
+            )
+        ]
     )
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import ChatbotAccounts
 import ChatbotCore
 import ChatbotDocuments
+import ChatbotJobs
 import ChatbotRetrieval
 import ChatbotServices
 import ChatbotStorage
@@ -102,6 +104,13 @@ struct IngestCommand: AsyncParsableCommand {
     @Flag(help: "Store chunks for full-text search only; compute no embeddings now.")
     var noEmbed = false
 
+    @Flag(
+        help: """
+            Queue the work for `chatbot worker` (or `serve`'s workers) instead of doing it now; prints the job ids. \
+            Paths must be readable where the workers run.
+            """)
+    var queue = false
+
     func validate() throws {
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("stdin (`-`) can be read only once") }
         try IngestOptions.validateCollectionName(collection)
@@ -114,6 +123,10 @@ struct IngestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if queue {
+            try await enqueue()
+            return
+        }
         // Everything that can be a usage error comes first, before any lock or write.
         let scanner = SourceScanner(include: include, exclude: exclude, hidden: hidden)
         var scans: [SourceScanner.Scan] = []
@@ -169,6 +182,58 @@ struct IngestCommand: AsyncParsableCommand {
                     ? "\(failed) of \(report.items.count) sources could not be ingested"
                     : "embedding stopped: \(report.embeddingError ?? "")",
                 hint: report.embeddingError != nil ? "run the same command again to resume embedding" : nil)
+        }
+    }
+
+    /// `--queue`: one `ingest.paths` job for the files and folders, one `ingest.url` job per URL.
+    private func enqueue() async throws {
+        guard !inputs.contains("-") else {
+            throw ChatbotError(.usage, "--queue cannot take stdin", hint: "save it to a file the workers can read")
+        }
+        guard !dryRun else { throw ChatbotError(.usage, "--queue and --dry-run do not go together") }
+        var paths: [String] = []
+        var urls: [String] = []
+        for input in inputs {
+            if ScrapeCommand.isRemote(input) {
+                guard let url = URL(string: input), url.host != nil else {
+                    throw ChatbotError(.usage, "'\(input)' is not a valid URL")
+                }
+                urls.append(url.absoluteString)
+            } else {
+                let absolute = URL(fileURLWithPath: input).standardizedFileURL.path
+                guard FileManager.default.fileExists(atPath: absolute) else {
+                    throw ChatbotError(.usage, "\(input): no such file or folder")
+                }
+                paths.append(absolute)
+            }
+        }
+        let jobs = try await CommandContext.with(global) { context in
+            let database = try await context.openStore()
+            let owner = try await AccountsCommandServices.open(context).caller.userID
+            let queue = JobQueue(database: database)
+            var jobs: [Job] = []
+            if !paths.isEmpty {
+                let payload = IngestPathsPayload(
+                    collection: collection, paths: paths, include: include, exclude: exclude, hidden: hidden,
+                    prune: prune, force: force, chunkSize: chunkSize, chunkOverlap: chunkOverlap, maxBytes: maxBytes,
+                    embed: !noEmbed)
+                jobs.append(
+                    try await queue.enqueue(NewJob(kind: JobKind.ingestPaths, payload: payload, ownerID: owner)).job)
+            }
+            for url in urls {
+                let payload = IngestURLPayload(collection: collection, url: url)
+                jobs.append(
+                    try await queue.enqueue(NewJob(kind: JobKind.ingestURL, payload: payload, ownerID: owner)).job)
+            }
+            return jobs
+        }
+        if json {
+            try JSONOutput.print(jobs.map(JobOutput.init))
+        } else {
+            for job in jobs { StandardOutput.write(job.id + "\n") }
+            if !global.quiet {
+                StandardError.write("chatbot: queued \(jobs.count) job(s); follow them with `chatbot jobs list`\n")
+            }
         }
     }
 

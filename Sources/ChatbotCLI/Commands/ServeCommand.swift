@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatbotAccounts
 import ChatbotCore
+import ChatbotJobs
 import ChatbotServer
 import ChatbotServices
 import Foundation
@@ -75,6 +76,22 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "seconds"))
     var idleTimeout = 60
 
+    @Option(
+        help: ArgumentHelp(
+            "Background job workers in this process (0: none; run `chatbot worker` instead).", valueName: "n"))
+    var workers = 2
+
+    @Option(
+        name: .customLong("max-upload"),
+        help: ArgumentHelp("The largest upload accepted, in bytes (suffixes K, M, G: 100M).", valueName: "size"))
+    var maxUpload = "100M"
+
+    @Option(
+        name: .customLong("fetch-allow"),
+        help: ArgumentHelp(
+            "A host:port URL jobs may fetch although its address is private (repeatable).", valueName: "host:port"))
+    var fetchAllow: [String] = []
+
     func validate() throws {
         guard (tlsCert == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together")
@@ -86,6 +103,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--access-log takes stdout or off, not '\(accessLog)'")
         }
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
+        guard workers >= 0 else { throw ValidationError("--workers must not be negative") }
+        guard Self.parseSize(maxUpload) != nil else {
+            throw ValidationError("--max-upload takes a size like 100M or 2G, not '\(maxUpload)'")
+        }
         var scratch4 = in_addr()
         var scratch6 = in6_addr()
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -120,6 +141,10 @@ struct ServeCommand: AsyncParsableCommand {
             options.accessLog = accessLog == "stdout" ? .standardOutput : nil
             options.idleTimeout = .seconds(idleTimeout)
             options.limits = context.services.settings.limits
+            options.workers = workers
+            options.workerOptions.grace = .seconds(max(0, grace - 1))
+            options.maxUploadBytes = Self.parseSize(maxUpload) ?? options.maxUploadBytes
+            options.fetchAllowedHostPorts = Set(fetchAllow)
             let scheme = tls == nil ? "http" : "https"
             let metricsPort = metricsPort
             let app = ChatbotServer.application(
@@ -169,5 +194,18 @@ struct ServeCommand: AsyncParsableCommand {
             throw ChatbotError(
                 .usage, "--tls-cert/--tls-key: not a PEM certificate chain and a matching private key (\(error))")
         }
+    }
+
+    /// A byte count with an optional decimal suffix: `500000`, `512K`, `100M`, `2G`.
+    static func parseSize(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1_000, "M": 1_000_000, "G": 1_000_000_000]
+        var digits = text.uppercased()
+        var multiplier = 1
+        if let last = digits.last, let unit = units[last] {
+            multiplier = unit
+            digits.removeLast()
+        }
+        guard let value = Int(digits), value > 0, value <= Int.max / multiplier else { return nil }
+        return value * multiplier
     }
 }

@@ -16,3 +16,74 @@ public protocol ObjectStore: Sendable {
     /// Every key in the store, in no particular order.
     func list() async throws -> [String]
 }
+
+/// What ``ObjectStore/put(streaming:maxBytes:)`` stored: the key (the SHA-256 of the bytes) and
+/// their number.
+public struct StoredObject: Sendable, Hashable, Codable {
+    /// The content's key (SHA-256, lowercase hex).
+    public var key: String
+    /// The number of bytes.
+    public var size: Int
+
+    /// Creates the description.
+    public init(key: String, size: Int) {
+        self.key = key
+        self.size = size
+    }
+}
+
+/// The chunks of a body that is stored while it arrives (an upload), pulled one at a time so a
+/// slow store slows the sender down instead of buffering.
+public typealias ObjectByteStream = AsyncThrowingStream<Data, any Error>
+
+extension ObjectStore {
+    /// Stores bytes that arrive as `chunks`, hashed on the way, under their SHA-256, and returns
+    /// the key and size. Nothing is stored when `chunks` throws (an interrupted upload) or when the
+    /// bytes pass `maxBytes` (``ChatbotError`` `.tooLarge`, thrown as soon as the cap is passed).
+    ///
+    /// This default collects the bytes in memory, which suits test stores only; the filesystem
+    /// and S3 stores implement ``ObjectStreamingStore`` and hold a bounded part at a time.
+    public func put(streaming chunks: ObjectByteStream, maxBytes: Int) async throws -> StoredObject {
+        if let streaming = self as? any ObjectStreamingStore {
+            return try await streaming.putStream(chunks, maxBytes: maxBytes)
+        }
+        var collected = Data()
+        for try await chunk in chunks {
+            guard collected.count + chunk.count <= maxBytes else { throw ObjectStoreLimits.tooLarge(maxBytes) }
+            collected.append(chunk)
+        }
+        return StoredObject(key: try await put(collected), size: collected.count)
+    }
+}
+
+/// An ``ObjectStore`` that stores a stream without holding it whole: through a temporary file
+/// (filesystem) or a multipart upload to a staging key (S3), then moved to the content's key.
+public protocol ObjectStreamingStore: ObjectStore {
+    /// See ``ObjectStore/put(streaming:maxBytes:)``.
+    func putStream(_ chunks: ObjectByteStream, maxBytes: Int) async throws -> StoredObject
+}
+
+/// The errors every store's streaming put shares.
+public enum ObjectStoreLimits {
+    /// The error for bytes past `maxBytes`.
+    public static func tooLarge(_ maxBytes: Int) -> ChatbotError {
+        ChatbotError(.tooLarge, "the upload is larger than the limit of \(ByteCountText.describe(maxBytes))")
+    }
+}
+
+/// Byte counts for people: `25 MB`, `1.5 GB`, `512 bytes` (decimal units, as `ls -h --si`).
+public enum ByteCountText {
+    /// `count` in the largest decimal unit it reaches.
+    public static func describe(_ count: Int) -> String {
+        let units = ["bytes", "kB", "MB", "GB", "TB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 1000, unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        if unit == 0 { return "\(count) bytes" }
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? "\(Int(rounded)) \(units[unit])" : "\(rounded) \(units[unit])"
+    }
+}

@@ -54,6 +54,13 @@ public struct Ingestor: Sendable {
         }
     }
 
+    /// Ingests one source, throwing what ``ingest(_:)`` turns into a failed result, so a caller
+    /// can tell a bad source (`.usage`, `.runtime`) from a service that is down (`.unavailable`,
+    /// `.temporary`) and retry only the latter (the job queue).
+    public func ingestThrowing(_ source: IngestSource) async throws -> IngestItemResult {
+        try await ingestOrThrow(source)
+    }
+
     /// `message` without a leading `<source>: ` or `<file name>: ` (the report names the source).
     static func reason(_ message: String, source: IngestSource) -> String {
         let name = (source.id as NSString).lastPathComponent

@@ -7,7 +7,7 @@ enum SQLiteMigrations {
     /// Every migration, oldest first.
     static let all: [Migration] = [
         v1Initial, v2Embeddings, v3Documents, v4Accounts, v5AnswerHeartbeat, v6CollectionVisibility,
-        v7UsageRecords, v8RateLimits, v9UserLimits,
+        v7UsageRecords, v8RateLimits, v9UserLimits, v10Jobs,
     ]
 
     /// Conversations, messages (with FTS5 full-text index), response cache.
@@ -413,6 +413,48 @@ enum SQLiteMigrations {
             "ALTER TABLE users DROP COLUMN budget_cost",
             "ALTER TABLE users DROP COLUMN stream_limit",
             "ALTER TABLE users DROP COLUMN rpm_limit",
+        ]
+    )
+
+    /// The durable job queue (ChatbotJobs): one row per job with its kind, JSON payload, owner,
+    /// status, attempts, when it may run next, the lease of the worker running it, progress,
+    /// result and error, and an idempotency key unique per owner. Workers claim the oldest due
+    /// job (or one whose lease expired) by `run_at`.
+    static let v10Jobs = Migration(
+        version: 10,
+        name: "jobs",
+        up: [
+            """
+            CREATE TABLE jobs (
+                id TEXT NOT NULL PRIMARY KEY,
+                kind TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                owner_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                max_attempts INTEGER NOT NULL,
+                run_at INTEGER NOT NULL,
+                lease_holder TEXT,
+                lease_expires_at INTEGER,
+                cancel_requested INTEGER NOT NULL,
+                progress TEXT,
+                result TEXT,
+                error TEXT,
+                idempotency_key TEXT,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                finished_at INTEGER
+            )
+            """,
+            "CREATE UNIQUE INDEX jobs_idempotency_idx ON jobs (owner_id, idempotency_key)",
+            "CREATE INDEX jobs_due_idx ON jobs (status, run_at)",
+            "CREATE INDEX jobs_owner_idx ON jobs (owner_id, created_at)",
+        ],
+        down: [
+            "DROP INDEX jobs_owner_idx",
+            "DROP INDEX jobs_due_idx",
+            "DROP INDEX jobs_idempotency_idx",
+            "DROP TABLE jobs",
         ]
     )
 }

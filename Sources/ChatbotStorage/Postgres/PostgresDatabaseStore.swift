@@ -204,6 +204,25 @@ public final class PostgresDatabaseStore: SQLDatabaseStore {
         }
     }
 
+    /// Calls `onNotification` at every `NOTIFY` on `channel`, over a connection of its own (a
+    /// pooled one would be handed to other work), until the task is cancelled or the connection
+    /// fails (thrown).
+    public func listen(on channel: String, _ onNotification: @escaping @Sendable () -> Void) async throws {
+        let logger = Self.poolLogger(access.database.logger)
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(),
+            configuration: try Self.makeConfiguration(settings).coreConfiguration, id: 0, logger: logger
+        ).get()
+        try await withTaskCancellationHandler {
+            defer { connection.close().whenComplete { _ in } }
+            try await connection.listen(on: channel) { notifications in
+                for try await _ in notifications { onNotification() }
+            }
+        } onCancel: {
+            connection.close().whenComplete { _ in }
+        }
+    }
+
     /// Closes every pooled connection. The store must not be used afterwards.
     public func close() async throws {
         try await pool.pool.shutdownAsync()
