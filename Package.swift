@@ -555,6 +555,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ChatbotJobsTests",
+            dependencies: [
+                "ChatbotJobs", "ChatbotStorage", "ChatbotCore", "ChatbotTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ChatbotServerTests",
             dependencies: [
                 "ChatbotServer", "ChatbotServices", "ChatbotAccounts", "ChatbotCore", "ChatbotStorage",

@@ -20,6 +20,12 @@ public struct JobFailure: Error, Sendable, CustomStringConvertible {
     /// Whether another attempt may succeed.
     public var retryable: Bool
 
+    /// A failure with its verdict.
+    public init(message: String, retryable: Bool) {
+        self.message = message
+        self.retryable = retryable
+    }
+
     /// A failure retrying cannot fix (the input is bad).
     public static func permanent(_ message: String) -> JobFailure { JobFailure(message: message, retryable: false) }
     /// A failure that another attempt may not meet (a server down, a timeout).

@@ -213,14 +213,20 @@ public final class PostgresDatabaseStore: SQLDatabaseStore {
             on: MultiThreadedEventLoopGroup.singleton.any(),
             configuration: try Self.makeConfiguration(settings).coreConfiguration, id: 0, logger: logger
         ).get()
-        try await withTaskCancellationHandler {
-            defer { connection.close().whenComplete { _ in } }
-            try await connection.listen(on: channel) { notifications in
-                for try await _ in notifications { onNotification() }
+        do {
+            try await withTaskCancellationHandler {
+                try await connection.listen(on: channel) { notifications in
+                    for try await _ in notifications { onNotification() }
+                }
+            } onCancel: {
+                // Ends the listen above; the connection is kept until the close completes.
+                connection.close().whenComplete { _ in _ = connection }
             }
-        } onCancel: {
-            connection.close().whenComplete { _ in }
+        } catch {
+            try? await connection.close()
+            throw error
         }
+        try? await connection.close()
     }
 
     /// Closes every pooled connection. The store must not be used afterwards.
