@@ -379,6 +379,7 @@ let package = Package(
             dependencies: [
                 "ChatbotCore", "ChatbotStorage",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -568,7 +569,7 @@ let package = Package(
             name: "ChatbotServerTests",
             dependencies: [
                 "ChatbotServer", "ChatbotServices", "ChatbotAccounts", "ChatbotCore", "ChatbotStorage",
-                "ChatbotTestSupport",
+                "ChatbotTestSupport", "ChatbotJobs",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

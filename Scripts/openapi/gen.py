@@ -103,7 +103,8 @@ schemas["Problem"] = obj(
             "pattern": "^urn:chatbot:problem:[a-z0-9-]+$",
             "description": "A stable URN naming the kind of problem: `urn:chatbot:problem:<slug>` with slugs "
             "such as `usage`, `unauthorized`, `forbidden`, `not-found`, `conflict`, `too-large`, "
-            "`rate-limited`, `budget-exceeded`, `interrupted`, `runtime`, `unavailable`, `temporary`, `http-426`.",
+            "`unsupported-media-type`, `rate-limited`, `budget-exceeded`, `interrupted`, `runtime`, `unavailable`, "
+            "`temporary`, `http-426`.",
             "examples": ["urn:chatbot:problem:not-found"],
         },
         "title": {"type": "string", "description": "The HTTP status's reason phrase."},
@@ -911,6 +912,171 @@ schemas["VerboseTranscription"] = obj(
     description="`response_format` `verbose_json`.",
 )
 
+# Background jobs, and the uploads that queue them
+
+schemas["JobStatus"] = {
+    "type": "string",
+    "enum": ["queued", "running", "succeeded", "failed", "cancelled", "dead"],
+    "description": "`queued` (also while a retry waits out its backoff), `running`, then one of the ends: "
+    "`succeeded`, `failed` (an error another attempt cannot fix), `cancelled`, or `dead` (out of attempts).",
+}
+
+schemas["JobProgress"] = obj(
+    {
+        "done": {"type": "integer", "description": "Units done (sources, chunks, seconds of audio)."},
+        "total": {"type": "integer", "description": "Units in all, when known."},
+        "message": {"type": "string", "description": "What it is doing now, for people."},
+    },
+    ["done"],
+    description="The handler's last progress report.",
+)
+
+schemas["Job"] = obj(
+    {
+        "id": {**UUID, "description": "A lowercase UUID."},
+        "kind": {
+            "type": "string",
+            "examples": ["ingest.upload", "ingest.url", "ingest.paths", "transcribe"],
+            "description": "Which handler runs it: `ingest.upload` (an uploaded document), `ingest.url` (a page or a "
+            "crawl), `ingest.paths` (`chatbot ingest --queue`), `transcribe` (an uploaded recording).",
+        },
+        "status": REF("JobStatus"),
+        "owner_id": {"type": "string", "description": "The id of the user it belongs to."},
+        "attempts": {"type": "integer", "minimum": 0, "description": "Attempts started so far."},
+        "max_attempts": {"type": "integer", "minimum": 1, "description": "Attempts before it is `dead`."},
+        "run_at": {**DATE, "description": "The earliest time it runs (later while a retry backs off)."},
+        "cancel_requested": {
+            "type": "boolean",
+            "description": "A cancel was asked for while it ran: it ends `cancelled` at its handler's next checkpoint.",
+        },
+        "progress": REF("JobProgress"),
+        "payload": {
+            "type": "object",
+            "description": "The job's input, by kind (e.g. `ingest.upload`: `collection`, `filename`, `object`; "
+            "`ingest.url`: `collection`, `url`, `depth`, `max_pages`, `same_path_prefix`; `transcribe`: "
+            "`filename`, `format`, `language`, `object`).",
+        },
+        "result": {
+            "description": "What it gave back once it succeeded: JSON, by kind (an ingest: `collection`, `items` "
+            "and `embedded`; `transcribe`: `transcript`, `text`, `format`, `language`, `duration`, `object`).",
+        },
+        "error": {
+            "type": "string",
+            "description": "The last error: kept through retries, and in `failed` and `dead` jobs.",
+        },
+        "created_at": DATE,
+        "updated_at": DATE,
+        "finished_at": {**DATE, "description": "When it reached its end."},
+    },
+    [
+        "id", "kind", "status", "owner_id", "attempts", "max_attempts", "run_at", "cancel_requested", "payload",
+        "created_at", "updated_at",
+    ],
+    description="A background job. Fields that do not apply are absent (never null).",
+)
+
+schemas["JobPage"] = obj(
+    {
+        "data": {"type": "array", "items": REF("Job"), "description": "Newest first."},
+        "next_cursor": {
+            "type": "string",
+            "description": "Present when there are more: pass it as `cursor` for the next page.",
+        },
+    },
+    ["data"],
+    description="The caller's jobs (everyone's for an admin), newest first.",
+)
+
+schemas["JobEvent"] = {
+    "description": "One server-sent event of a job (this schema describes each event, as `{event, id, data}`). "
+    "The id counts the events from 1. A comment line every 15 s keeps a quiet stream open.",
+    "oneOf": [
+        sse_event(
+            "job",
+            REF("Job"),
+            "The job as it is now: first when the stream opens, then each time it changes, while it has not ended.",
+        ),
+        sse_event(
+            "done",
+            REF("Job"),
+            "The job as it ended (the first and only event when it had already ended); the stream closes.",
+        ),
+    ],
+}
+
+UPLOAD_TEXT = "# Notes\n\nThe boat is painted every spring.\n"
+
+schemas["DocumentUpload"] = obj(
+    {
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "contentMediaType": "application/octet-stream",
+            "description": "The document (Markdown, text, HTML, PDF, Office, OpenDocument, EPUB, or audio and video "
+            "to transcribe), named by the part's `filename` unless `?filename=` is given.",
+            "examples": [UPLOAD_TEXT],
+        },
+    },
+    ["file"],
+    description="The first part named `file` is the document; other fields are at most 4 KiB each and ignored.",
+)
+
+schemas["IngestURLRequest"] = obj(
+    {
+        "url": {
+            "type": "string",
+            "examples": ["http://127.0.0.1:9/handbook.html"],
+            "description": "An absolute http(s) URL of at most 2048 bytes. It is fetched through the SSRF guard: "
+            "private, loopback and link-local addresses are refused (the job fails) unless `serve --fetch-allow` "
+            "names their `host:port`. (The example is refused so: Scripts/check-openapi sends it, and nothing "
+            "leaves the machine.)",
+        },
+        "depth": {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "maximum": 5,
+            "description": "Links followed from the page: 0 (the default) is the page alone.",
+        },
+        "max_pages": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "maximum": 1000,
+            "description": "The most pages fetched; when absent, 1 for `depth` 0, else 50.",
+        },
+        "same_path_prefix": {
+            "type": ["boolean", "null"],
+            "description": "Follow only links under the URL's directory (else anywhere on its host); false when "
+            "absent.",
+        },
+    },
+    ["url"],
+    description="Any other field is ignored.",
+)
+
+schemas["TranscriptionJobRequest"] = obj(
+    {
+        "format": {
+            "type": "string",
+            "enum": ["txt", "srt", "vtt", "json"],
+            "description": "The transcript's format; `txt` when absent. The query's `format` wins.",
+        },
+        "language": {
+            "type": "string",
+            "description": "The spoken language (ISO 639-1); its first 16 characters. The query's `language` wins.",
+        },
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "contentMediaType": "application/octet-stream",
+            "description": "The recording: audio or video (WAV, MP3, M4A/AAC, FLAC, OGG/Opus, MP4, MKV, WebM, MOV), "
+            "named by the part's `filename` unless `?filename=` is given.",
+            "examples": [tiny_wav()],
+        },
+    },
+    ["file"],
+    description="Only the fields before the `file` part count; each is at most 4 KiB.",
+)
+
 # ---------------------------------------------------------------- shared responses
 
 responses = {
@@ -998,6 +1164,11 @@ headers = {
         "required": True,
         "schema": STR,
     },
+    "Location": {
+        "description": "Where the job is: `/api/jobs/{id}`.",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^/api/jobs/[0-9a-f-]+$"},
+    },
     "Content-Disposition": {
         "required": True,
         "schema": {"type": "string", "pattern": "^attachment; filename=\"conversation-[0-9a-f-]{36}\\.json\"$"},
@@ -1025,6 +1196,28 @@ parameters = {
         "required": True,
         "description": "An assistant message id (the `message_id` of an answer). Another user's is 404.",
         "schema": UUID,
+    },
+    "JobID": {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "description": "A job id (a lowercase UUID). Another user's job is 404 (an admin sees every job).",
+        "schema": UUID,
+    },
+    "IdempotencyKey": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "description": "1 to 255 visible ASCII characters (else 400). A request repeated with a key the caller "
+        "used before answers that first job (202) instead of queuing another, whatever its body.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    },
+    "UploadContentDisposition": {
+        "name": "Content-Disposition",
+        "in": "header",
+        "required": False,
+        "description": "For a raw body without `?filename=`: `attachment; filename=\"report.pdf\"` names the file.",
+        "schema": STR,
     },
     "UserName": {
         "name": "name",
@@ -1490,6 +1683,273 @@ paths["/api/search"] = {
     ),
 }
 
+
+def filename_param(example):
+    return {
+        "name": "filename",
+        "in": "query",
+        "description": "The file's name, which wins over the form part's `filename` and `Content-Disposition`'s: a "
+        "plain name of at most 255 bytes (no `/`, `\\`, control characters or leading `.`). Its extension says what "
+        "the content must be (415 when it is not).",
+        "schema": {"type": "string", "examples": [example]},
+    }
+
+
+def upload_body(multipart_schema, example, description):
+    return {
+        "required": True,
+        "description": description,
+        "content": {
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary", "examples": [example]}},
+            "multipart/form-data": {
+                "schema": REF(multipart_schema),
+                "encoding": {"file": {"contentType": "application/octet-stream"}},
+            },
+        },
+    }
+
+
+def job_accepted():
+    return response(
+        "Queued (or, with an `Idempotency-Key` used before, the first job): the job, at `Location`.",
+        json_content(REF("Job")),
+        {"Location": HREF("Location")},
+    )
+
+
+upload_errors = {
+    "413": problem("The file is over the upload limit (`serve --max-upload`, 100 MB by default); nothing is kept."),
+    "415": problem(
+        "The content contradicts the file's name (a `.pdf` that is not a PDF, an Office file that is not a ZIP, a "
+        "text format that is not text, a media file that is not audio or video), or a file with no known extension "
+        "is binary data of an unknown kind."
+    ),
+    "503": problem("The object store or the database does not answer."),
+}
+raw_or_form = (
+    "The file is the raw body (any `Content-Type` but `multipart/form-data`), named by `?filename=` or a "
+    "`Content-Disposition` header, or the `file` part of a `multipart/form-data` form, named by its `filename`."
+)
+
+paths["/api/collections/{name}/documents"] = {
+    "parameters": [PREF("CollectionName")],
+    "post": op(
+        "uploadDocument",
+        "Upload a document into a collection (a background job)",
+        ["collections"],
+        {
+            "202": job_accepted(),
+            "400": problem(
+                "No file name or one that is not a plain name, an empty file, a form without a `file` part, a "
+                "malformed or cut-off body, a form field over 4 KiB, an invalid collection name, or a bad "
+                "`Idempotency-Key`."
+            ),
+            **AUTH_ERRORS,
+            "403": problem(
+                "A missing scope, or a collection the caller may read but not change (shared, not theirs)."
+            ),
+            "404": problem("A collection the caller may not read (one that does not exist is created)."),
+            **upload_errors,
+        },
+        description="The file is streamed into the object store (hashed and measured on the way) after its first "
+        "bytes were checked against its name; an `ingest.upload` job then adds it to the collection, which is "
+        "created (the caller's, private) when it does not exist. " + raw_or_form + " Its owner or an admin. "
+        "Requires the `documents:write` scope.",
+        params=[filename_param("notes.md"), PREF("UploadContentDisposition"), PREF("IdempotencyKey")],
+        body=upload_body("DocumentUpload", UPLOAD_TEXT, "The document: raw, or as a form's `file` part."),
+    ),
+}
+paths["/api/collections/{name}/urls"] = {
+    "parameters": [PREF("CollectionName")],
+    "post": op(
+        "ingestURL",
+        "Add a web page, or a crawl from it, to a collection (a background job)",
+        ["collections"],
+        {
+            "202": job_accepted(),
+            "400": problem(
+                "Malformed body, a `url` that is not an absolute http(s) URL of at most 2048 bytes, `depth` outside "
+                "0 to 5 or `max_pages` outside 1 to 1000, an invalid collection name, or a bad `Idempotency-Key`."
+            ),
+            **AUTH_ERRORS,
+            "403": problem(
+                "A missing scope, or a collection the caller may read but not change (shared, not theirs)."
+            ),
+            "404": problem("A collection the caller may not read (one that does not exist is created)."),
+            "413": RREF("TooLarge"),
+            "503": RREF("Unavailable"),
+        },
+        description="An `ingest.url` job fetches the page (and, with `depth`, the pages it links to) through the "
+        "SSRF guard and adds them to the collection, which is created (the caller's, private) when it does not "
+        "exist. Its owner or an admin. Requires the `documents:write` scope.",
+        params=[PREF("IdempotencyKey")],
+        body=body("IngestURLRequest"),
+    ),
+}
+paths["/api/transcriptions"] = {
+    "post": op(
+        "createTranscriptionJob",
+        "Transcribe a recording (a background job)",
+        ["jobs"],
+        {
+            "202": job_accepted(),
+            "400": problem(
+                "No file name or one that is not a plain name, an empty file, a form without a `file` part, a "
+                "malformed or cut-off body, a form field over 4 KiB, an unknown `format`, or a bad `Idempotency-Key`."
+            ),
+            **AUTH_ERRORS,
+            "403": problem("The credential has neither the `jobs` nor the `chat` scope."),
+            **upload_errors,
+            "415": problem("The file is not audio or video (whatever its name)."),
+        },
+        description="The recording is streamed into the object store; a `transcribe` job runs it through the same "
+        "speech service as `chatbot transcribe` and keeps the transcript in its `result`. " + raw_or_form
+        + " `format` and `language` come from the query or, in a form, from fields before the `file` part. "
+        "Requires the `jobs` or the `chat` scope.",
+        params=[
+            filename_param("silence.wav"),
+            {
+                "name": "format",
+                "in": "query",
+                "description": "The transcript's format; `txt` when absent (wins over the form's field).",
+                "schema": {"type": "string", "enum": ["txt", "srt", "vtt", "json"]},
+            },
+            {
+                "name": "language",
+                "in": "query",
+                "description": "The spoken language (ISO 639-1); its first 16 characters (wins over the form's field).",
+                "schema": STR,
+            },
+            PREF("UploadContentDisposition"),
+            PREF("IdempotencyKey"),
+        ],
+        body=upload_body("TranscriptionJobRequest", tiny_wav(), "The recording: raw, or as a form's `file` part."),
+    ),
+}
+
+jobs_note = (
+    "Requires the `jobs`, `documents:write` or `chat` scope; an admin sees every user's jobs, others their own "
+    "(another user's job is 404)."
+)
+paths["/api/jobs"] = {
+    "get": op(
+        "listJobs",
+        "The caller's background jobs",
+        ["jobs"],
+        {
+            "200": response("A page of jobs, newest first.", json_content(REF("JobPage"))),
+            "400": problem("An unknown `status`."),
+            **AUTH_ERRORS,
+            "403": RREF("Forbidden"),
+            "503": RREF("Unavailable"),
+        },
+        description=jobs_note,
+        params=[
+            {
+                "name": "status",
+                "in": "query",
+                "description": "Only jobs in this status (another value is a 400).",
+                "schema": REF("JobStatus"),
+            },
+            {
+                "name": "kind",
+                "in": "query",
+                "description": "Only jobs of this kind (its first 64 characters; empty: any).",
+                "schema": {"type": "string", "examples": ["ingest.upload"]},
+            },
+            {
+                "name": "limit",
+                "in": "query",
+                "description": "Page size, clamped to 1…200 (default 50); a value that is not an integer is ignored.",
+                "schema": INT,
+            },
+            {
+                "name": "cursor",
+                "in": "query",
+                "description": "`next_cursor` of the previous page (an unknown one is ignored).",
+                "schema": STR,
+            },
+        ],
+    ),
+}
+paths["/api/jobs/{id}"] = {
+    "parameters": [PREF("JobID")],
+    "get": op(
+        "getJob",
+        "A background job",
+        ["jobs"],
+        {
+            "200": response("The job.", json_content(REF("Job"))),
+            **AUTH_ERRORS,
+            "403": RREF("Forbidden"),
+            "404": RREF("NotFound"),
+            "503": RREF("Unavailable"),
+        },
+        description=jobs_note,
+    ),
+}
+paths["/api/jobs/{id}/events"] = {
+    "parameters": [PREF("JobID")],
+    "get": op(
+        "jobEvents",
+        "Follow a job's progress",
+        ["jobs"],
+        {
+            "200": response(
+                "The job's events until it ends: `job` (the job) at once and at each change, then `done` (the job "
+                "as it ended).",
+                {"text/event-stream": {"schema": REF("JobEvent")}},
+            ),
+            **AUTH_ERRORS,
+            "403": RREF("Forbidden"),
+            "404": RREF("NotFound"),
+            "503": RREF("Unavailable"),
+        },
+        description="Server-sent events, on any replica (they come from the database, whichever process runs the "
+        "job); a job that has already ended is one `done` event. " + jobs_note,
+    ),
+}
+paths["/api/jobs/{id}/cancel"] = {
+    "parameters": [PREF("JobID")],
+    "post": op(
+        "cancelJob",
+        "Cancel a background job",
+        ["jobs"],
+        {
+            "200": response(
+                "The job: `cancelled` when it was queued; a running one has `cancel_requested` and ends `cancelled` "
+                "at its next checkpoint.",
+                json_content(REF("Job")),
+            ),
+            **AUTH_ERRORS,
+            "403": RREF("Forbidden"),
+            "404": RREF("NotFound"),
+            "409": problem("The job has already ended."),
+            "503": RREF("Unavailable"),
+        },
+        description=jobs_note,
+    ),
+}
+paths["/api/jobs/{id}/retry"] = {
+    "parameters": [PREF("JobID")],
+    "post": op(
+        "retryJob",
+        "Run a failed, dead or cancelled job again",
+        ["jobs"],
+        {
+            "200": response("The job, queued again from its first attempt.", json_content(REF("Job"))),
+            **AUTH_ERRORS,
+            "403": RREF("Forbidden"),
+            "404": RREF("NotFound"),
+            "409": problem(
+                "The job is queued, running or succeeded: only `failed`, `dead` or `cancelled` jobs are retried."
+            ),
+            "503": RREF("Unavailable"),
+        },
+        description=jobs_note,
+    ),
+}
+
 admin_note = "Admins only (an admin's credential with the `admin` scope)."
 paths["/api/users"] = {
     "get": op(
@@ -1856,7 +2316,8 @@ paths["/v1/audio/transcriptions"] = {
 
 # In the document: health and metrics, then /api by feature, then /v1 (each group as defined above).
 PATH_ORDER = ["/healthz", "/readyz", "/openapi.json", "/metrics", "/api/auth", "/api/conversations", "/api/messages", "/api/ws",
-              "/api/collections", "/api/search", "/api/users", "/api/keys", "/api/audit", "/api/usage", "/v1"]
+              "/api/collections", "/api/search", "/api/transcriptions", "/api/jobs", "/api/users", "/api/keys", "/api/audit",
+              "/api/usage", "/v1"]
 paths = dict(sorted(paths.items(), key=lambda item: next(i for i, p in enumerate(PATH_ORDER) if item[0].startswith(p))))
 
 # ---------------------------------------------------------------- links (for stateful testing)
@@ -1887,6 +2348,20 @@ links(
     DeleteUser=("deleteUser", "name", "$response.body#/name"),
 )
 links(paths["/api/keys"]["post"]["responses"]["201"], RevokeKey=("revokeKey", "id", "$response.body#/id"))
+job_links = dict(
+    GetJob=("getJob", "id", "$response.body#/id"),
+    FollowJob=("jobEvents", "id", "$response.body#/id"),
+    CancelJob=("cancelJob", "id", "$response.body#/id"),
+    RetryJob=("retryJob", "id", "$response.body#/id"),
+)
+for path in ["/api/collections/{name}/documents", "/api/collections/{name}/urls", "/api/transcriptions"]:
+    accepted = paths[path]["post"]["responses"]["202"]
+    links(accepted, **job_links)
+    if "{name}" in path:
+        accepted["links"]["GetCollection"] = {
+            "operationId": "getCollection",
+            "parameters": {"name": "$request.path.name"},
+        }
 links(
     paths["/api/collections"]["post"]["responses"]["201"],
     GetCollection=("getCollection", "name", "$response.body#/name"),
@@ -1902,7 +2377,8 @@ document = {
         "description": (
             "The HTTP API of `chatbot serve`: accounts, conversations with streamed answers (also over the "
             "`/api/ws` WebSocket), document collections and their search, Prometheus `/metrics`, and "
-            "OpenAI-compatible `/v1` routes (chat completions, embeddings, transcriptions).\n\n"
+            "OpenAI-compatible `/v1` routes (chat completions, embeddings, transcriptions). Uploads, URL "
+            "ingests and transcriptions run as background jobs, followed under `/api/jobs`.\n\n"
             "Bodies are JSON with snake_case keys; times are ISO 8601 (UTC). Request bodies may carry other "
             "fields, which are ignored. In responses, a field that does not apply is absent unless the schema "
             "says it may be null.\n\n"
@@ -1926,6 +2402,7 @@ document = {
         {"name": "audit"},
         {"name": "usage"},
         {"name": "collections"},
+        {"name": "jobs"},
         {"name": "websocket"},
         {"name": "operations"},
         {"name": "openai"},

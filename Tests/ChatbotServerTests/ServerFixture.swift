@@ -28,6 +28,10 @@ struct ServerFixture: Sendable {
     let logs: LogRecorder
     /// The PostgreSQL database the server uses, when it is not SQLite.
     let databaseURL: String?
+    /// The object store the server uses (uploads, originals).
+    let objects: any ObjectStore
+    /// The data directory (SQLite and the object folder live under it).
+    let dataDirectory: String
 
     /// PostgreSQL instead of SQLite for every fixture: `CHATBOT_TEST_SERVER_DATABASE=postgres`
     /// with `CHATBOT_TEST_POSTGRES_URL` (Scripts/test runs the server suites both ways).
@@ -132,7 +136,8 @@ struct ServerFixture: Sendable {
                         keys: APIKeyService(database: SQLStoreAccountsDatabase(database)), admin: .commandLine(local),
                         routes: routes,
                         tokens: TokenService(database: SQLStoreAccountsDatabase(database), accounts: accounts),
-                        logs: logs, databaseURL: databaseURL))
+                        logs: logs, databaseURL: databaseURL, objects: try services.objectStore(),
+                        dataDirectory: configured.dataDirectory))
             }
         }
     }

@@ -8,6 +8,7 @@ import ChatbotStorage
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// The routes that hand work to the job queue and answer `202 Accepted` with the job:
 ///
@@ -108,8 +109,14 @@ struct UploadRoutes {
         if let mismatch = UploadSniffer.mismatch(filename: filename, head: head, mediaOnly: mediaOnly) {
             throw HTTPError(.unsupportedMediaType, message: mismatch)
         }
-        let stored = try await services.objectStore().put(streaming: body.stream(), maxBytes: maxUploadBytes)
-        return (stored, filename, body.fields)
+        do {
+            let stored = try await services.objectStore().put(streaming: body.stream(), maxBytes: maxUploadBytes)
+            return (stored, filename, body.fields)
+        } catch {
+            services.logger.info(
+                "Upload not stored", metadata: ["filename": "\(filename)", "reason": "\(JobFailure.message(error))"])
+            throw error
+        }
     }
 
     private func accepted(_ job: Job, created: Bool, request: Request, context: ServerContext) throws -> Response {
