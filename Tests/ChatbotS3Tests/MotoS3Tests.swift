@@ -107,6 +107,17 @@ struct MotoS3Tests {
         #expect(try await client.getObject("small.bin").map { String(buffer: $0) } == "small")
     }
 
+    @Test("a stream is staged as a multipart upload, copied to its hash and the staging object deleted")
+    func streaming() async throws {
+        let client = try await MotoServer.makeClient()
+        let store = S3ObjectStore(client: client)
+        try await ObjectStoreConformance.streams(store, listing: MotoListingStore(base: store)) {
+            try await MotoServer.withoutSignatureChecks(endpoint: client.configuration.endpoint) {
+                try await client.listAllObjects().map(\.key).filter { $0.contains("incoming/") }
+            }
+        }
+    }
+
     @Test("a failing multipart upload is aborted and leaves no object")
     func multipartAbort() async throws {
         let client = try await MotoServer.makeClient()

@@ -80,4 +80,51 @@ enum ObjectStoreConformance {
         try await missingKey(makeStore())
         try await listsMany(makeStore(), count: 7)
     }
+
+    /// A stream of `data` in `chunk`-byte pieces that throws after `failAfter` bytes when given.
+    static func stream(_ data: Data, chunk: Int, failAfter: Int? = nil) -> ObjectByteStream {
+        ObjectByteStream { continuation in
+            var offset = 0
+            while offset < data.count {
+                if let failAfter, offset >= failAfter {
+                    continuation.finish(throwing: ChatbotError(.runtime, "the connection was closed"))
+                    return
+                }
+                let end = min(offset + chunk, data.count)
+                continuation.yield(data.subdata(in: offset..<end))
+                offset = end
+            }
+            continuation.finish()
+        }
+    }
+
+    /// `put(streaming:)` stores a stream under its SHA-256 once; a stream past the cap or one that
+    /// fails stores nothing and leaves no staged bytes (`leftovers` lists them).
+    static func streams(
+        _ store: any ObjectStore, listing: (any ObjectStore)? = nil, leftovers: () async throws -> [String]
+    ) async throws {
+        let lister = listing ?? store
+        let data = Data((0..<(12 << 20)).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) })
+        let stored = try await store.put(streaming: stream(data, chunk: 1 << 20), maxBytes: 20 << 20)
+        #expect(stored.key == hex(data))
+        #expect(stored.size == data.count)
+        #expect(try await store.get(stored.key) == data)
+        let again = try await store.put(streaming: stream(data, chunk: 300_000), maxBytes: 20 << 20)
+        #expect(again == stored)
+        #expect(try await lister.list() == [stored.key])
+
+        let small = Data("a small upload".utf8)
+        #expect(try await store.put(streaming: stream(small, chunk: 4), maxBytes: 100).key == hex(small))
+
+        let tooLarge = try await #require(throws: ChatbotError.self) {
+            try await store.put(streaming: stream(data, chunk: 1 << 20), maxBytes: 3 << 20)
+        }
+        #expect(tooLarge.kind == .tooLarge)
+        await #expect(throws: ChatbotError.self) {
+            try await store.put(
+                streaming: stream(Data(data.reversed()), chunk: 1 << 20, failAfter: 7 << 20), maxBytes: 20 << 20)
+        }
+        #expect(Set(try await lister.list()) == [stored.key, hex(small)])
+        #expect(try await leftovers().isEmpty)
+    }
 }
