@@ -312,6 +312,15 @@ struct ServerJobTests {
             try await fixture.client.execute(uri: "/api/jobs/\(id)", method: .get, headers: ServerFixture.bearer(ada)) {
                 #expect($0.status == .ok)
             }
+            // The metrics: the queue's depth by kind and status, and this process's attempts.
+            try await fixture.client.execute(uri: "/metrics", method: .get, headers: ServerFixture.bearer(ada)) {
+                response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"chatbot_jobs{kind="ingest.upload",status="succeeded"} 1"#), "\(text)")
+                #expect(text.contains(#"chatbot_jobs{kind="ingest.upload",status="queued"} 0"#))
+                #expect(text.contains(#"chatbot_job_attempts_total{kind="ingest.upload",status="succeeded"} 1"#))
+                #expect(text.contains(#"chatbot_job_duration_seconds_count{kind="ingest.upload"} 1"#))
+            }
             // A finished job cannot be cancelled; a succeeded one not retried.
             try await fixture.client.execute(
                 uri: "/api/jobs/\(id)/cancel", method: .post, headers: ServerFixture.bearer(bob)

@@ -38,6 +38,12 @@ struct WorkerCommand: AsyncParsableCommand {
     var grace = 30
 
     @Option(
+        help: ArgumentHelp(
+            "Seconds a claimed job's lease lasts without renewal (renewed every third of it): how soon a dead "
+                + "worker's job runs elsewhere.", valueName: "seconds"))
+    var lease = 30
+
+    @Option(
         name: .customLong("fetch-allow"),
         help: ArgumentHelp(
             "A host:port URL jobs may fetch although its address is private (repeatable).", valueName: "host:port"))
@@ -51,6 +57,7 @@ struct WorkerCommand: AsyncParsableCommand {
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard grace >= 0 else { throw ValidationError("--grace must not be negative") }
+        guard (3...3600).contains(lease) else { throw ValidationError("--lease must be between 3 and 3600 seconds") }
         _ = try Self.parseKinds(kinds)
         if let metricsPort, !(1...65535).contains(metricsPort) {
             throw ValidationError("--metrics-port must be between 1 and 65535")
@@ -76,7 +83,7 @@ struct WorkerCommand: AsyncParsableCommand {
             let metrics = ServerMetrics()
             let queue = JobQueue(database: database)
             let options = JobWorker.Options(
-                concurrency: concurrency, kinds: kinds, grace: .seconds(max(0, grace - 1)))
+                concurrency: concurrency, kinds: kinds, lease: .seconds(lease), grace: .seconds(max(0, grace - 1)))
             let worker = JobWorker(
                 queue: queue,
                 handlers: JobHandlers.standard(
