@@ -134,6 +134,9 @@ for command, text in [
     ("chatbot history search paris", "Full-text search over past messages."),
     ("chatbot history usage --days 30", "Token and cost totals per model."),
     ("chatbot local status", "Show the local model servers."),
+    ("chatbot ingest -C manuals --queue /srv/manuals", "Queue the ingest as a job for the background workers (from cron)."),
+    ("chatbot worker --concurrency 4", "Run background jobs (uploads, URLs, transcriptions) from the shared queue."),
+    ("chatbot jobs list --status failed", "Background jobs that failed, with the ids that jobs show and jobs retry take."),
 ]:
     out.append(".TP")
     out.append(f"\\fB{esc(command)}\\fR")

@@ -173,13 +173,13 @@ _chatbot() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    ask|ingest|search|collections|transcribe|history|migrate|backup|users|keys|audit|serve|config|local|scrape|extract|help)
+    ask|ingest|search|collections|transcribe|history|migrate|backup|users|keys|audit|serve|worker|jobs|config|local|scrape|extract|help)
         # Offer subcommand argument completions
         "_chatbot_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'ask ingest search collections transcribe history migrate backup users keys audit serve config local scrape extract help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'ask ingest search collections transcribe history migrate backup users keys audit serve worker jobs config local scrape extract help' -- "${cur}"))
         ;;
     esac
 }
@@ -237,7 +237,7 @@ _chatbot_ask() {
 
 _chatbot_ingest() {
     repeating_flags=()
-    non_repeating_flags=(--verbose -v --quiet -q --hidden --prune --dry-run --force --json --allow-private --no-embed --version -h --help)
+    non_repeating_flags=(--verbose -v --quiet -q --hidden --prune --dry-run --force --json --allow-private --no-embed --queue --version -h --help)
     repeating_options=(--include --exclude)
     non_repeating_options=(--config --data-dir --database-url --object-store -C --collection --wait --chunk-size --chunk-overlap --source --filename --max-bytes --jobs)
     __chatbot_offer_flags_options -1
@@ -1391,8 +1391,8 @@ _chatbot_audit() {
 _chatbot_serve() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
-    repeating_options=(--trusted-proxy --cors-origin)
-    non_repeating_options=(--config --data-dir --database-url --object-store --host --port --grace --tls-cert --tls-key --metrics-port --access-log --idle-timeout)
+    repeating_options=(--trusted-proxy --cors-origin --fetch-allow)
+    non_repeating_options=(--config --data-dir --database-url --object-store --host --port --grace --tls-cert --tls-key --metrics-port --access-log --idle-timeout --workers --max-upload)
     __chatbot_offer_flags_options 0
 
     # Offer option value completions
@@ -1437,6 +1437,185 @@ _chatbot_serve() {
         return
         ;;
     '--idle-timeout')
+        return
+        ;;
+    '--workers')
+        return
+        ;;
+    '--max-upload')
+        return
+        ;;
+    '--fetch-allow')
+        return
+        ;;
+    esac
+}
+
+_chatbot_worker() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
+    repeating_options=(--fetch-allow)
+    non_repeating_options=(--config --data-dir --database-url --object-store --concurrency --kinds --grace --lease --metrics-port)
+    __chatbot_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    '--concurrency')
+        return
+        ;;
+    '--kinds')
+        return
+        ;;
+    '--grace')
+        return
+        ;;
+    '--lease')
+        return
+        ;;
+    '--fetch-allow')
+        return
+        ;;
+    '--metrics-port')
+        return
+        ;;
+    esac
+}
+
+_chatbot_jobs() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __chatbot_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|show|cancel|retry)
+        # Offer subcommand argument completions
+        "_chatbot_jobs_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list show cancel retry' -- "${cur}"))
+        ;;
+    esac
+}
+
+_chatbot_jobs_list() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store --status --kind --limit)
+    __chatbot_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    '--status')
+        return
+        ;;
+    '--kind')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_chatbot_jobs_show() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_jobs_cancel() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_jobs_retry() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store)
+    __chatbot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
         return
         ;;
     esac

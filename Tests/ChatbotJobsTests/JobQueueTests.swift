@@ -249,3 +249,33 @@ struct JobQueueTests {
         }
     }
 }
+
+@Suite("the job queue on PostgreSQL: NOTIFY wakes idle workers")
+struct JobWakeUpTests {
+    @Test(
+        "a job enqueued by another process's queue is claimed long before the idle worker's poll interval",
+        .enabled(if: QueueBackend.all.count > 1, "CHATBOT_TEST_POSTGRES_URL is not set"))
+    func notifyWakesWorkers() async throws {
+        try await QueueBackend.all[1].with { store in
+            let handler = ScriptedHandler()
+            // A worker that polls once a minute: only a notification can wake it in time.
+            let worker = JobWorker(
+                queue: JobQueue(database: store), handlers: [handler],
+                options: JobWorker.Options(concurrency: 1, pollInterval: .seconds(60)), logger: QueueBackend.logger)
+            // Another queue object with a signal of its own, like another process.
+            let other = JobQueue(database: store)
+            try await JobQueueTests.run([worker]) {
+                // Let the worker go idle (its first claim finds nothing) and its listener connect.
+                try await Task.sleep(for: .seconds(2))
+                let started = ContinuousClock.now
+                let id = try await other.enqueue(JobQueueTests.new()).job.id
+                while try await other.fetch(id)?.status != .succeeded {
+                    try await Task.sleep(for: .milliseconds(20))
+                    #expect(ContinuousClock.now - started < .seconds(30), "not woken")
+                    if ContinuousClock.now - started > .seconds(30) { return }
+                }
+            }
+            #expect(handler.totalRuns == 1)
+        }
+    }
+}

@@ -139,6 +139,21 @@ struct ServerJobTests {
             #expect((hit["citation"] as? String)?.contains("manifest.pdf") == true, "\(hit)")
             #expect((hit["text"] as? String)?.contains("zeppelin") == true)
 
+            // Asked about, the answer cites the uploaded PDF (the local model answers).
+            if ServerFixture.llamaURL != nil {
+                let ask =
+                    #"{"message":"What does the zeppelin manifest list?","collection":"manuals","max_tokens":8,"temperature":0}"#
+                try await fixture.client.execute(
+                    uri: "/api/conversations", method: .post, headers: ServerFixture.bearer(alice),
+                    body: ByteBuffer(string: ask)
+                ) { response in
+                    #expect(response.status == .created)
+                    let answer = try ServerFixture.json(response.body)
+                    let source = (answer["sources"] as? [[String: Any]])?.first
+                    #expect(source?["citation"] as? String == "manifest.pdf, page 1", "\(answer)")
+                }
+            }
+
             // The same file again, as a form: one document, reported unchanged.
             let (againStatus, again) = try await Self.upload(
                 fixture, token: alice, collection: "manuals", filename: "manifest.pdf", data: pdf, multipart: true)
