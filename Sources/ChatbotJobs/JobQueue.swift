@@ -217,8 +217,10 @@ public struct JobQueue: Sendable {
     /// Records `worker`'s success with `result` (JSON); `false` when its lease was lost, in which
     /// case nothing changes (the job's new holder finishes it).
     @discardableResult
-    public func succeed(_ job: String, worker: String, result: String?) async throws -> Bool {
-        try await finish(job, worker: worker, status: .succeeded, result: result, error: nil)
+    public func succeed(_ job: String, worker: String, result: String?, progress: JobProgress? = nil) async throws
+        -> Bool
+    {
+        try await finish(job, worker: worker, status: .succeeded, result: result, error: nil, progress: progress)
     }
 
     /// Records that `worker` stopped `job` because it was asked to.
@@ -295,16 +297,17 @@ public struct JobQueue: Sendable {
         }
     }
 
-    private func finish(_ job: String, worker: String, status: JobStatus, result: String?, error: String?)
-        async throws -> Bool
-    {
+    private func finish(
+        _ job: String, worker: String, status: JobStatus, result: String?, error: String?, progress: JobProgress? = nil
+    ) async throws -> Bool {
         let time = JobTime.milliseconds(now())
+        let progressJSON = try progress.map(JobRow.json)
         return try await database.withoutTransaction { sql in
             try await sql.raw(
                 """
                 UPDATE jobs SET status = \(bind: status.rawValue), result = \(bind: result), \
                 error = \(bind: error), lease_holder = NULL, lease_expires_at = NULL, updated_at = \(bind: time), \
-                finished_at = \(bind: time) \
+                progress = COALESCE(\(bind: progressJSON), progress), finished_at = \(bind: time) \
                 WHERE id = \(bind: job) AND lease_holder = \(bind: worker) AND status = 'running' RETURNING id
                 """
             ).first() != nil

@@ -184,7 +184,9 @@ public struct JobWorker: Service {
             switch outcome {
             case .success(let result):
                 // A handler that finished wins over a cancel that came too late.
-                status = try await queue.succeed(job.id, worker: options.name, result: result) ? .succeeded : nil
+                status =
+                    try await queue.succeed(job.id, worker: options.name, result: result, progress: latest.take())
+                    ? .succeeded : nil
             case .failure(let error):
                 switch context.stopReason ?? (error as? JobStop) {
                 case .cancelled:

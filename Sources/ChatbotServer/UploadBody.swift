@@ -5,7 +5,7 @@ import NIOCore
 
 /// The file of an upload request, read as it arrives: the whole body (`Content-Type` anything but
 /// multipart), or the `file` part of a `multipart/form-data` form, whose other fields are kept
-/// (up to 4 KiB each). The stream ends only after the whole body was read and found complete
+/// (up to 32, of 4 KiB each). The stream ends only after the whole body was read and found complete
 /// (the form's closing boundary, or `Content-Length` bytes), so a cut connection is an error
 /// and never a shorter file.
 final class UploadBody: @unchecked Sendable {
@@ -125,6 +125,7 @@ final class UploadBody: @unchecked Sendable {
                 if state == .inFile, field == nil {
                     state = .afterFile
                 } else if let name = field, state == .beforeFile {
+                    guard fields.count < 32 else { throw ChatbotError(.usage, "a form has at most 32 fields") }
                     fields[name] = String(buffer: fieldValue)
                 }
                 field = nil
