@@ -154,9 +154,11 @@ public struct JobQueue: Sendable {
     public func claim(worker: String, kinds: Set<String>? = nil, lease: Duration) async throws -> Job? {
         let time = JobTime.milliseconds(now())
         let expires = time + JobTime.milliseconds(lease)
+        // `status IN (…)` and the order match the partial index `jobs_due_idx`, so a claim reads
+        // the unfinished jobs only, oldest first, however many finished ones the table holds.
         var due: SQLQueryString = """
-            SELECT id FROM jobs WHERE ((status = 'queued' AND run_at <= \(bind: time)) \
-            OR (status = 'running' AND lease_expires_at < \(bind: time) AND attempts < max_attempts \
+            SELECT id FROM jobs WHERE status IN ('queued', 'running') AND run_at <= \(bind: time) \
+            AND (status = 'queued' OR (lease_expires_at < \(bind: time) AND attempts < max_attempts \
             AND cancel_requested = 0))
             """
         if let kinds { due = due + " AND kind IN (\(binds: kinds.sorted()))" }

@@ -117,6 +117,7 @@ public enum ChatbotServer {
         var http1 = HTTP1Channel.Configuration(idleTimeout: TimeAmount(options.idleTimeout))
         // 16 KiB per field and 64 KiB in all: far above any real client, far below a memory attack.
         http1.httpDecoder = .init(maxHeaderFieldSize: 16 << 10, maxHeaderListSize: 64 << 10, maxHeaderFieldCount: 100)
+        http1.additionalChannelHandlers = { [ExpectContinueHandler()] }
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: http1,
             ws: WebSocketServerConfiguration(

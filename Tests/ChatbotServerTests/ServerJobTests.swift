@@ -426,6 +426,21 @@ struct ServerJobTests {
         }
     }
 
+    @Test("Expect: 100-continue is answered before the body, so curl sends a large upload at once")
+    func expectContinue() async throws {
+        try await ServerFixture.with { fixture in
+            try await fixture.addUser("alice")
+            let alice = try await fixture.token("alice")
+            let port = try #require(fixture.client.port)
+            let head =
+                "POST /api/collections/inbox/documents?filename=a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer \(alice)\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
+                + "Expect: 100-continue\r\n\r\n"
+            let (received, _) = try await ServerOperationsTests.exchange(port: port, send: head, waitUpTo: 2)
+            #expect(received.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(received)")
+        }
+    }
+
     /// Sends `text` on a new connection and closes it at once (a client that dies mid-upload).
     static func sendAndHangUp(port: Int, _ text: String) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

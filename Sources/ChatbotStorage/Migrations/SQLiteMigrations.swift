@@ -447,7 +447,9 @@ enum SQLiteMigrations {
             )
             """,
             "CREATE UNIQUE INDEX jobs_idempotency_idx ON jobs (owner_id, idempotency_key)",
-            "CREATE INDEX jobs_due_idx ON jobs (status, run_at)",
+            // Only the jobs a claim may take, in the order it takes them: finished jobs pile up, and
+            // a claim must not read them.
+            "CREATE INDEX jobs_due_idx ON jobs (run_at, created_at) WHERE status IN ('queued', 'running')",
             "CREATE INDEX jobs_owner_idx ON jobs (owner_id, created_at)",
         ],
         down: [
