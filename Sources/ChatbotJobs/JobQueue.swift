@@ -6,9 +6,9 @@ import SQLKit
 /// The durable job queue in the `jobs` table, shared by every `serve` and `worker` process on
 /// one database.
 ///
-/// Claiming takes the oldest due job in one statement inside a write transaction: on PostgreSQL
-/// with `FOR UPDATE SKIP LOCKED`, so concurrent workers never wait for or take the same row; on
-/// SQLite inside `BEGIN IMMEDIATE`, which serializes writers. A claimed job carries a lease that
+/// Claiming takes the oldest due job in one statement: on PostgreSQL an `UPDATE` of the row a
+/// `FOR UPDATE SKIP LOCKED` subquery picks, so concurrent workers never wait for or take the same
+/// row; on SQLite inside `BEGIN IMMEDIATE`, which serializes writers. A claimed job carries a lease that
 /// its worker renews (``heartbeat(_:worker:lease:)``); only the lease holder can finish it, so a
 /// job whose lease expired and was claimed again is completed once. Failures are retried after an
 /// exponential backoff with jitter until ``Job/maxAttempts``.
@@ -42,22 +42,23 @@ public struct JobQueue: Sendable {
         let runAt = new.runAt.map(JobTime.milliseconds) ?? time
         let id = UUID().uuidString.lowercased()
         let postgres = isPostgres
-        let inserted = try await database.withTransaction { sql -> Bool in
+        let inserted = try await database.withTransaction { sql -> Job? in
             let rows = try await sql.raw(
                 """
                 INSERT INTO jobs (id, kind, payload, owner_id, status, attempts, max_attempts, run_at, \
                 cancel_requested, idempotency_key, created_at, updated_at) \
                 VALUES (\(bind: id), \(bind: new.kind), \(bind: new.payload), \(bind: new.ownerID), 'queued', 0, \
                 \(bind: new.maxAttempts), \(bind: runAt), 0, \(bind: new.idempotencyKey), \(bind: time), \(bind: time)) \
-                ON CONFLICT (owner_id, idempotency_key) DO NOTHING RETURNING id
+                ON CONFLICT (owner_id, idempotency_key) DO NOTHING RETURNING \(unsafeRaw: JobRow.columns)
                 """
             ).all()
             if !rows.isEmpty, postgres {
                 try await sql.raw("SELECT pg_notify(\(bind: Self.notifyChannel), \(bind: new.kind))").run()
             }
-            return !rows.isEmpty
+            return try rows.first.map(JobRow.decode)
         }
-        if inserted { return (try await fetch(id)!, true) }
+        // The job as stored, before any worker (woken at the commit) changed it.
+        if let inserted { return (inserted, true) }
         guard let key = new.idempotencyKey,
             let first = try await database.withoutTransaction({ sql in
                 try await sql.raw(
@@ -164,16 +165,17 @@ public struct JobQueue: Sendable {
         if let kinds { due = due + " AND kind IN (\(binds: kinds.sorted()))" }
         due = due + " ORDER BY run_at, created_at LIMIT 1"
         if isPostgres { due = due + " FOR UPDATE SKIP LOCKED" }
-        let subquery = due
-        return try await database.withTransaction { sql in
-            try await sql.raw(
-                """
-                UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_holder = \(bind: worker), \
-                lease_expires_at = \(bind: expires), updated_at = \(bind: time) \
-                WHERE id = (\(subquery)) RETURNING \(unsafeRaw: JobRow.columns)
-                """
-            ).first().map(JobRow.decode)
+        let claim: SQLQueryString = """
+            UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_holder = \(bind: worker), \
+            lease_expires_at = \(bind: expires), updated_at = \(bind: time) \
+            WHERE id = (\(due)) RETURNING \(unsafeRaw: JobRow.columns)
+            """
+        // One statement is atomic by itself on PostgreSQL (its row lock is taken and the update
+        // committed together), so no BEGIN/COMMIT round trips; SQLite takes its write lock up front.
+        if isPostgres {
+            return try await database.withoutTransaction { sql in try await sql.raw(claim).first().map(JobRow.decode) }
         }
+        return try await database.withTransaction { sql in try await sql.raw(claim).first().map(JobRow.decode) }
     }
 
     /// What a worker learns when it renews its lease.

@@ -41,6 +41,14 @@ struct BackupRoundTripTests {
                         completion_tokens, cost, status)
                     VALUES (1700000000000, 'u1', 'k1', 'v1.chat.completions', 'local', 'm', 12, 7, 0.25, 'completed')
                     """,
+                    """
+                    INSERT INTO jobs (id, kind, payload, owner_id, status, attempts, max_attempts, run_at,
+                        lease_holder, lease_expires_at, cancel_requested, progress, result, error, idempotency_key,
+                        created_at, updated_at, finished_at)
+                    VALUES ('j1', 'ingest.upload', '{"collection":"docs"}', 'u1', 'running', 1, 5, 1700000000000,
+                        'host:1:ab', 1700000030000, 0, '{"done":1}', NULL, 'first try', 'key-1', 1700000000000,
+                        1700000001000, NULL)
+                    """,
                 ] {
                     try await sql.raw(statement).run()
                 }
@@ -51,13 +59,14 @@ struct BackupRoundTripTests {
                 verification.rows == [
                     "conversations": 5, "messages": 150, "response_cache": 3, "embeddings": 9, "collections": 2,
                     "documents": 3, "chunks": 7, "users": 1, "refresh_tokens": 1, "api_keys": 1, "signing_keys": 1,
-                    "audit_log": 1, "usage_records": 1,
+                    "audit_log": 1, "usage_records": 1, "jobs": 1,
                 ])
             #expect(verification.objects == 4)
 
             let target = try await StoreFixture.open(in: root.appendingPathComponent("target"))
             let report = try await BackupRestorer(database: target.store, objects: target.objects).restore(archive)
             #expect(report.rows["messages"] == 150)
+            #expect(report.rows["jobs"] == 1)
 
             #expect(try await target.tableContents() == source.tableContents())
             #expect(try await target.objectContents() == source.objectContents())

@@ -58,13 +58,16 @@ struct ServerFixture: Sendable {
 
     static func with<T: Sendable>(
         options: ServerOptions = ServerOptions(host: "127.0.0.1", port: 0), setup: TestingSetup = .live,
-        postgres: Bool = false, providerURL: String? = nil,
+        postgres: Bool = false, providerURL: String? = nil, withWorkers: Bool = false,
         _ body: @Sendable (ServerFixture) async throws -> T
     ) async throws -> T {
         // bcrypt at its lowest cost: dozens of tests hash at once on two cores. The production cost
         // is checked by the accounts tests.
         var options = options
         options.passwordHasher = hasher
+        // Job workers only where a test asks for them (ServerJobTests): dozens of fixtures at once
+        // would each poll the queue and, on PostgreSQL, hold a connection to LISTEN on.
+        if !withWorkers { options.workers = 0 }
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("chatbot-server-tests-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -109,7 +109,7 @@ struct ServerJobTests {
     @Test(
         "a PDF uploaded raw and as a form: 202 with the job, SSE to done, searchable with a citation; once per content")
     func uploadAndSearch() async throws {
-        try await ServerFixture.with { fixture in
+        try await ServerFixture.with(withWorkers: true) { fixture in
             try await fixture.addUser("alice")
             let alice = try await fixture.token("alice")
             let pdf = TestDocuments.pdf([
@@ -202,7 +202,7 @@ struct ServerJobTests {
     func hostileUploads() async throws {
         var options = ServerOptions(host: "127.0.0.1", port: 0)
         options.maxUploadBytes = 300_000
-        try await ServerFixture.with(options: options) { fixture in
+        try await ServerFixture.with(options: options, withWorkers: true) { fixture in
             try await fixture.addUser("mallory")
             let token = try await fixture.token("mallory")
             // An existing collection with one document, which nothing below may change.
@@ -290,7 +290,7 @@ struct ServerJobTests {
 
     @Test("one user's uploads and jobs do not exist for another: list, get, events, cancel, retry, search")
     func isolation() async throws {
-        try await ServerFixture.with { fixture in
+        try await ServerFixture.with(withWorkers: true) { fixture in
             try await fixture.addUser("alice")
             try await fixture.addUser("bob")
             try await fixture.addUser("ada", role: .admin)
@@ -359,7 +359,7 @@ struct ServerJobTests {
         let hostPort = String(base.dropFirst("http://".count).prefix { $0 != "/" })
         var options = ServerOptions(host: "127.0.0.1", port: 0)
         options.fetchAllowedHostPorts = [hostPort]
-        try await ServerFixture.with(options: options) { fixture in
+        try await ServerFixture.with(options: options, withWorkers: true) { fixture in
             try await fixture.addUser("alice")
             let alice = try await fixture.token("alice")
             func add(_ url: String) async throws -> [String: Any] {
@@ -396,7 +396,7 @@ struct ServerJobTests {
     func transcription() async throws {
         let media = try MediaFixtures.shared
         let audio = try Data(contentsOf: URL(fileURLWithPath: media.path("speech.mp3")))
-        try await ServerFixture.with { fixture in
+        try await ServerFixture.with(withWorkers: true) { fixture in
             try await fixture.addUser("alice")
             let alice = try await fixture.token("alice")
             let id = try await fixture.client.execute(
@@ -428,7 +428,7 @@ struct ServerJobTests {
 
     @Test("Expect: 100-continue is answered before the body, so curl sends a large upload at once")
     func expectContinue() async throws {
-        try await ServerFixture.with { fixture in
+        try await ServerFixture.with(withWorkers: true) { fixture in
             try await fixture.addUser("alice")
             let alice = try await fixture.token("alice")
             let port = try #require(fixture.client.port)
