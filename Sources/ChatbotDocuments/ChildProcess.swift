@@ -54,6 +54,11 @@ enum ChildProcess {
     ) throws -> Result {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw ChatbotError(.runtime, "\(source): cannot create a pipe") }
+        // Close-on-exec: a child started at the same moment by another thread (two jobs extracting
+        // PDFs in one `serve`) must not inherit this pipe's write end, or this reader would wait
+        // for that other child's exit to see the end of its output. (Glibc's module has no pipe2.)
+        // The dup2 below clears the flag on the child's own stdout.
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let readEnd = fds[0]
         let writeEnd = fds[1]
         var actions = posix_spawn_file_actions_t()
