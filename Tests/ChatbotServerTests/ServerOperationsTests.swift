@@ -147,10 +147,15 @@ struct ServerOperationsTests {
             }
             var text = ""
             for _ in 0..<100 {
-                let response = try? await HTTPClient.shared.execute(
-                    HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(5))
-                if let response, response.status == .ok {
-                    text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+                // A connection of its own each time: the shared client's pool may hold one to this
+                // port number from an earlier test's listener, which is gone.
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics")
+                request.headers.add(name: "Connection", value: "close")
+                let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5))
+                if let response, response.status == .ok,
+                    let body = try? await response.body.collect(upTo: 1 << 20)
+                {
+                    text = String(buffer: body)
                     if text.contains(#"route="/healthz""#) { break }
                 }
                 try await Task.sleep(for: .milliseconds(20))
