@@ -2,13 +2,14 @@ public import ChatbotCore
 import Crypto
 import Foundation
 import NIOCore
+import Synchronization
 
-extension S3ObjectStore: ObjectStreamingStore {
+extension S3ObjectStore {
     /// Uploads `chunks` as they arrive to a staging key (`incoming/<uuid>` under the prefix, in
     /// 5 MiB multipart parts, two on the wire) while hashing them, then copies the staged object
     /// to the content's key on the server (unless it is stored already) and deletes the staged
     /// one. An interrupted stream or one past `maxBytes` aborts the multipart upload: nothing stays.
-    public func putStream(_ chunks: ObjectByteStream, maxBytes: Int) async throws -> StoredObject {
+    public func put(streaming chunks: ObjectByteStream, maxBytes: Int) async throws -> StoredObject {
         let staging = "incoming/" + UUID().uuidString.lowercased()
         let digest = StreamDigest()
         let hashed = chunks.map { chunk -> ByteBuffer in
@@ -37,26 +38,18 @@ extension S3ObjectStore: ObjectStreamingStore {
 }
 
 /// The running SHA-256 and size of a stream, shared with the closure that sees each chunk.
-private final class StreamDigest: @unchecked Sendable {
-    private let lock = NSLock()
-    private var hasher = SHA256()
-    private var size = 0
+private final class StreamDigest: Sendable {
+    private let state = Mutex((hasher: SHA256(), size: 0))
 
     func add(_ chunk: Data, maxBytes: Int) throws {
-        try lock.withLock {
-            size += chunk.count
-            guard size <= maxBytes else { throw ObjectStoreLimits.tooLarge(maxBytes) }
-            hasher.update(data: chunk)
+        try state.withLock { state in
+            state.size += chunk.count
+            guard state.size <= maxBytes else { throw ObjectStoreLimits.tooLarge(maxBytes) }
+            state.hasher.update(data: chunk)
         }
     }
 
     func finish() -> (key: String, size: Int) {
-        lock.withLock {
-            let key = hasher.finalize().map { byte in
-                let hex = String(byte, radix: 16)
-                return byte < 16 ? "0" + hex : hex
-            }.joined()
-            return (key, size)
-        }
+        state.withLock { state in (ObjectKey.hex(state.hasher.finalize()), state.size) }
     }
 }

@@ -22,10 +22,7 @@ public struct S3ObjectStore: ObjectStore {
 
     /// Stores `data` and returns its SHA-256 (hex); nothing is uploaded when HEAD finds the object.
     public func put(_ data: Data) async throws -> String {
-        let key = SHA256.hash(data: data).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let key = ObjectKey.hex(SHA256.hash(data: data))
         let objectKey = Self.objectKey(forValidKey: key)
         try await mappingErrors {
             if try await client.headObject(objectKey) != nil { return }

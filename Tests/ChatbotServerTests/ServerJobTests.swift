@@ -219,7 +219,7 @@ struct ServerJobTests {
                 let (status, problem) = try await Self.upload(
                     fixture, token: token, collection: "inbox", filename: "big.txt", data: big, multipart: multipart)
                 #expect(status == .contentTooLarge, "\(problem)")
-                #expect((problem["detail"] as? String)?.contains("300 kB") == true, "\(problem)")
+                #expect((problem["detail"] as? String)?.contains("300 KB") == true, "\(problem)")
             }
             #expect(try await Self.state(fixture) == before)
 

@@ -15,6 +15,12 @@ public protocol ObjectStore: Sendable {
     func delete(_ key: String) async throws
     /// Every key in the store, in no particular order.
     func list() async throws -> [String]
+    /// Stores bytes that arrive as `chunks`, hashed on the way, under their SHA-256, and returns
+    /// the key and size. Nothing is stored when `chunks` throws (an interrupted upload) or when the
+    /// bytes pass `maxBytes` (``ChatbotError`` `.tooLarge`, thrown as soon as the cap is passed).
+    /// The filesystem and S3 stores hold a bounded part at a time; the default collects the bytes
+    /// in memory, which suits test stores only.
+    func put(streaming chunks: ObjectByteStream, maxBytes: Int) async throws -> StoredObject
 }
 
 /// What ``ObjectStore/put(streaming:maxBytes:)`` stored: the key (the SHA-256 of the bytes) and
@@ -37,16 +43,8 @@ public struct StoredObject: Sendable, Hashable, Codable {
 public typealias ObjectByteStream = AsyncThrowingStream<Data, any Error>
 
 extension ObjectStore {
-    /// Stores bytes that arrive as `chunks`, hashed on the way, under their SHA-256, and returns
-    /// the key and size. Nothing is stored when `chunks` throws (an interrupted upload) or when the
-    /// bytes pass `maxBytes` (``ChatbotError`` `.tooLarge`, thrown as soon as the cap is passed).
-    ///
-    /// This default collects the bytes in memory, which suits test stores only; the filesystem
-    /// and S3 stores implement ``ObjectStreamingStore`` and hold a bounded part at a time.
+    /// Collects `chunks` in memory, then ``put(_:)`` (see the requirement).
     public func put(streaming chunks: ObjectByteStream, maxBytes: Int) async throws -> StoredObject {
-        if let streaming = self as? any ObjectStreamingStore {
-            return try await streaming.putStream(chunks, maxBytes: maxBytes)
-        }
         var collected = Data()
         for try await chunk in chunks {
             guard collected.count + chunk.count <= maxBytes else { throw ObjectStoreLimits.tooLarge(maxBytes) }
@@ -56,34 +54,24 @@ extension ObjectStore {
     }
 }
 
-/// An ``ObjectStore`` that stores a stream without holding it whole: through a temporary file
-/// (filesystem) or a multipart upload to a staging key (S3), then moved to the content's key.
-public protocol ObjectStreamingStore: ObjectStore {
-    /// See ``ObjectStore/put(streaming:maxBytes:)``.
-    func putStream(_ chunks: ObjectByteStream, maxBytes: Int) async throws -> StoredObject
-}
-
 /// The errors every store's streaming put shares.
 public enum ObjectStoreLimits {
     /// The error for bytes past `maxBytes`.
     public static func tooLarge(_ maxBytes: Int) -> ChatbotError {
-        ChatbotError(.tooLarge, "the upload is larger than the limit of \(ByteCountText.describe(maxBytes))")
+        ChatbotError(
+            .tooLarge,
+            "the upload is larger than the limit of "
+                + ByteCountFormatter.string(fromByteCount: Int64(maxBytes), countStyle: .file))
     }
 }
 
-/// Byte counts for people: `25 MB`, `1.5 GB`, `512 bytes` (decimal units, as `ls -h --si`).
-public enum ByteCountText {
-    /// `count` in the largest decimal unit it reaches.
-    public static func describe(_ count: Int) -> String {
-        let units = ["bytes", "kB", "MB", "GB", "TB"]
-        var value = Double(count)
-        var unit = 0
-        while value >= 1000, unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        if unit == 0 { return "\(count) bytes" }
-        let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? "\(Int(rounded)) \(units[unit])" : "\(rounded) \(units[unit])"
+/// Object keys: a SHA-256 digest in lowercase hex.
+public enum ObjectKey {
+    /// `digest` (the bytes of a SHA-256) as a key.
+    public static func hex(_ digest: some Sequence<UInt8>) -> String {
+        digest.map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
     }
 }

@@ -3,11 +3,11 @@ import Crypto
 public import Foundation
 import NIOPosix
 
-extension FileSystemObjectStore: ObjectStreamingStore {
+extension FileSystemObjectStore {
     /// Writes `chunks` to a temporary file under `root/.incoming/` while hashing them, then
     /// flushes it and renames it to the content's key (or drops it when the content is stored
     /// already). The temporary file is removed when `chunks` throws or passes `maxBytes`.
-    public func putStream(_ chunks: ObjectByteStream, maxBytes: Int) async throws -> StoredObject {
+    public func put(streaming chunks: ObjectByteStream, maxBytes: Int) async throws -> StoredObject {
         let incoming = root.appendingPathComponent(".incoming", isDirectory: true)
         let temporary = incoming.appendingPathComponent(UUID().uuidString.lowercased(), isDirectory: false)
         let root = root
@@ -35,10 +35,7 @@ extension FileSystemObjectStore: ObjectStreamingStore {
                 hasher.update(data: chunk)
                 try await NIOThreadPool.singleton.runIfActive { try handle.write(contentsOf: chunk) }
             }
-            let key = hasher.finalize().map { byte in
-                let hex = String(byte, radix: 16)
-                return byte < 16 ? "0" + hex : hex
-            }.joined()
+            let key = ObjectKey.hex(hasher.finalize())
             let destination =
                 root
                 .appendingPathComponent(String(key.prefix(2)), isDirectory: true)

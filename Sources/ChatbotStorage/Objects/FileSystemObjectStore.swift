@@ -23,10 +23,7 @@ public struct FileSystemObjectStore: ObjectStore {
 
     /// Stores `data` and returns its SHA-256 (hex); content already stored is not written again.
     public func put(_ data: Data) async throws -> String {
-        let key = SHA256.hash(data: data).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let key = ObjectKey.hex(SHA256.hash(data: data))
         let destination = fileURL(forValidKey: key)
         let root = root
         try await NIOThreadPool.singleton.runIfActive {
