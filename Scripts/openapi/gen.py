@@ -949,6 +949,7 @@ schemas["Job"] = obj(
             "type": "boolean",
             "description": "A cancel was asked for while it ran: it ends `cancelled` at its handler's next checkpoint.",
         },
+        "worker": {"type": "string", "description": "The worker holding its lease while it runs (host:pid:id)."},
         "progress": REF("JobProgress"),
         "payload": {
             "type": "object",

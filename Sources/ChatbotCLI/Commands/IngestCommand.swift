@@ -228,7 +228,7 @@ struct IngestCommand: AsyncParsableCommand {
             return jobs
         }
         if json {
-            try JSONOutput.print(jobs.map(JobOutput.init))
+            try JSONOutput.print(jobs.map(JobDocument.init))
         } else {
             for job in jobs { StandardOutput.write(job.id + "\n") }
             if !global.quiet {

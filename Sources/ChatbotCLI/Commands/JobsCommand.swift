@@ -50,7 +50,7 @@ struct JobsCommand: AsyncParsableCommand {
                     filter: JobQueue.Filter(status: status.flatMap(JobStatus.init(rawValue:)), kind: kind),
                     limit: limit)
                 if json {
-                    try JSONOutput.print(jobs.map(JobOutput.init))
+                    try JSONOutput.print(jobs.map(JobDocument.init))
                     return
                 }
                 var table = TextTable(columns: ["ID", "KIND", "STATUS", "ATTEMPTS", "CREATED", "PROGRESS"])
@@ -80,7 +80,7 @@ struct JobsCommand: AsyncParsableCommand {
             try await CommandContext.with(global) { context in
                 let job = try await JobQueue(database: try await context.openStore()).job(id, viewer: .everyone)
                 if json {
-                    try JSONOutput.print(JobOutput(job))
+                    try JSONOutput.print(JobDocument(job))
                     return
                 }
                 var lines = [
@@ -137,42 +137,8 @@ struct JobsCommand: AsyncParsableCommand {
     }
 }
 
-/// A job as `--json` prints it.
-struct JobOutput: Encodable {
-    var id: String
-    var kind: String
-    var status: String
-    var ownerId: String
-    var attempts: Int
-    var maxAttempts: Int
-    var runAt: Date
-    var leaseHolder: String?
-    var progress: JobProgress?
-    var payload: String
-    var result: String?
-    var error: String?
-    var createdAt: Date
-    var updatedAt: Date
-    var finishedAt: Date?
-
-    init(_ job: Job) {
-        id = job.id
-        kind = job.kind
-        status = job.status.rawValue
-        ownerId = job.ownerID
-        attempts = job.attempts
-        maxAttempts = job.maxAttempts
-        runAt = job.runAt
-        leaseHolder = job.leaseHolder
-        progress = job.progress
-        payload = job.payload
-        result = job.result
-        error = job.error
-        createdAt = job.createdAt
-        updatedAt = job.updatedAt
-        finishedAt = job.finishedAt
-    }
-
+/// How `chatbot jobs` shows a job's progress.
+enum JobOutput {
     static func progressText(_ job: Job) -> String {
         guard let progress = job.progress else { return "-" }
         var text = progress.total.map { "\(progress.done)/\($0)" } ?? "\(progress.done)"

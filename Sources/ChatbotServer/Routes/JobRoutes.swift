@@ -1,9 +1,9 @@
 import ChatbotAccounts
 import ChatbotCore
-import ChatbotJobs
+public import ChatbotJobs
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import NIOCore
 
 /// `/api/jobs`: a caller's background jobs (every job for an admin): list, show, progress as
@@ -13,45 +13,8 @@ struct JobRoutes {
     let queue: JobQueue
     let signal: JobSignal
 
-    /// A job as the API shows it: the payload and result as JSON objects.
-    struct JobView: ResponseEncodable, Encodable {
-        var id: String
-        var kind: String
-        var status: String
-        var ownerId: String
-        var attempts: Int
-        var maxAttempts: Int
-        var runAt: Date
-        var cancelRequested: Bool
-        var progress: JobProgress?
-        var payload: JSONValue?
-        var result: JSONValue?
-        var error: String?
-        var createdAt: Date
-        var updatedAt: Date
-        var finishedAt: Date?
-
-        init(_ job: Job) {
-            id = job.id
-            kind = job.kind
-            status = job.status.rawValue
-            ownerId = job.ownerID
-            attempts = job.attempts
-            maxAttempts = job.maxAttempts
-            runAt = job.runAt
-            cancelRequested = job.cancelRequested
-            progress = job.progress
-            payload = JSONValue(json: job.payload)
-            result = job.result.flatMap(JSONValue.init(json:))
-            error = job.error
-            createdAt = job.createdAt
-            updatedAt = job.updatedAt
-            finishedAt = job.finishedAt
-        }
-    }
-
     struct Page: ResponseEncodable {
-        var data: [JobView]
+        var data: [JobDocument]
         var nextCursor: String?
     }
 
@@ -89,21 +52,21 @@ struct JobRoutes {
         let cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : String($0.prefix(64)) }
         let jobs = try await queue.list(viewer: viewer, filter: filter, limit: limit + 1, before: cursor)
         return Page(
-            data: jobs.prefix(limit).map(JobView.init), nextCursor: jobs.count > limit ? jobs[limit - 1].id : nil)
+            data: jobs.prefix(limit).map(JobDocument.init), nextCursor: jobs.count > limit ? jobs[limit - 1].id : nil)
     }
 
-    private func show(_ context: ServerContext) async throws -> JobView {
-        JobView(try await queue.job(try context.parameters.require("id"), viewer: try Self.viewer(context)))
+    private func show(_ context: ServerContext) async throws -> JobDocument {
+        JobDocument(try await queue.job(try context.parameters.require("id"), viewer: try Self.viewer(context)))
     }
 
-    private func cancel(_ context: ServerContext) async throws -> JobView {
-        JobView(try await queue.cancel(try context.parameters.require("id"), viewer: try Self.viewer(context)))
+    private func cancel(_ context: ServerContext) async throws -> JobDocument {
+        JobDocument(try await queue.cancel(try context.parameters.require("id"), viewer: try Self.viewer(context)))
     }
 
-    private func retry(_ context: ServerContext) async throws -> JobView {
+    private func retry(_ context: ServerContext) async throws -> JobDocument {
         let job = try await queue.retry(try context.parameters.require("id"), viewer: try Self.viewer(context))
         signal.notify()
-        return JobView(job)
+        return JobDocument(job)
     }
 
     /// `job` events while the job changes (its state each time), then `done` once it has ended;
@@ -143,56 +106,8 @@ struct JobRoutes {
 
     static func frame(_ job: Job, sequence: Int) -> String {
         EventStreamFrame.encode(
-            id: String(sequence), event: job.status.isFinal ? "done" : "job", data: ServerJSON.text(JobView(job)))
+            id: String(sequence), event: job.status.isFinal ? "done" : "job", data: ServerJSON.text(JobDocument(job)))
     }
 }
 
-/// Any JSON value, to pass stored JSON (a job's payload and result) through as it is.
-enum JSONValue: Codable, Sendable, Hashable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    /// `json` parsed; `nil` when it is not JSON.
-    init?(json: String) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)) else { return nil }
-        self = value
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .number(let value):
-            if value == value.rounded(), abs(value) < 1e15 {
-                try container.encode(Int64(value))
-            } else {
-                try container.encode(value)
-            }
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
-}
+extension JobDocument: ResponseEncodable {}

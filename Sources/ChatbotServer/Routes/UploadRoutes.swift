@@ -121,7 +121,7 @@ struct UploadRoutes {
 
     private func accepted(_ job: Job, created: Bool, request: Request, context: ServerContext) throws -> Response {
         if created { signal.notify() }
-        var response = try JobRoutes.JobView(job).response(from: request, context: context)
+        var response = try JobDocument(job).response(from: request, context: context)
         response.status = .accepted
         response.headers[.location] = "/api/jobs/\(job.id)"
         return response
