@@ -69,4 +69,15 @@ public enum UploadSniffer {
         let control = bytes.count { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0x0C }
         return control * 20 < bytes.count
     }
+
+    /// `.ext` of an uploaded name when it is a plain short extension (letters and digits, 1–8),
+    /// lowercased; otherwise nothing. For naming a temporary copy (FFmpeg reads by content anyway).
+    public static func safeExtension(_ name: String?) -> String {
+        guard let name, let dot = name.lastIndex(of: ".") else { return "" }
+        let ext = name[name.index(after: dot)...]
+        guard (1...8).contains(ext.count), ext.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            return ""
+        }
+        return "." + ext.lowercased()
+    }
 }

@@ -73,6 +73,7 @@ public final class JobSignal: Sendable {
         guard let postgres = database as? PostgresDatabaseStore else { return }
         var delay = Duration.milliseconds(500)
         while !Task.isCancelled {
+            let started = ContinuousClock.now
             do {
                 try await postgres.listen(on: JobQueue.notifyChannel) { [self] in notify() }
             } catch {
@@ -82,6 +83,8 @@ public final class JobSignal: Sendable {
             }
             // Whatever was enqueued while the connection was down is found by polling.
             notify()
+            // A connection that lived a while starts the backoff over.
+            if ContinuousClock.now - started > .seconds(60) { delay = .milliseconds(500) }
             try? await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(30))
         }

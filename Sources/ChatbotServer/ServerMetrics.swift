@@ -93,8 +93,7 @@ public final class ServerMetrics: Sendable {
     /// The jobs in the queue now, by kind and status (every pair, zeros included, so a drained
     /// queue reads 0 rather than its last value).
     public func queueDepth(_ counts: [(kind: String, status: JobStatus, count: Int)]) {
-        let known = Set(JobKind.all)
-        for kind in Set(JobKind.all).union(counts.map(\.kind)) where known.contains(kind) {
+        for kind in JobKind.all {
             for status in JobStatus.allCases {
                 let count = counts.first { $0.kind == kind && $0.status == status }?.count ?? 0
                 registry.makeGauge(

@@ -8,6 +8,10 @@ import NIOCore
 /// (up to 32, of 4 KiB each). The stream ends only after the whole body was read and found complete
 /// (the form's closing boundary, or `Content-Length` bytes), so a cut connection is an error
 /// and never a shorter file.
+///
+/// `@unchecked Sendable` because its state is mutated without a lock: one request's handler owns
+/// it, and it is read in turn — ``head(_:)``, then the stream's pulls, one at a time (an
+/// `AsyncThrowingStream(unfolding:)` never calls its closure concurrently) — never from two tasks at once.
 final class UploadBody: @unchecked Sendable {
     /// The form's fields before the file (multipart only).
     private(set) var fields: [String: String] = [:]

@@ -5,6 +5,7 @@ public import ChatbotServices
 public import ChatbotStorage
 import ChatbotWeb
 public import Foundation
+import Synchronization
 
 /// What an `ingest.url` job fetches: one URL, or a crawl from it.
 public struct IngestURLPayload: Codable, Sendable, Hashable {
@@ -162,27 +163,22 @@ public struct IngestPathsHandler: JobHandler {
 }
 
 /// An ingest run's progress as the job's.
-struct JobIngestObserver: IngestRunObserver {
+final class JobIngestObserver: IngestRunObserver {
     let context: JobContext
-    private let counts = Counts()
+    /// Sources done and expected; the run reports from several tasks at once.
+    private let counts = Mutex((done: 0, total: 0))
 
     init(context: JobContext) {
         self.context = context
     }
 
-    final class Counts: @unchecked Sendable {
-        let lock = NSLock()
-        var total = 0
-        var done = 0
-    }
-
     func expect(_ sources: Int) {
-        counts.lock.withLock { counts.total = sources }
+        counts.withLock { $0.total = sources }
         context.progress(JobProgress(done: 0, total: sources, message: "ingesting"))
     }
 
     func ingested(_ result: IngestItemResult) {
-        let (done, total) = counts.lock.withLock {
+        let (done, total) = counts.withLock { counts in
             counts.done += 1
             counts.total = max(counts.total, counts.done)
             return (counts.done, counts.total)
@@ -191,7 +187,7 @@ struct JobIngestObserver: IngestRunObserver {
     }
 
     func embedded(_ chunks: Int) {
-        let (done, total) = counts.lock.withLock { (counts.done, counts.total) }
+        let (done, total) = counts.withLock { ($0.done, $0.total) }
         context.progress(JobProgress(done: done, total: total, message: "embedded \(chunks) chunks"))
     }
 }

@@ -1,4 +1,5 @@
 public import ChatbotCore
+import ChatbotDocuments
 public import ChatbotServices
 import ChatbotSpeech
 public import ChatbotStorage
@@ -70,7 +71,7 @@ public struct TranscribeHandler: JobHandler {
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "chatbot-job-\(UUID().uuidString)", isDirectory: true)
-        let file = directory.appendingPathComponent("media" + Self.safeExtension(payload.filename))
+        let file = directory.appendingPathComponent("media" + UploadSniffer.safeExtension(payload.filename))
         try await NIOThreadPool.singleton.runIfActive {
             try FileManager.default.createDirectory(
                 at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -99,16 +100,6 @@ public struct TranscribeHandler: JobHandler {
             TranscribeResult(
                 object: StoredObject(key: key, size: data.count), format: format.rawValue, transcript: rendered,
                 text: transcript.text, language: transcript.language, duration: transcript.duration))
-    }
-
-    /// `.ext` of a name when it is a plain short extension (FFmpeg reads by content anyway).
-    static func safeExtension(_ name: String) -> String {
-        guard let dot = name.lastIndex(of: ".") else { return "" }
-        let ext = name[name.index(after: dot)...]
-        guard (1...8).contains(ext.count), ext.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-            return ""
-        }
-        return "." + ext.lowercased()
     }
 }
 

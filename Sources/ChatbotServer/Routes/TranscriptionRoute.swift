@@ -1,5 +1,6 @@
 import ChatbotAccounts
 import ChatbotCore
+import ChatbotDocuments
 import ChatbotServices
 import ChatbotSpeech
 import Foundation
@@ -49,7 +50,8 @@ struct TranscriptionRoute {
         let prompt = form.fields["prompt"].flatMap { $0.isEmpty ? nil : String($0.prefix(2000)) }
 
         let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("chatbot-upload-\(UUID().uuidString)\(Self.safeExtension(form.fileName))").path
+            .appendingPathComponent("chatbot-upload-\(UUID().uuidString)\(UploadSniffer.safeExtension(form.fileName))")
+            .path
         try await NIOThreadPool.singleton.runIfActive {
             try Data(file.readableBytesView).write(to: URL(fileURLWithPath: path), options: .atomic)
         }
@@ -142,15 +144,5 @@ struct TranscriptionRoute {
             throw ServerError.badRequest("the multipart body ends before its closing boundary")
         }
         return form
-    }
-
-    /// `.ext` of an uploaded name when it is a plain short extension; FFmpeg reads by content anyway.
-    static func safeExtension(_ name: String?) -> String {
-        guard let name, let dot = name.lastIndex(of: ".") else { return "" }
-        let ext = name[name.index(after: dot)...]
-        guard (1...8).contains(ext.count), ext.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-            return ""
-        }
-        return "." + ext.lowercased()
     }
 }
