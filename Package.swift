@@ -554,6 +554,7 @@ let package = Package(
             dependencies: [
                 "ChatbotCLI", "ChatbotTestSupport", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

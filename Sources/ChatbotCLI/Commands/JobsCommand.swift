@@ -18,7 +18,7 @@ struct JobsCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List jobs, newest first.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -66,7 +66,8 @@ struct JobsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one job, with its payload, result and error.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show one job, with its payload, result and error.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -101,6 +102,7 @@ struct JobsCommand: AsyncParsableCommand {
 
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "cancel",
             abstract: "Cancel a job: at once when queued, at its next checkpoint when running.")
 
         @OptionGroup var global: GlobalOptions
@@ -121,6 +123,7 @@ struct JobsCommand: AsyncParsableCommand {
 
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retry",
             abstract: "Run a failed, dead or cancelled job again from its first attempt.")
 
         @OptionGroup var global: GlobalOptions
