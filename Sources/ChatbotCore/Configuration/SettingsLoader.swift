@@ -39,7 +39,7 @@ public struct SettingsLoader: Sendable {
         let path = configFilePath
         let yamlDocument = try readYAMLDocument(at: path)
         // An empty or comments-only file holds no keys; the YAML file provider would reject it.
-        let reader = try await makeReader(configFile: path, readFile: yamlDocument?.isEmpty == false)
+        let reader = try await makeReader(configFile: path, readFile: yamlDocument.map { !$0.isEmpty } ?? false)
         let xdg = XDGDirectories(environment: environment)
 
         let dataDirectory = reader.string(forKey: "data_dir", default: "\(xdg.dataHome)/chatbot")
@@ -95,7 +95,7 @@ public struct SettingsLoader: Sendable {
         settings.limits.keyTokensPerMinute = max(0, reader.int(forKey: "limits.key_tpm", default: 0))
         settings.limits.userStreams = max(0, reader.int(forKey: "limits.user_streams", default: limits.userStreams))
         settings.limits.userBudget = try Self.budget(reader, "limits.user_budget", file: path)
-        for role in Self.mappingKeys((yamlDocument?["limits"] as? [String: Any])?["roles"]) {
+        for role in Self.mappingKeys(yamlDocument?["limits"]?["roles"]) {
             let prefix = "limits.roles.\(role)"
             guard ["admin", "member", "viewer"].contains(role) else {
                 throw ChatbotError(.usage, "\(prefix) in \(path) names no role (admin, member, viewer)")
@@ -239,15 +239,19 @@ public struct SettingsLoader: Sendable {
         )
     }
 
-    private func readYAMLDocument(at path: String) throws -> [String: Any]? {
+    /// The config file's top-level mapping (empty for an empty or comments-only file), or nil when
+    /// there is no file. Only its structure is read here (the names under `providers`, `aliases`,
+    /// `limits.roles` and `prices`); the values come through the reader. The nodes are composed, not
+    /// loaded: loading resolves every scalar's type with regular expressions and builds `Any`
+    /// values, which cost more than the rest of the settings together.
+    private func readYAMLDocument(at path: String) throws -> Node.Mapping? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ChatbotError(.usage, "config file \(path) is not UTF-8 text")
         }
         do {
-            let value = try Yams.load(yaml: text)
-            if value == nil { return [:] }
-            guard let mapping = value as? [String: Any] else {
+            guard let root = try Yams.compose(yaml: text) else { return Node.Mapping([]) }
+            guard case .mapping(let mapping) = root else {
                 throw ChatbotError(.usage, "config file \(path) must be a YAML mapping (key: value lines)")
             }
             return mapping
@@ -260,16 +264,17 @@ public struct SettingsLoader: Sendable {
         }
     }
 
-    private static func mappingKeys(_ value: Any?) -> [String] {
-        guard let mapping = value as? [String: Any] else { return [] }
-        return mapping.keys.sorted()
+    private static func mappingKeys(_ node: Node?) -> [String] {
+        guard case .mapping(let mapping)? = node else { return [] }
+        return mapping.keys.compactMap { $0.scalar?.string }.sorted()
     }
 
-    private static func prices(_ value: Any?, file: String) throws -> [String: ModelPrice] {
-        guard let mapping = value as? [String: Any] else { return [:] }
+    private static func prices(_ node: Node?, file: String) throws -> [String: ModelPrice] {
+        guard case .mapping(let mapping)? = node else { return [:] }
         var result: [String: ModelPrice] = [:]
-        for (model, entry) in mapping {
-            guard let fields = entry as? [String: Any],
+        for (key, entry) in mapping {
+            let model = key.scalar?.string ?? "\(key)"
+            guard case .mapping(let fields) = entry,
                 let input = number(fields["input"]), let output = number(fields["output"])
             else {
                 throw ChatbotError(
@@ -281,12 +286,9 @@ public struct SettingsLoader: Sendable {
         return result
     }
 
-    private static func number(_ value: Any?) -> Double? {
-        switch value {
-        case let double as Double: double
-        case let int as Int: Double(int)
-        case let string as String: Double(string)
-        default: nil
-        }
+    /// A price: a YAML number, or a quoted one.
+    private static func number(_ node: Node?) -> Double? {
+        guard let scalar = node?.scalar else { return nil }
+        return Double.construct(from: scalar) ?? Double(scalar.string)
     }
 }
