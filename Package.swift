@@ -523,6 +523,21 @@ let package = Package(
             path: "Sources/chatbot-bench-upstream",
             swiftSettings: swiftSettings
         ),
+        // `chatbot-bench-floor`: the cost of the stack under chatbot (a static Swift start, one
+        // AsyncHTTPClient POST, a bare Hummingbird relay), beside chatbot in Scripts/bench/startup
+        // and Scripts/bench/api-proxy.
+        .executableTarget(
+            name: "ChatbotBenchFloor",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/chatbot-bench-floor",
+            swiftSettings: swiftSettings,
+            linkerSettings: shippedProgramLinking
+        ),
         // `chatbot-web-bench URL --depth N`: one crawl, timed; used by Scripts/bench/crawl.
         .executableTarget(
             name: "ChatbotWebBench",
