@@ -2061,7 +2061,8 @@ paths["/metrics"] = {
 }
 
 ws_description = """A WebSocket carrying asks, cancels and subscriptions for several answers at once, for the web \
-page and other long-lived clients. A plain GET (without `Sec-WebSocket-Key`) answers 426.
+page and other long-lived clients. A request that is no upgrade handshake (a plain GET, or \
+`Sec-WebSocket-Key` without `Upgrade: websocket`) answers 426.
 
 **Handshake.** An RFC 6455 upgrade (`Upgrade: websocket`, `Connection: Upgrade`, `Sec-WebSocket-Key`, \
 `Sec-WebSocket-Version: 13`) answers 101. No credential goes in the URL or headers: it is the first message. A \
@@ -2111,7 +2112,8 @@ paths["/api/ws"] = {
             "400": {"description": "An upgrade from a browser origin that is not allowed: no body, the connection closes."},
             "403": problem("A request with `Sec-WebSocket-Key` but no upgrade, from an origin that is not allowed."),
             "426": problem(
-                "A plain GET (without `Sec-WebSocket-Key`): this route is a WebSocket.",
+                "No upgrade handshake (a plain GET, or `Sec-WebSocket-Key` without `Upgrade: websocket`): "
+                "this route is a WebSocket.",
                 {"Upgrade": HREF("Upgrade")},
             ),
             "500": RREF("ServerError"),

@@ -106,6 +106,15 @@ struct ServerWebSocketTests {
             }
             // Plain HTTP to the socket's route: 426.
             try await fixture.client.execute(uri: "/api/ws", method: .get) { #expect($0.status == .upgradeRequired) }
+            // A handshake key without `Upgrade: websocket` is no handshake either: 426, not an empty 200.
+            let keyOnly = try await ServerOperationsTests.exchange(
+                port: port,
+                send: "GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Connection: close\r\n\r\n",
+                waitUpTo: 5)
+            #expect(keyOnly.received.hasPrefix("HTTP/1.1 426"), "\(keyOnly.received)")
+            #expect(keyOnly.received.contains("application/problem+json"), "\(keyOnly.received)")
         }
     }
 

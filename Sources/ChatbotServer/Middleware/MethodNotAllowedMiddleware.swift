@@ -62,6 +62,9 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
     }
 }
 
+/// The plain HTTP responder (the WebSocket handshake has its own), which marks its requests as
+/// unable to upgrade (``ServerContext/canUpgrade``).
+///
 /// `HEAD` answers as `GET` would, without the body (RFC 9110 §9.3.2): the router knows only `GET`
 /// routes, so the request is routed as a `GET` and its body dropped unsent (an event stream is
 /// never started).
@@ -69,6 +72,8 @@ struct HeadAsGetResponder<Base: HTTPResponder>: HTTPResponder where Base.Context
     let base: Base
 
     func respond(to request: Request, context: ServerContext) async throws -> Response {
+        var context = context
+        context.canUpgrade = false
         guard request.method == .head else { return try await base.respond(to: request, context: context) }
         var head = request.head
         head.method = .get

@@ -40,15 +40,18 @@ struct WebSocketRoutes {
     func register(_ group: RouterGroup<ServerContext>) {
         group.ws(
             "/ws",
-            shouldUpgrade: { request, _ in
+            shouldUpgrade: { request, context in
                 // `Upgrade` and `Connection` are hop-by-hop and never reach the router; the handshake's
                 // own key does.
-                guard request.headers[.secWebSocketKey] != nil else {
-                    throw HTTPError(.upgradeRequired, headers: [.upgrade: "websocket"], message: "this is a WebSocket")
-                }
+                let upgradeRequired = HTTPError(
+                    .upgradeRequired, headers: [.upgrade: "websocket"], message: "this is a WebSocket")
+                guard request.headers[.secWebSocketKey] != nil else { throw upgradeRequired }
                 guard Self.originAllowed(request, corsOrigins: corsOrigins) else {
                     throw ServerError.forbidden("WebSocket connections from this origin are not allowed")
                 }
+                // Only the handshake's responder can upgrade: a key without `Upgrade: websocket`
+                // arrives through the plain one, where "upgrading" would answer an empty 200.
+                guard context.canUpgrade else { throw upgradeRequired }
                 return .upgrade([:])
             },
             onUpgrade: { inbound, outbound, context in
