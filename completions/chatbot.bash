@@ -1505,13 +1505,13 @@ _chatbot_jobs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|show|cancel|retry)
+    list|show|cancel|retry|prune)
         # Offer subcommand argument completions
         "_chatbot_jobs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list show cancel retry' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list show cancel retry prune' -- "${cur}"))
         ;;
     esac
 }
@@ -1616,6 +1616,33 @@ _chatbot_jobs_retry() {
         return
         ;;
     '--object-store')
+        return
+        ;;
+    esac
+}
+
+_chatbot_jobs_prune() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --quiet -q --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --data-dir --database-url --object-store --older-than)
+    __chatbot_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--data-dir')
+        return
+        ;;
+    '--database-url')
+        return
+        ;;
+    '--object-store')
+        return
+        ;;
+    '--older-than')
         return
         ;;
     esac

@@ -374,6 +374,38 @@ public struct JobQueue: Sendable {
     }
 }
 
+extension JobQueue {
+    /// Deletes the jobs that ended (`succeeded`, `failed`, `cancelled`, `dead`) before `date` and
+    /// returns them; queued and running jobs stay whatever their age. See ``JobRetention`` for the
+    /// uploads and transcripts only those jobs referred to.
+    public func prune(finishedBefore date: Date) async throws -> [Job] {
+        let cutoff = JobTime.milliseconds(date)
+        return try await database.withoutTransaction { sql in
+            try await sql.raw(
+                """
+                DELETE FROM jobs WHERE status IN ('succeeded', 'failed', 'cancelled', 'dead')                 AND finished_at < \(bind: cutoff) RETURNING \(unsafeRaw: JobRow.columns)
+                """
+            ).all().map(JobRow.decode)
+        }
+    }
+
+    /// The payloads and results of every job of `kinds`, for ``JobRetention``.
+    func documents(ofKinds kinds: [String]) async throws -> [(payload: String, result: String?)] {
+        guard !kinds.isEmpty else { return [] }
+        var list: SQLQueryString = ""
+        for (index, kind) in kinds.enumerated() { list = list + (index == 0 ? "" : ", ") + "\(bind: kind)" }
+        let inList = list
+        return try await database.withoutTransaction { sql in
+            try await sql.raw("SELECT payload, result FROM jobs WHERE kind IN (\(inList))").all().map { row in
+                (
+                    try row.decode(column: "payload", as: String.self),
+                    try row.decode(column: "result", as: String?.self)
+                )
+            }
+        }
+    }
+}
+
 /// How long a failed job waits before its next attempt: `base × 2^(attempt − 1)`, at most `cap`,
 /// times a random factor in [0.5, 1) so that jobs failing together do not retry together.
 public struct JobBackoff: Sendable {

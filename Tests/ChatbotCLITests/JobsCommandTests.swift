@@ -73,4 +73,38 @@ struct JobsCommandTests {
             #expect(try await sandbox.run("ingest", "--queue", "/no/such/folder").exitCode == 64)
         }
     }
+
+    @Test("prune deletes finished jobs older than --older-than and keeps queued ones")
+    func prune() async throws {
+        try await CLISandbox.with { sandbox in
+            let folder = try IngestCommandTests.writeDocs(sandbox)
+            func queue() async throws -> String {
+                try await sandbox.run("ingest", "--queue", folder).stdout.trimmingCharacters(
+                    in: .whitespacesAndNewlines)
+            }
+            let ended = try await queue()
+            let waiting = try await queue()
+            #expect(try await sandbox.run("jobs", "cancel", ended).exitCode == 0)
+
+            // Ended a moment ago: a day's retention keeps it.
+            let kept = try await sandbox.run("jobs", "prune", "--older-than", "1d", "--json")
+            #expect(kept.exitCode == 0, "\(kept)")
+            #expect(try kept.jsonObject()["jobs"] as? Int == 0, "\(kept)")
+            #expect(try await sandbox.run("jobs", "list", "--json").jsonArray().count == 2)
+
+            // A cutoff in the future takes every finished job, and only those.
+            let future = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
+            let pruned = try await sandbox.run("jobs", "prune", "--older-than", future)
+            #expect(pruned.exitCode == 0, "\(pruned)")
+            #expect(pruned.stderr.contains("deleted 1 finished job(s)"), "\(pruned)")
+            let left = try await sandbox.run("jobs", "list", "--json").jsonArray() as? [[String: Any]]
+            #expect(left?.map { $0["id"] as? String } == [waiting])
+            #expect(try await sandbox.run("jobs", "show", ended).exitCode == 1)
+
+            let bad = try await sandbox.run("jobs", "prune", "--older-than", "soon")
+            #expect(bad.exitCode == 64)
+            #expect(bad.stderr.contains("--older-than"), "\(bad)")
+            #expect(try await sandbox.run("jobs", "prune").exitCode == 64)
+        }
+    }
 }

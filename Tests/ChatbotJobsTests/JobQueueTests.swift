@@ -172,6 +172,54 @@ struct JobQueueTests {
     }
 
     @Test(
+        "prune deletes jobs that ended before the cutoff, and the uploads only they named", arguments: QueueBackend.all)
+    func prune(backend: QueueBackend) async throws {
+        try await backend.with { store in
+            let clock = HandClock()
+            let queue = JobQueue(database: store, now: { clock.now })
+            let root = FileManager.default.temporaryDirectory
+                .appendingPathComponent("chatbot-prune-\(UUID().uuidString)", isDirectory: true)
+            defer { try? FileManager.default.removeItem(at: root) }
+            let objects = FileSystemObjectStore(root: root)
+            let lone = try await objects.put(Data("only the cancelled upload names this".utf8))
+            let shared = try await objects.put(Data("a queued upload names this too".utf8))
+            func upload(_ key: String) -> NewJob {
+                NewJob(
+                    kind: JobKind.ingestUpload,
+                    payload: #"{"collection":"c","object":{"key":"\#(key)","size":1},"filename":"a.txt"}"#,
+                    ownerID: Self.owner)
+            }
+            // Ten days ago: two cancelled uploads and a succeeded job, and an upload still queued.
+            let cancelledLone = try await queue.enqueue(upload(lone)).job.id
+            _ = try await queue.cancel(cancelledLone, viewer: .everyone)
+            let cancelledShared = try await queue.enqueue(upload(shared)).job.id
+            _ = try await queue.cancel(cancelledShared, viewer: .everyone)
+            let succeeded = try await queue.enqueue(Self.new()).job.id
+            let claimed = try #require(try await queue.claim(worker: "w", lease: .seconds(30)))
+            #expect(claimed.id == succeeded)
+            #expect(try await queue.succeed(succeeded, worker: "w", result: nil))
+            let queued = try await queue.enqueue(upload(shared)).job.id
+            clock.advance(10 * 86_400)
+            // Today: one more cancelled job.
+            let recent = try await queue.enqueue(Self.new()).job.id
+            _ = try await queue.cancel(recent, viewer: .everyone)
+
+            let outcome = try await JobRetention.prune(
+                queue: queue, objects: objects, finishedBefore: clock.now.addingTimeInterval(-7 * 86_400))
+            #expect(outcome == JobRetention.Outcome(jobs: 3, objects: 1))
+            for id in [cancelledLone, cancelledShared, succeeded] { #expect(try await queue.fetch(id) == nil) }
+            #expect(try await queue.fetch(queued)?.status == .queued)
+            #expect(try await queue.fetch(recent)?.status == .cancelled)
+            #expect(try await !objects.exists(lone))
+            #expect(try await objects.exists(shared))
+            // Nothing left to do.
+            let again = try await JobRetention.prune(
+                queue: queue, objects: objects, finishedBefore: clock.now.addingTimeInterval(-7 * 86_400))
+            #expect(again == JobRetention.Outcome(jobs: 0, objects: 0))
+        }
+    }
+
+    @Test(
         "an idempotency key returns the owner's first job; another owner's key is theirs", arguments: QueueBackend.all)
     func idempotency(backend: QueueBackend) async throws {
         try await backend.with { store in

@@ -7,13 +7,13 @@ import Foundation
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs",
-        abstract: "List, show, cancel and retry background jobs.",
+        abstract: "List, show, cancel, retry and prune background jobs.",
         discussion: """
             Works on the configured database's queue, every user's jobs (the command line acts on the \
             database directly). Statuses: queued (waiting, or waiting out a retry's backoff), running, \
             succeeded, failed (an error retrying cannot fix), cancelled, dead (failed on every attempt).
             """,
-        subcommands: [List.self, Show.self, Cancel.self, Retry.self],
+        subcommands: [List.self, Show.self, Cancel.self, Retry.self, Prune.self],
         defaultSubcommand: List.self
     )
 
@@ -117,6 +117,52 @@ struct JobsCommand: AsyncParsableCommand {
                     job.status == .cancelled
                         ? "chatbot: job \(job.id) cancelled\n"
                         : "chatbot: job \(job.id) will stop at its next checkpoint\n")
+            }
+        }
+    }
+
+    struct Prune: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "prune",
+            abstract: "Delete jobs that ended before a time, and the uploads only they referred to.",
+            discussion: """
+                Deletes the succeeded, failed, cancelled and dead jobs that finished before --older-than \
+                (a duration ago, like 30d or 12h, or an ISO 8601 time); queued and running jobs stay, \
+                whatever their age. The uploads of failed or cancelled ingests and transcriptions, and the \
+                transcripts of finished transcriptions, go with their jobs unless another job or a document \
+                still refers to them. Made for cron: `chatbot jobs prune --older-than 30d`.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(
+            help: ArgumentHelp(
+                "Delete jobs that ended before this: a duration ago (30d, 12h, 90m) or an ISO 8601 time.",
+                valueName: "age"))
+        var olderThan: String
+
+        @Flag(help: "Print JSON: {\"jobs\": deleted jobs, \"objects\": deleted files}.")
+        var json = false
+
+        func validate() throws {
+            guard AuditCommand.parseSince(olderThan, now: Date()) != nil else {
+                throw ValidationError(
+                    "--older-than takes a duration like 30d, 12h or 90m, or an ISO 8601 time, not '\(olderThan)'")
+            }
+        }
+
+        func run() async throws {
+            let cutoff = AuditCommand.parseSince(olderThan, now: Date()) ?? Date()
+            try await CommandContext.with(global) { context in
+                let outcome = try await JobRetention.prune(
+                    queue: JobQueue(database: try await context.openStore()), objects: try context.openObjectStore(),
+                    finishedBefore: cutoff)
+                if json {
+                    try JSONOutput.print(outcome)
+                } else if !global.quiet {
+                    StandardError.write(
+                        "chatbot: deleted \(outcome.jobs) finished job(s) and \(outcome.objects) stored file(s)\n")
+                }
             }
         }
     }
