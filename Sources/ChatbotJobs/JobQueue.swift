@@ -390,13 +390,10 @@ extension JobQueue {
     }
 
     /// The payloads and results of every job of `kinds`, for ``JobRetention``.
-    func documents(ofKinds kinds: [String]) async throws -> [(payload: String, result: String?)] {
+    func payloadsAndResults(ofKinds kinds: [String]) async throws -> [(payload: String, result: String?)] {
         guard !kinds.isEmpty else { return [] }
-        var list: SQLQueryString = ""
-        for (index, kind) in kinds.enumerated() { list = list + (index == 0 ? "" : ", ") + "\(bind: kind)" }
-        let inList = list
         return try await database.withoutTransaction { sql in
-            try await sql.raw("SELECT payload, result FROM jobs WHERE kind IN (\(inList))").all().map { row in
+            try await sql.raw("SELECT payload, result FROM jobs WHERE kind IN (\(binds: kinds))").all().map { row in
                 (
                     try row.decode(column: "payload", as: String.self),
                     try row.decode(column: "result", as: String?.self)

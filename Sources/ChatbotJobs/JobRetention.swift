@@ -41,7 +41,7 @@ public enum JobRetention {
             candidates.formUnion(objectKeys(job.payload, job.result))
         }
         guard let objects, !candidates.isEmpty else { return Outcome(jobs: pruned.count, objects: 0) }
-        for (payload, result) in try await queue.documents(ofKinds: kindsWithObjects) {
+        for (payload, result) in try await queue.payloadsAndResults(ofKinds: kindsWithObjects) {
             candidates.subtract(objectKeys(payload, result))
         }
         candidates.subtract(try await queue.database.documents.referencedContentHashes(among: Array(candidates)))

@@ -102,7 +102,7 @@ public enum ChatbotServer {
                 metricsApplication(metrics: options.metrics, queue: queue, port: metricsPort, logger: logger))
         }
         return Application(
-            responder: HeadAsGetResponder(base: router.buildResponder()),
+            responder: PlainHTTPResponder(base: router.buildResponder()),
             server: server(options, webSocketRouter: router),
             configuration: ApplicationConfiguration(
                 address: .hostname(options.host, port: options.port), serverName: "chatbot"),

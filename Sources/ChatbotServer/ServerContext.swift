@@ -47,7 +47,7 @@ public struct ServerContext: RequestContext, WebSocketRequestContext {
     /// Where an upgrade to `/api/ws` leaves its handler.
     public let webSocket = WebSocketHandlerReference<ServerContext>()
     /// Whether this request came through the WebSocket handshake, where an upgrade can happen;
-    /// false for every request the plain HTTP responder serves (``HeadAsGetResponder``). A
+    /// false for every request the plain HTTP responder serves (``PlainHTTPResponder``). A
     /// request with a `Sec-WebSocket-Key` but no `Upgrade` header reaches the router there, and
     /// must not be "upgraded" into an empty 200.
     var canUpgrade = true

@@ -68,7 +68,7 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
 /// `HEAD` answers as `GET` would, without the body (RFC 9110 §9.3.2): the router knows only `GET`
 /// routes, so the request is routed as a `GET` and its body dropped unsent (an event stream is
 /// never started).
-struct HeadAsGetResponder<Base: HTTPResponder>: HTTPResponder where Base.Context == ServerContext {
+struct PlainHTTPResponder<Base: HTTPResponder>: HTTPResponder where Base.Context == ServerContext {
     let base: Base
 
     func respond(to request: Request, context: ServerContext) async throws -> Response {
