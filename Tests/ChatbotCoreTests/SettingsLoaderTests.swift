@@ -120,6 +120,51 @@ struct SettingsLoaderTests {
         }
     }
 
+    // The file's values are typed when they are read (the document is composed untyped, see
+    // YAMLConfigProvider): YAML 1.1's spellings of booleans and numbers, but a quoted one stays text.
+    @Test("values from the file: YAML's booleans and numbers unquoted, lists, nested keys; quoted ones are text")
+    func yamlTyping() async throws {
+        try await ConfigFixture.with { fixture in
+            let spelled = try await fixture.load(
+                yaml: """
+                    cache: yes
+                    retries: 0x3
+                    timeouts:
+                      connect: 1_000.5
+                      idle: 2e1
+                    fallback: [openai, "local:tiny", 7]
+                    providers:
+                      acme:
+                        base_url: "http://127.0.0.1:9/v1"
+                        headers: ["X-Team: blue"]
+                    embeddings: {input_type: off}
+                    """)
+            #expect(spelled.cacheResponses)
+            #expect(spelled.maxAttempts == 4)
+            #expect(spelled.connectTimeout == 1000.5)
+            #expect(spelled.idleTimeout == 20)
+            #expect(spelled.fallback == ["openai", "local:tiny", "7"])
+            #expect(spelled.providers["acme"]?.baseURL == "http://127.0.0.1:9/v1")
+            #expect(spelled.providers["acme"]?.headers == ["X-Team": "blue"])
+            #expect(spelled.embeddings.sendsInputType == false)
+
+            // Quoted, a boolean or a number is a string: the reader falls back to the default,
+            // as for any value of the wrong type.
+            let quoted = try await fixture.load(yaml: "cache: \"true\"\nretries: '5'\ntimeouts: {connect: abc}\n")
+            #expect(quoted.cacheResponses == false)
+            #expect(quoted.maxAttempts == 3)
+            #expect(quoted.connectTimeout == 10)
+
+            // A list where one value is expected is not read; a mapping inside a list is refused.
+            #expect(try await fixture.load(yaml: "model: [a, b]\n").defaultModel == "local")
+            let error = try await #require(throws: ChatbotError.self) {
+                try await fixture.load(yaml: "fallback: [{x: 1}]\n")
+            }
+            #expect(error.kind == .usage)
+            #expect(error.message.contains("item 0 of 'fallback'"))
+        }
+    }
+
     @Test("XDG directories: environment values when absolute, else the specification's defaults under HOME")
     func xdgDefaults() async throws {
         let explicit = XDGDirectories(environment: [

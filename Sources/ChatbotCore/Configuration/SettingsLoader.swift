@@ -1,6 +1,5 @@
 import Configuration
 public import Foundation
-import SystemPackage
 import Yams
 
 /// Builds ``ChatbotSettings`` from, in order of precedence: command-line flags, `CHATBOT_*`
@@ -38,8 +37,7 @@ public struct SettingsLoader: Sendable {
     public func load() async throws -> ChatbotSettings {
         let path = configFilePath
         let yamlDocument = try readYAMLDocument(at: path)
-        // An empty or comments-only file holds no keys; the YAML file provider would reject it.
-        let reader = try await makeReader(configFile: path, readFile: yamlDocument.map { !$0.isEmpty } ?? false)
+        let reader = try makeReader(configFile: path, document: yamlDocument)
         let xdg = XDGDirectories(environment: environment)
 
         let dataDirectory = reader.string(forKey: "data_dir", default: "\(xdg.dataHome)/chatbot")
@@ -168,7 +166,7 @@ public struct SettingsLoader: Sendable {
     /// The libpq environment variables a database URL may leave to the environment.
     static let postgresVariables: Set<String> = ["PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSSLMODE"]
 
-    private func makeReader(configFile path: String, readFile: Bool) async throws -> ConfigReader {
+    private func makeReader(configFile path: String, document: Node.Mapping?) throws -> ConfigReader {
         var flagValues: [AbsoluteConfigKey: ConfigValue] = [:]
         for (key, value) in overrides {
             flagValues[AbsoluteConfigKey(ConfigKey(key).components)] = ConfigValue(
@@ -183,15 +181,12 @@ public struct SettingsLoader: Sendable {
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flagValues), environmentProvider,
         ]
-        guard readFile else { return ConfigReader(providers: providers) }
+        guard let document else { return ConfigReader(providers: providers) }
         do {
             providers.append(
-                try await FileProvider<YAMLSnapshot>(
-                    parsingOptions: .init(
-                        secretsSpecifier: .dynamic { key, _ in key.hasSuffix("api_key") || key == "database_url" }),
-                    filePath: FilePath(path),
-                    allowMissing: true
-                ))
+                try YAMLConfigProvider(mapping: document, name: "file") { key in
+                    key.hasSuffix("api_key") || key == "database_url"
+                })
         } catch {
             throw ChatbotError(
                 .usage, "cannot read config file \(path): \(error)",
@@ -240,17 +235,18 @@ public struct SettingsLoader: Sendable {
     }
 
     /// The config file's top-level mapping (empty for an empty or comments-only file), or nil when
-    /// there is no file. Only its structure is read here (the names under `providers`, `aliases`,
-    /// `limits.roles` and `prices`); the values come through the reader. The nodes are composed, not
-    /// loaded: loading resolves every scalar's type with regular expressions and builds `Any`
-    /// values, which cost more than the rest of the settings together.
+    /// there is no file. The names under `providers`, `aliases`, `limits.roles` and `prices` are
+    /// read from it here; the values come through the reader (``YAMLConfigProvider``). The nodes are
+    /// composed with the basic resolver, which leaves scalars untyped: Yams' default one compiles
+    /// regular expressions on first use, which cost more than the rest of the settings together,
+    /// and loading would build `Any` values besides.
     private func readYAMLDocument(at path: String) throws -> Node.Mapping? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ChatbotError(.usage, "config file \(path) is not UTF-8 text")
         }
         do {
-            guard let root = try Yams.compose(yaml: text) else { return Node.Mapping([]) }
+            guard let root = try Yams.compose(yaml: text, .basic) else { return Node.Mapping([]) }
             guard case .mapping(let mapping) = root else {
                 throw ChatbotError(.usage, "config file \(path) must be a YAML mapping (key: value lines)")
             }
