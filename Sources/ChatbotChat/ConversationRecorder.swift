@@ -50,18 +50,25 @@ struct ConversationRecorder: Sendable {
         guard let store else {
             return ConversationRecorder(history: history, store: nil, conversationID: conversation?.id, now: now)
         }
+        var messages: [MessageRecord] = []
+        let conversationID = conversation?.id ?? ""  // a new conversation's id is the store's to choose
+        if let system = input.system, system != earlierSystem {
+            messages.append(
+                MessageRecord(
+                    id: newID(), conversationID: conversationID, role: .system, content: system, createdAt: now()))
+        }
+        messages.append(
+            MessageRecord(
+                id: newID(), conversationID: conversationID, role: .user, content: input.prompt, createdAt: now()))
         let target: Conversation
         if let conversation {
             target = conversation
+            for message in messages { try await store.appendMessage(message) }
         } else {
-            target = try await store.createConversation(title: ConversationTitle.of(input.prompt))
+            // One commit for the conversation and its question.
+            target = try await store.createConversation(
+                title: ConversationTitle.of(input.prompt), startingWith: messages)
         }
-        if let system = input.system, system != earlierSystem {
-            try await store.appendMessage(
-                MessageRecord(id: newID(), conversationID: target.id, role: .system, content: system, createdAt: now()))
-        }
-        try await store.appendMessage(
-            MessageRecord(id: newID(), conversationID: target.id, role: .user, content: input.prompt, createdAt: now()))
         return ConversationRecorder(history: history, store: store, conversationID: target.id, now: now)
     }
 

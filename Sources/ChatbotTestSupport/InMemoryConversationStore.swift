@@ -38,6 +38,33 @@ public final class InMemoryConversationStore: ConversationStore {
         return conversation
     }
 
+    /// Creates a conversation holding `messages`, all at once (as one transaction would).
+    public func createConversation(title: String, startingWith messages: [MessageRecord]) async throws
+        -> Conversation
+    {
+        let now = InMemoryTimestamp.truncated(Date())
+        let stored = messages.map { message in
+            var message = message
+            message.createdAt = InMemoryTimestamp.truncated(message.createdAt)
+            return message
+        }
+        let conversation = Conversation(
+            id: UUID().uuidString.lowercased(), title: title, createdAt: now,
+            updatedAt: max(now, stored.map(\.createdAt).max() ?? now))
+        try state.withLock { state in
+            for message in stored where state.messages[message.id] != nil {
+                throw ChatbotError(.conflict, "a record with this id is already stored (message \(message.id))")
+            }
+            state.conversations[conversation.id] = conversation
+            for var message in stored {
+                message.conversationID = conversation.id
+                state.messages[message.id] = (state.nextSeq, message)
+                state.nextSeq += 1
+            }
+        }
+        return conversation
+    }
+
     /// The conversation with this id or unique id prefix (case-insensitive); `nil` when none
     /// matches or the text is empty.
     ///

@@ -39,6 +39,35 @@ struct ConversationStoreConformanceTests {
     }
 
     @Test(
+        "a conversation created with its first messages holds them; a failing message stores nothing",
+        arguments: StorageBackendFixture.all)
+    func createWithMessages(backend: StorageBackendFixture) async throws {
+        try await backend.withStore { store in
+            let later = Date(timeIntervalSinceNow: 3600)
+            let system = MessageRecord.fixture(in: "ignored", role: .system, content: "be brief", at: later)
+            let question = MessageRecord.fixture(in: "ignored", content: "hello?", at: later)
+            let created = try await store.conversations.createConversation(
+                title: "hello?", startingWith: [system, question])
+            #expect(created.updatedAt == DatabaseTimestampFixture.rounded(later))
+            let stored = try await store.conversations.messages(conversationID: created.id)
+            #expect(stored.map(\.id) == [system.id, question.id])
+            #expect(stored.map(\.content) == ["be brief", "hello?"])
+            #expect(stored.allSatisfy { $0.conversationID == created.id })
+            #expect(try await store.conversations.latestConversation()?.id == created.id)
+
+            // The second message reuses a stored id: the insert fails, and neither the new
+            // conversation nor its first message is left behind.
+            let fresh = MessageRecord.fixture(in: "ignored", content: "another")
+            await #expect(throws: (any Error).self) {
+                try await store.conversations.createConversation(title: "dup", startingWith: [fresh, question])
+            }
+            let titles = try await store.conversations.listConversations(limit: 10, offset: 0).map(\.title)
+            #expect(titles == ["hello?"])
+            #expect(try await store.conversations.message(id: fresh.id) == nil)
+        }
+    }
+
+    @Test(
         "a unique prefix finds a conversation, an ambiguous one is a usage error", arguments: StorageBackendFixture.all)
     func prefixLookup(backend: StorageBackendFixture) async throws {
         try await backend.withStore { store in

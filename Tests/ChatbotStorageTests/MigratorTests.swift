@@ -98,6 +98,32 @@ struct MigratorTests {
         }
     }
 
+    // The store's open skips the migrator when this one-row check passes, so it must fail for
+    // anything short of exactly this binary's migrations.
+    @Test("the quick check on open passes only when every known migration is applied, unaltered, and nothing newer")
+    func quickCheck() async throws {
+        try await TemporaryDirectory.with { directory in
+            let fresh = try await Self.open(directory)
+            #expect(await fresh.migrator.isCurrent() == false)  // no bookkeeping table yet
+            try await fresh.close()
+
+            let store = try await Self.open(directory, autoMigrate: true)
+            #expect(await store.migrator.isCurrent())
+            let latest = store.migrator.latestVersion
+            try await store.migrator.down(to: latest - 1)
+            #expect(await store.migrator.isCurrent() == false)
+            try await store.close()
+
+            // Opening migrates again: the check did not mistake the reverted schema for a current one.
+            let reopened = try await Self.open(directory, autoMigrate: true)
+            #expect(try await reopened.migrator.status().pending.isEmpty)
+            #expect(await reopened.migrator.isCurrent())
+            try await reopened.execute("UPDATE schema_migrations SET checksum = 'tampered' WHERE version = \(latest)")
+            #expect(await reopened.migrator.isCurrent() == false)
+            try await reopened.close()
+        }
+    }
+
     @Test("an applied migration whose checksum changed is refused on open, naming the version")
     func checksumTampering() async throws {
         try await TemporaryDirectory.with { directory in

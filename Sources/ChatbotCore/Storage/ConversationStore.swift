@@ -6,6 +6,11 @@ public import Foundation
 public protocol ConversationStore: Sendable {
     /// Creates and stores a new conversation.
     func createConversation(title: String) async throws -> Conversation
+    /// Creates a conversation holding `messages`, oldest first, in one transaction: it is stored
+    /// with them or not at all. Each message's `conversationID` is replaced by the new id, and the
+    /// conversation's `updatedAt` is its latest message's time when that is later than now.
+    /// (`chatbot ask` records a new conversation and its question with one commit.)
+    func createConversation(title: String, startingWith messages: [MessageRecord]) async throws -> Conversation
     /// The conversation with this id, or with this unique id prefix; `nil` when none matches.
     /// A prefix matching several conversations is a usage error.
     func conversation(matching idOrPrefix: String) async throws -> Conversation?

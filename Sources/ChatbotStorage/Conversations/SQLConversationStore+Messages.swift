@@ -11,12 +11,7 @@ extension SQLConversationStore {
     /// - Throws: ``ChatbotError`` (`.notFound`) when the conversation does not exist.
     public func appendMessage(_ message: MessageRecord) async throws {
         let createdAt = DatabaseTimestamp.milliseconds(message.createdAt)
-        // Only an answer asked with a key names it (and only then is the column written, so the
-        // command line writes the same rows as before the column existed).
-        let apiKey = message.role == .assistant ? apiKey : nil
-        let keyColumn: SQLQueryString = apiKey == nil ? "" : ", api_key_id"
-        let keyValue: SQLQueryString = apiKey.map { ", \(bind: $0)" } ?? ""
-        try await access.transaction { [ownerCondition] database in
+        try await access.transaction { [ownerCondition, apiKey] database in
             let bumped = try await database.raw(
                 """
                 UPDATE conversations SET updated_at = \
@@ -27,17 +22,27 @@ extension SQLConversationStore {
             guard bumped != nil else {
                 throw ChatbotError(.notFound, "conversation \(message.conversationID) does not exist")
             }
-            try await database.raw(
-                """
-                INSERT INTO messages (\(unsafeRaw: Self.messageColumns)\(keyColumn)) VALUES (\
-                \(bind: message.id), \(bind: message.conversationID), \(bind: message.role.rawValue), \
-                \(bind: message.content), \(bind: message.model), \(bind: message.provider), \
-                \(bind: message.promptTokens), \(bind: message.completionTokens), \(bind: message.cost), \
-                \(bind: message.latencyMs), \(bind: message.status.rawValue), \(bind: message.error), \
-                \(bind: message.cached), \(bind: createdAt)\(keyValue))
-                """
-            ).run()
+            try await Self.insert(message, apiKey: apiKey, into: database)
         }
+    }
+
+    /// Inserts one message row. Only an answer asked with a key names it (and only then is the
+    /// column written, so the command line writes the same rows as before the column existed).
+    static func insert(_ message: MessageRecord, apiKey: String?, into database: any SQLDatabase) async throws {
+        let createdAt = DatabaseTimestamp.milliseconds(message.createdAt)
+        let apiKey = message.role == .assistant ? apiKey : nil
+        let keyColumn: SQLQueryString = apiKey == nil ? "" : ", api_key_id"
+        let keyValue: SQLQueryString = apiKey.map { ", \(bind: $0)" } ?? ""
+        try await database.raw(
+            """
+            INSERT INTO messages (\(unsafeRaw: Self.messageColumns)\(keyColumn)) VALUES (\
+            \(bind: message.id), \(bind: message.conversationID), \(bind: message.role.rawValue), \
+            \(bind: message.content), \(bind: message.model), \(bind: message.provider), \
+            \(bind: message.promptTokens), \(bind: message.completionTokens), \(bind: message.cost), \
+            \(bind: message.latencyMs), \(bind: message.status.rawValue), \(bind: message.error), \
+            \(bind: message.cached), \(bind: createdAt)\(keyValue))
+            """
+        ).run()
     }
 
     /// Replaces a stored message's content, model, accounting, status and error (its id,

@@ -47,25 +47,38 @@ public struct SQLConversationStore: ConversationStore {
     /// Creates and stores a conversation with a new lowercase UUID and the current time
     /// (kept to the millisecond, as stored).
     public func createConversation(title: String) async throws -> Conversation {
+        try await createConversation(title: title, startingWith: [])
+    }
+
+    /// Creates a conversation as ``createConversation(title:)`` does, and stores `messages` in it,
+    /// in one transaction (one commit where creating and appending took one each, and no moment
+    /// when the conversation exists without its question).
+    public func createConversation(title: String, startingWith messages: [MessageRecord]) async throws
+        -> Conversation
+    {
         let now = DatabaseTimestamp.truncated(Date())
+        let updatedAt = max(now, messages.map { DatabaseTimestamp.truncated($0.createdAt) }.max() ?? now)
         let conversation = Conversation(
-            id: UUID().uuidString.lowercased(), title: title, createdAt: now, updatedAt: now)
-        let millis = DatabaseTimestamp.milliseconds(now)
-        try await access.perform { [owner] database in
-            if let owner {
-                try await database.raw(
-                    """
-                    INSERT INTO conversations (id, title, created_at, updated_at, owner_id) \
-                    VALUES (\(bind: conversation.id), \(bind: title), \(bind: millis), \(bind: millis), \(bind: owner))
-                    """
-                ).run()
-            } else {
-                try await database.raw(
-                    """
-                    INSERT INTO conversations (id, title, created_at, updated_at) \
-                    VALUES (\(bind: conversation.id), \(bind: title), \(bind: millis), \(bind: millis))
-                    """
-                ).run()
+            id: UUID().uuidString.lowercased(), title: title, createdAt: now, updatedAt: updatedAt)
+        let created = DatabaseTimestamp.milliseconds(now)
+        let updated = DatabaseTimestamp.milliseconds(updatedAt)
+        let ownerColumn: SQLQueryString = owner == nil ? "" : ", owner_id"
+        let ownerValue: SQLQueryString = owner.map { ", \(bind: $0)" } ?? ""
+        let insertConversation: SQLQueryString = """
+            INSERT INTO conversations (id, title, created_at, updated_at\(ownerColumn)) \
+            VALUES (\(bind: conversation.id), \(bind: title), \(bind: created), \(bind: updated)\(ownerValue))
+            """
+        let stored = messages.map { message in
+            var message = message
+            message.conversationID = conversation.id
+            return message
+        }
+        if stored.isEmpty {
+            try await access.perform { database in try await database.raw(insertConversation).run() }
+        } else {
+            try await access.transaction { [apiKey] database in
+                try await database.raw(insertConversation).run()
+                for message in stored { try await Self.insert(message, apiKey: apiKey, into: database) }
             }
         }
         return conversation

@@ -140,6 +140,29 @@ public struct Migrator: Sendable {
         }
     }
 
+    /// Whether the database holds exactly this binary's migrations, unaltered, and nothing newer:
+    /// then ``up(to:dryRun:)`` has nothing to do and ``validate()`` nothing to refuse. One row is
+    /// read (the versions and checksums folded by SQLite's `group_concat`), where validating reads
+    /// and decodes every record; `chatbot ask` opens the store on every run. `false` when anything
+    /// differs or cannot be read (a new database has no bookkeeping table yet): the full path then
+    /// creates, applies or refuses, with its precise errors.
+    func isCurrent() async -> Bool {
+        let expected = migrations.map { "\($0.version):\($0.checksum)" }.joined(separator: ",")
+        do {
+            let row = try await access.perform { database in
+                try await database.raw(
+                    """
+                    SELECT group_concat(version || ':' || checksum, ',') AS applied \
+                    FROM (SELECT version, checksum FROM schema_migrations ORDER BY version)
+                    """
+                ).first()
+            }
+            return try row?.decode(column: "applied", as: String?.self) == expected
+        } catch {
+            return false
+        }
+    }
+
     /// Refuses a database this binary must not touch: one with a schema newer than it knows, or
     /// one where an applied migration differs from the embedded one. Called when a store opens.
     public func validate() async throws {

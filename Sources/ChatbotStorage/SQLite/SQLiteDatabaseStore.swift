@@ -90,7 +90,9 @@ public final class SQLiteDatabaseStore: SQLDatabaseStore {
         let store = SQLiteDatabaseStore(url: url, connection: connection, logger: logger)
         do {
             try await store.configureConnection()
-            if autoMigrate {
+            if autoMigrate || validateSchema, await store.migrator.isCurrent() {
+                // Up to date and intact: nothing to apply, nothing to refuse.
+            } else if autoMigrate {
                 // `up` validates first, so a newer or altered schema is refused here too.
                 for step in try await store.migrator.up() {
                     logger.info(
