@@ -107,7 +107,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.embedInCode("Resources/openapi.json")],
+            resources: [
+                .embedInCode("Resources/openapi.json"), .embedInCode("Resources/web/index.html"),
+                .embedInCode("Resources/web/app.js"), .embedInCode("Resources/web/markdown.js"),
+                .embedInCode("Resources/web/app.css"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The durable job queue over the database, the worker pool and the job handlers (ingest an

@@ -1291,6 +1291,22 @@ paths["/openapi.json"] = {
         security=OPEN,
     )
 }
+# The chat page: static files compiled into the binary, served without credentials.
+for page_path, page_type, page_summary in [
+    ("/", "text/html", "The chat page"),
+    ("/app.js", "text/javascript", "The chat page's script (an ES module)"),
+    ("/markdown.js", "text/javascript", "The chat page's Markdown renderer (an ES module)"),
+    ("/app.css", "text/css", "The chat page's style sheet"),
+]:
+    paths[page_path] = {
+        "get": op(
+            "page" + (page_path.replace("/", "_").replace(".", "_") if page_path != "/" else ""),
+            page_summary,
+            ["page"],
+            {"200": response("The file; revalidated on each load (no-cache).", {page_type: {"schema": {"type": "string"}}})},
+            security=OPEN,
+        )
+    }
 paths["/readyz"] = {
     "get": op(
         "ready",
@@ -2320,7 +2336,7 @@ paths["/v1/audio/transcriptions"] = {
 # In the document: health and metrics, then /api by feature, then /v1 (each group as defined above).
 PATH_ORDER = ["/healthz", "/readyz", "/openapi.json", "/metrics", "/api/auth", "/api/conversations", "/api/messages", "/api/ws",
               "/api/collections", "/api/search", "/api/transcriptions", "/api/jobs", "/api/users", "/api/keys", "/api/audit",
-              "/api/usage", "/v1"]
+              "/api/usage", "/v1", "/"]
 paths = dict(sorted(paths.items(), key=lambda item: next(i for i, p in enumerate(PATH_ORDER) if item[0].startswith(p))))
 
 # ---------------------------------------------------------------- links (for stateful testing)
@@ -2396,6 +2412,7 @@ document = {
     "servers": [{"url": "http://127.0.0.1:8080", "description": "`chatbot serve` with its defaults"}],
     "security": [{"bearer": []}],
     "tags": [
+        {"name": "page"},
         {"name": "health"},
         {"name": "auth"},
         {"name": "conversations"},

@@ -162,7 +162,7 @@ public enum ChatbotServer {
         let budgets = ServerBudgets(
             settings: options.limits, budgetGuard: BudgetGuard(store: database.conversations, now: options.now))
         let router = Router(context: ServerContext.self)
-        router.add(middleware: RequestHeadersMiddleware())
+        router.add(middleware: RequestHeadersMiddleware(sendsStrictTransportSecurity: options.tls != nil))
         router.add(middleware: AccessLogMiddleware(log: options.accessLog, metrics: options.metrics))
         router.add(middleware: CORSAllowListMiddleware(origins: options.corsOrigins))
         router.add(middleware: ProblemMiddleware())
@@ -171,6 +171,7 @@ public enum ChatbotServer {
         router.add(middleware: ClientAddressMiddleware(trusted: TrustedProxies(options.trustedProxies)))
         HealthRoutes(services: services, database: database).register(router)
         OpenAPIRoute().register(router)
+        WebPageRoute().register(router)
         if options.metricsPort == nil {
             MetricsRoute(metrics: options.metrics, queue: queue)
                 .register(router.group().add(middleware: AuthenticationMiddleware(accounts: accounts, limits: limits)))

@@ -206,7 +206,7 @@ struct ServerOperationsTests {
         }
     }
 
-    @Test("--tls-cert/--tls-key: HTTPS answers; plain HTTP on the TLS port gets no answer")
+    @Test("--tls-cert/--tls-key: HTTPS answers, with HSTS; plain HTTP on the TLS port gets no answer")
     func tls() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "chatbot-tls-\(UUID().uuidString)")
@@ -227,6 +227,7 @@ struct ServerOperationsTests {
             try await fixture.client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[HTTPField.Name("X-Request-Id")!] != nil)
+                #expect(response.headers[HTTPField.Name("Strict-Transport-Security")!] == "max-age=31536000")
             }
             let port = try #require(fixture.client.port)
             let plain = try await Self.exchange(

@@ -9,6 +9,11 @@ struct RequestHeadersMiddleware: RouterMiddleware {
     typealias Context = ServerContext
 
     static let requestIDField = HTTPField.Name("X-Request-Id")!
+    static let strictTransportSecurity = HTTPField.Name("Strict-Transport-Security")!
+
+    /// Serving HTTPS itself (`--tls-cert`): browsers are told to use HTTPS only for a year
+    /// (behind a TLS proxy, the proxy sends it; over plain HTTP it would mean nothing).
+    var sendsStrictTransportSecurity = false
 
     /// Headers on every response: no sniffing, no framing, no referrer leaks, and a CSP with no
     /// inline script (the web page loads its own files only).
@@ -36,6 +41,9 @@ struct RequestHeadersMiddleware: RouterMiddleware {
         response.headers[Self.requestIDField] = id
         for (name, value) in Self.securityHeaders where response.headers[name] == nil {
             response.headers[name] = value
+        }
+        if sendsStrictTransportSecurity {
+            response.headers[Self.strictTransportSecurity] = "max-age=31536000"
         }
         if response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = "no-store"
