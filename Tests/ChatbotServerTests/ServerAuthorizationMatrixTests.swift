@@ -25,6 +25,7 @@ struct ServerAuthorizationMatrixTests {
     /// The rule of each route. Keep in step with the router: a missing entry fails.
     static let rules: [String: Rule] = [
         "GET /healthz": .open, "GET /readyz": .open, "GET /metrics": .admin, "GET /openapi.json": .open,
+        "GET /": .open, "GET /app.js": .open, "GET /markdown.js": .open, "GET /app.css": .open,
         "GET /api/ws": .open, "POST /api/auth/login": .open, "POST /api/auth/refresh": .open,
         "POST /api/auth/logout": .open,
         "GET /api/auth/me": .user,
