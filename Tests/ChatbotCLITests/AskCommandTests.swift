@@ -265,6 +265,21 @@ struct AskCommandTests {
         }
     }
 
+    @Test("`budget:` counts answers asked with --no-log too, though their text is not kept")
+    func budgetWithoutLog() async throws {
+        // "Hello, world" without the provider's counts: an estimate of 3 completion tokens and more.
+        try await CLISandbox.withFake("budget: {tokens: 3, period: day}\n") { sandbox, server in
+            let first = try await sandbox.run("ask", "-m", "fake:m", "--no-log", "hi")
+            #expect(first.exitCode == 0, "\(first)")
+            let second = try await sandbox.run("ask", "-m", "fake:m", "--no-log", "again")
+            #expect(second.exitCode == 75, "\(second)")
+            #expect(second.stderr.contains("budget of 3 tokens for the command line is used up"), "\(second.stderr)")
+            #expect(server.requests.count == 1, "the refused ask reached the provider")
+            let list = try await sandbox.run("history", "list", "--json")
+            #expect(try list.jsonArray().isEmpty, "a --no-log answer left a conversation")
+        }
+    }
+
     @Test("--cache at temperature 0 answers a repeated question without calling the server")
     func responseCache() async throws {
         try await CLISandbox.withFake { sandbox, server in

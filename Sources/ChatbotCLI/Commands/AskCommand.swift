@@ -220,6 +220,9 @@ struct AskCommand: AsyncParsableCommand {
             result = .failure(error)
         }
         signals.cancel()
+        if noLog, budget != nil, let store {
+            try await Self.recordUnloggedUsage(result, prompt: prompt.message, in: store.conversations)
+        }
 
         switch result {
         case .success(let outcome):
@@ -238,6 +241,36 @@ struct AskCommand: AsyncParsableCommand {
         case .failure(let error):
             throw error
         }
+    }
+
+    /// With `budget:` set, an answer asked with `--no-log` still counts against it: its usage is
+    /// stored without its text (a usage record, as `/v1` answers are), the provider's counts or an
+    /// estimate when the answer ended before them. A cached answer used nothing.
+    private static func recordUnloggedUsage(
+        _ result: Result<AskOutcome, any Error>, prompt: String, in store: any ConversationStore
+    ) async throws {
+        let outcome: AskOutcome
+        switch result {
+        case .success(let answered): outcome = answered
+        case .failure(let failure as AskFailure): outcome = failure.outcome
+        case .failure: return  // nothing was asked
+        }
+        guard !outcome.cached else { return }
+        let usage =
+            outcome.usage
+            ?? ChatUsage.estimate(prompt: [ChatMessage(role: .user, content: prompt)], completion: outcome.answer)
+        let status =
+            switch outcome.status {
+            case .complete, .streaming: "completed"
+            case .interrupted: "interrupted"
+            case .failed: "failed"
+            }
+        try await store.recordUsage([
+            UsageRecord(
+                at: Date(), userID: LocalUser.id, apiKeyID: nil, source: "cli.ask", provider: outcome.provider,
+                model: outcome.model, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens,
+                cost: outcome.cost, status: status)
+        ])
     }
 
     private func printOutcome(_ outcome: AskOutcome, streamed: Bool, sources: [RetrievedChunk]) throws {
