@@ -470,8 +470,30 @@ schemas["NewKey"] = obj(
         },
         "expires_in_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 3650},
         "user": {"type": ["string", "null"], "description": "The owner (admins only); the caller when absent."},
+        "rpm": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "maximum": 1000000,
+            "description": "The key's own requests a minute instead of `limits.key_rpm`; above the server's limit only for admins.",
+        },
+        "tpm": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "maximum": 1000000000,
+            "description": "The key's own tokens a minute instead of `limits.key_tpm`; above the server's limit only for admins.",
+        },
+        "budget": {"anyOf": [REF("KeyBudget"), {"type": "null"}]},
     },
     description="Any other field is ignored.",
+)
+
+schemas["KeyBudget"] = obj(
+    {
+        "cost": {"type": ["number", "null"], "minimum": 0, "description": "USD per period, from the configured prices."},
+        "tokens": {"type": ["integer", "null"], "minimum": 0, "description": "Prompt plus completion tokens per period."},
+        "period": {"type": ["string", "null"], "enum": ["day", "month", None], "description": "UTC; `month` when absent."},
+    },
+    description="A budget every answer asked with the key counts against; a cost or tokens (or both) must be given.",
 )
 
 schemas["APIKey"] = obj(
@@ -485,6 +507,9 @@ schemas["APIKey"] = obj(
         "expires_at": DATE,
         "revoked_at": DATE,
         "last_used_at": DATE,
+        "rpm": {"type": "integer", "description": "The key's own requests a minute, when it has one."},
+        "tpm": {"type": "integer", "description": "The key's own tokens a minute, when it has one."},
+        "budget": REF("KeyBudget"),
         "key": {
             "type": "string",
             "pattern": "^cbk_[0-9a-f]{16}_[0-9a-f]{64}$",
@@ -2159,9 +2184,14 @@ paths["/api/keys"] = {
         ["keys"],
         {
             "201": response("The key, with its secret (`key`) shown this once.", json_content(REF("CreatedAPIKey"))),
-            "400": problem("Malformed body, an unknown scope, a bad name or an expiry outside 1 to 3650 days."),
+            "400": problem(
+                "Malformed body, an unknown scope, a bad name, an expiry outside 1 to 3650 days, limits out of range "
+                "or a budget without an amount."
+            ),
             **AUTH_ERRORS,
-            "403": problem("A scope beyond the owner's role, or a key for another user by a non-admin."),
+            "403": problem(
+                "A scope beyond the owner's role, a key for another user, or limits above the server's, by a non-admin."
+            ),
             "404": problem("No user of that name."),
             "409": problem("The owner is disabled."),
             "413": RREF("TooLarge"),

@@ -199,7 +199,7 @@ public enum ChatbotServer {
             services: services, database: database, queue: queue, signal: signal, maxUploadBytes: options.maxUploadBytes
         ).register(authenticated)
         JobRoutes(queue: queue, signal: signal).register(authenticated)
-        AdminRoutes(accounts: accounts).register(authenticated)
+        AdminRoutes(accounts: accounts, limits: options.limits).register(authenticated)
         UsageRoutes(accounts: accounts, database: database, budgets: budgets).register(authenticated)
 
         let openAI = router.group("v1").add(middleware: AuthenticationMiddleware(accounts: accounts, limits: limits))

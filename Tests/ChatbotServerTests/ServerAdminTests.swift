@@ -1,5 +1,6 @@
 import ChatbotAccounts
 import ChatbotCore
+import ChatbotServer
 import ChatbotTestSupport
 import Foundation
 import HTTPTypes
@@ -72,6 +73,53 @@ struct ServerAdminTests {
             }
             try await fixture.client.execute(uri: "/api/audit", method: .get, headers: member) {
                 #expect($0.status == .forbidden)
+            }
+        }
+    }
+
+    @Test("keys made over HTTP carry their own limits and budget; a member may lower the server's, not raise them")
+    func keyLimits() async throws {
+        var options = ServerOptions(host: "127.0.0.1", port: 0)
+        options.limits = .off
+        options.limits.keyRequestsPerMinute = 60
+        options.limits.keyTokensPerMinute = 1000
+        try await ServerFixture.with(options: options) { fixture in
+            try await fixture.addUser("ada", role: .admin)
+            try await fixture.addUser("mel")
+            let admin = ServerFixture.bearer(try await fixture.token("ada"))
+            let member = ServerFixture.bearer(try await fixture.token("mel"))
+            func create(_ body: String, as headers: HTTPFields) async throws -> (HTTPResponse.Status, [String: Any]) {
+                try await fixture.client.execute(
+                    uri: "/api/keys", method: .post, headers: headers, body: ByteBuffer(string: body)
+                ) { response in (response.status, (try? ServerFixture.json(response.body)) ?? [:]) }
+            }
+            let (made, key) = try await create(
+                #"{"name":"ci","rpm":10,"tpm":500,"budget":{"tokens":2000,"period":"day"}}"#, as: member)
+            #expect(made == .created)
+            #expect(key["rpm"] as? Int == 10 && key["tpm"] as? Int == 500)
+            #expect((key["budget"] as? [String: Any])?["tokens"] as? Int == 2000)
+            #expect((key["budget"] as? [String: Any])?["period"] as? String == "day")
+            let id = try #require(key["id"] as? String)
+            let stored = try #require(
+                try await fixture.keys.list(owner: "mel", by: fixture.admin).first { $0.id == id })
+            #expect(stored.requestsPerMinute == 10 && stored.tokensPerMinute == 500)
+            #expect(stored.budget == Budget(tokens: 2000, period: .day))
+
+            // Above the server's limits: refused for a member, and nothing is created.
+            for body in [#"{"name":"fast","rpm":61}"#, #"{"name":"fast","tpm":1001}"#] {
+                let (status, problem) = try await create(body, as: member)
+                #expect(status == .forbidden, "\(body)")
+                #expect((problem["detail"] as? String)?.contains("only an admin") == true, "\(problem)")
+            }
+            #expect(try await fixture.keys.list(owner: "mel", by: fixture.admin).count == 1)
+            // An admin may.
+            #expect(try await create(#"{"name":"fast","rpm":5000,"user":"mel"}"#, as: admin).0 == .created)
+            // Bad budgets and limits out of range.
+            for body in [
+                #"{"budget":{}}"#, #"{"budget":{"tokens":-1}}"#, #"{"budget":{"cost":1,"period":"week"}}"#,
+                #"{"rpm":0}"#,
+            ] {
+                #expect(try await create(body, as: member).0 == .badRequest, "\(body)")
             }
         }
     }

@@ -11,6 +11,8 @@ import NIOCore
 /// where it does not belong is ignored, never applied.
 struct AdminRoutes {
     let accounts: ServerAccounts
+    /// The server's key limits (`limits.key_rpm`, `limits.key_tpm`): only an admin gives a key more.
+    var limits = LimitSettings()
 
     struct NewUser: Decodable {
         var name: String
@@ -33,6 +35,43 @@ struct AdminRoutes {
         var scopes: [String]?
         var expiresInDays: Int?
         var user: String?
+        /// The key's own requests a minute, instead of `limits.key_rpm`.
+        var rpm: Int?
+        /// The key's own tokens a minute, instead of `limits.key_tpm`.
+        var tpm: Int?
+        var budget: BudgetView?
+    }
+
+    /// A key's budget: a cost (USD) and/or tokens per `day` or `month` (UTC).
+    struct BudgetView: Codable, Sendable {
+        var cost: Double?
+        var tokens: Int?
+        var period: String?
+
+        init(cost: Double?, tokens: Int?, period: String?) {
+            self.cost = cost
+            self.tokens = tokens
+            self.period = period
+        }
+
+        init(_ budget: Budget) {
+            self.init(cost: budget.cost, tokens: budget.tokens, period: budget.period.rawValue)
+        }
+
+        /// The budget asked for; a usage error for a negative amount, no amount or an unknown period.
+        func budget() throws -> Budget {
+            guard cost != nil || tokens != nil else {
+                throw ServerError.badRequest("a budget needs a cost or tokens")
+            }
+            if let cost, !(cost >= 0 && cost.isFinite) {
+                throw ServerError.badRequest("a budget's cost must not be negative")
+            }
+            if let tokens, tokens < 0 { throw ServerError.badRequest("a budget's tokens must not be negative") }
+            guard let period = Budget.Period(rawValue: (period ?? "month").lowercased()) else {
+                throw ServerError.badRequest("a budget's period is day or month")
+            }
+            return Budget(cost: cost, tokens: tokens, period: period)
+        }
     }
 
     struct KeyView: ResponseEncodable, Codable {
@@ -45,6 +84,10 @@ struct AdminRoutes {
         var expiresAt: Date?
         var revokedAt: Date?
         var lastUsedAt: Date?
+        /// The key's own limits, when it has any (else the server's apply).
+        var rpm: Int?
+        var tpm: Int?
+        var budget: BudgetView?
         /// The whole key: only in the answer that created it.
         var key: String?
 
@@ -58,7 +101,25 @@ struct AdminRoutes {
             expiresAt = key.expiresAt
             revokedAt = key.revokedAt
             lastUsedAt = key.lastUsedAt
+            rpm = key.requestsPerMinute
+            tpm = key.tokensPerMinute
+            budget = key.budget.map(BudgetView.init)
             self.key = secret
+        }
+    }
+
+    /// A key's own rate limits may lower the server's for anyone, and raise them only for an
+    /// admin: otherwise any member could lift their key past `limits.key_rpm` (0, no limit, can
+    /// only be lowered). A budget only restricts, so anyone may set one on a key they may create.
+    func checkKeyLimits(rpm: Int?, tpm: Int?, caller: Caller) throws {
+        guard !caller.isAdmin else { return }
+        if let rpm, limits.keyRequestsPerMinute > 0, rpm > limits.keyRequestsPerMinute {
+            throw ServerError.forbidden(
+                "only an admin may give a key more than the server's \(limits.keyRequestsPerMinute) requests a minute")
+        }
+        if let tpm, limits.keyTokensPerMinute > 0, tpm > limits.keyTokensPerMinute {
+            throw ServerError.forbidden(
+                "only an admin may give a key more than the server's \(limits.keyTokensPerMinute) tokens a minute")
         }
     }
 
@@ -132,9 +193,12 @@ struct AdminRoutes {
             let identity = try context.requireIdentity()
             let body = try await request.decode(as: NewKey.self, context: context)
             let scopes = try Set((body.scopes ?? []).map(Scope.parse))
+            let caller = identity.caller(ip: context.clientAddress)
+            try checkKeyLimits(rpm: body.rpm, tpm: body.tpm, caller: caller)
             let created = try await accounts.keys.create(
                 owner: body.user ?? identity.user.name, name: body.name ?? "default", scopes: scopes,
-                expiresInDays: body.expiresInDays, by: identity.caller(ip: context.clientAddress))
+                expiresInDays: body.expiresInDays, requestsPerMinute: body.rpm, tokensPerMinute: body.tpm,
+                budget: try body.budget?.budget(), by: caller)
             var response = try KeyView(created.key, secret: created.secret).response(from: request, context: context)
             response.status = .created
             return response
