@@ -390,6 +390,21 @@ extension JobQueue {
     }
 
     /// The payloads and results of every job of `kinds`, for ``JobRetention``.
+    /// Whether a queued or running job other than `id` names the stored object `key` in its payload.
+    /// Uploads are content-addressed (the key is the SHA-256 of the bytes, in hex), so two jobs can
+    /// carry one file; a handler done with its upload must not delete it from under the other.
+    public func hasPendingJob(naming key: String, other id: String) async throws -> Bool {
+        let pattern = "%\"key\":\"\(key)\"%"
+        return try await database.withoutTransaction { sql in
+            try await sql.raw(
+                """
+                SELECT id FROM jobs WHERE id <> \(bind: id) AND status IN ('queued', 'running') \
+                AND payload LIKE \(bind: pattern) LIMIT 1
+                """
+            ).first() != nil
+        }
+    }
+
     func payloadsAndResults(ofKinds kinds: [String]) async throws -> [(payload: String, result: String?)] {
         guard !kinds.isEmpty else { return [] }
         return try await database.withoutTransaction { sql in

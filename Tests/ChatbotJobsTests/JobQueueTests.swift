@@ -172,6 +172,42 @@ struct JobQueueTests {
     }
 
     @Test(
+        "a handler done with its upload keeps the file while another queued job carries the same bytes",
+        arguments: QueueBackend.all)
+    func sharedUpload(backend: QueueBackend) async throws {
+        try await backend.with { store in
+            let queue = JobQueue(database: store)
+            let root = FileManager.default.temporaryDirectory
+                .appendingPathComponent("chatbot-shared-\(UUID().uuidString)", isDirectory: true)
+            defer { try? FileManager.default.removeItem(at: root) }
+            let objects = FileSystemObjectStore(root: root)
+            let key = try await objects.put(Data("the same file, uploaded twice".utf8))
+            let other = try await objects.put(Data("a file nobody else names".utf8))
+            func upload(_ key: String) -> NewJob {
+                NewJob(
+                    kind: JobKind.ingestUpload,
+                    payload: #"{"collection":"c","filename":"a.txt","object":{"key":"\#(key)","size":1}}"#,
+                    ownerID: Self.owner)
+            }
+            let first = try await queue.enqueue(upload(key)).job
+            let second = try await queue.enqueue(upload(key)).job
+            let lone = try await queue.enqueue(upload(other)).job
+
+            // The first job failed for good: its file stays, the second job still needs it.
+            await IngestUploadHandler.dropUnreferenced(key, of: first, bytes: nil, database: store, objects: objects)
+            #expect(try await objects.exists(key))
+            // A file only its own job named goes.
+            await IngestUploadHandler.dropUnreferenced(other, of: lone, bytes: nil, database: store, objects: objects)
+            #expect(try await !objects.exists(other))
+            // Once the second job is cancelled, nothing else needs the shared file.
+            _ = try await queue.cancel(second.id, viewer: .everyone)
+            #expect(try await !queue.hasPendingJob(naming: key, other: first.id))
+            await IngestUploadHandler.dropUnreferenced(key, of: first, bytes: nil, database: store, objects: objects)
+            #expect(try await !objects.exists(key))
+        }
+    }
+
+    @Test(
         "prune deletes jobs that ended before the cutoff, and the uploads only they named", arguments: QueueBackend.all)
     func prune(backend: QueueBackend) async throws {
         try await backend.with { store in

@@ -3,7 +3,7 @@ import ChatbotDocuments
 import ChatbotRetrieval
 public import ChatbotServices
 public import ChatbotStorage
-import Foundation
+public import Foundation
 
 /// What an `ingest.upload` job ingests: an uploaded file already in the object store.
 public struct IngestUploadPayload: Codable, Sendable, Hashable {
@@ -139,7 +139,8 @@ public struct IngestUploadHandler: JobHandler {
                 IngestSource(id: payload.filename, content: .data(bytes, filename: payload.filename)))
         } catch {
             if !JobFailure.isRetryable(error) || job.attempts >= job.maxAttempts {
-                await Self.dropUnreferenced(payload.object.key, database: database, objects: objects)
+                await Self.dropUnreferenced(
+                    payload.object.key, of: job, bytes: bytes, database: database, objects: objects)
             }
             throw error
         }
@@ -160,11 +161,24 @@ public struct IngestUploadHandler: JobHandler {
             ))
     }
 
-    /// Deletes the upload `key` unless a document refers to it.
-    public static func dropUnreferenced(_ key: String, database: any SQLDatabaseStore, objects: any ObjectStore) async {
+    /// Deletes the upload `key` of `job` unless a document refers to it or another queued or
+    /// running job carries the same file (the same bytes uploaded twice share one key).
+    ///
+    /// A job queued with the same bytes between the check and the delete would lose its file, so
+    /// the check runs again after the delete and `bytes` (the file, which the handler has read)
+    /// are put back when a job now names them. The upload route closes the other side: it checks
+    /// that its file still exists once its job is queued (``UploadRoutes``).
+    public static func dropUnreferenced(
+        _ key: String, of job: Job, bytes: Data?, database: any SQLDatabaseStore, objects: any ObjectStore
+    ) async {
+        let queue = JobQueue(database: database)
         guard let referenced = try? await database.documents.referencedContentHashes(among: [key]),
-            !referenced.contains(key)
+            !referenced.contains(key),
+            let shared = try? await queue.hasPendingJob(naming: key, other: job.id), !shared
         else { return }
-        try? await objects.delete(key)
+        guard (try? await objects.delete(key)) != nil else { return }
+        if let bytes, (try? await queue.hasPendingJob(naming: key, other: job.id)) != false {
+            _ = try? await objects.put(bytes)
+        }
     }
 }

@@ -84,7 +84,8 @@ public struct TranscribeHandler: JobHandler {
             transcript = try await services.transcript(ofFile: file.path, language: payload.language, prompt: nil)
         } catch {
             if !JobFailure.isRetryable(error) || job.attempts >= job.maxAttempts {
-                await IngestUploadHandler.dropUnreferenced(payload.object.key, database: database, objects: objects)
+                await IngestUploadHandler.dropUnreferenced(
+                    payload.object.key, of: job, bytes: bytes, database: database, objects: objects)
             }
             let message = JobFailure.message(error)
                 .replacingOccurrences(of: file.path, with: payload.filename)
@@ -94,7 +95,8 @@ public struct TranscribeHandler: JobHandler {
         let rendered = format.render(transcript)
         let data = Data(rendered.utf8)
         let key = try await objects.put(data)
-        await IngestUploadHandler.dropUnreferenced(payload.object.key, database: database, objects: objects)
+        await IngestUploadHandler.dropUnreferenced(
+            payload.object.key, of: job, bytes: bytes, database: database, objects: objects)
         context.progress(JobProgress(done: 1, total: 1, message: "done"))
         return try encodeResult(
             TranscribeResult(
