@@ -12,13 +12,14 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 HOSTILE_USER_TEXT = 'Say hello in five words. <img src=x onerror="window.__pwned=1">'
 HOSTILE_MARKDOWN = (
@@ -132,6 +133,34 @@ def main():
         restored = [li.get_attribute("class") for li in driver.find_elements(By.CSS_SELECTOR, "#messages li")]
         check.expect(restored[:2] == ["message user", "message assistant"], f"the conversation reopens ({restored!r})")
         check.shot("reloaded")
+
+        # A document uploaded into a new collection becomes a job the page follows; an answer
+        # asked from that collection cites it.
+        driver.find_element(By.ID, "new-chat").click()
+        Select(driver.find_element(By.ID, "collection")).select_by_visible_text("New collection…")
+        name_box = wait(driver).until(EC.visibility_of_element_located((By.ID, "new-collection")))
+        name_box.send_keys("handbook")
+        driver.find_element(By.CSS_SELECTOR, "#new-collection-form button").click()
+        wait(driver).until(EC.visibility_of_element_located((By.ID, "upload-label")))
+        folder = tempfile.mkdtemp(prefix="chatbot-web-")
+        document = os.path.join(folder, "lamp.txt")
+        with open(document, "w", encoding="utf-8") as handle:
+            handle.write("The lighthouse lamp is checked every Tuesday by the keeper of the harbour.\n")
+        upload = driver.find_element(By.ID, "upload")
+        driver.execute_script("arguments[0].hidden = false", upload)  # the label opens it for people
+        upload.send_keys(document)
+        status = wait(driver, 120).until(
+            lambda d: (t := d.find_element(By.ID, "upload-status").text) and "…" not in t and t)
+        check.expect(status.startswith("lamp.txt: added ("), f"the upload became a document ({status!r})")
+        check.shot("uploaded")
+        box = driver.find_element(By.ID, "message")
+        box.send_keys("When is the lighthouse lamp checked?")
+        driver.find_element(By.ID, "send").click()
+        wait(driver, args.answer_timeout).until(
+            lambda d: (m := d.find_elements(*answer_meta)) and m[-1].text not in ("", "…"))
+        cited = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#messages li.assistant .sources li")]
+        check.expect(any("lamp.txt" in source for source in cited), f"the answer cites the upload ({cited!r})")
+        check.shot("cited")
 
         # Hostile Markdown, rendered by the page's own renderer in this browser.
         rendered = driver.execute_async_script(

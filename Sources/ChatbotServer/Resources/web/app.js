@@ -137,21 +137,96 @@ $("filter").addEventListener("input", () => {
   filterTimer = setTimeout(loadConversations, 250);
 });
 
-async function loadCollections() {
+const NEW_COLLECTION = "\u0000new"; // the "New collection…" entry; no collection name holds a NUL
+
+function collectionOption(name, label = name) {
+  const option = document.createElement("option");
+  option.value = name;
+  option.textContent = label;
+  return option;
+}
+
+async function loadCollections(selected = $("collection").value) {
   const select = $("collection");
   try {
     const response = await api("/api/collections");
     const names = (await response.json()).data.map((collection) => collection.name);
-    const first = select.firstElementChild;
-    select.replaceChildren(first, ...names.map((name) => {
-      const option = document.createElement("option");
-      option.value = name;
-      option.textContent = name;
-      return option;
-    }));
+    if (selected && selected !== NEW_COLLECTION && !names.includes(selected)) names.push(selected);
+    select.replaceChildren(
+      collectionOption("", "No collection"),
+      ...names.map((name) => collectionOption(name)),
+      collectionOption(NEW_COLLECTION, "New collection…"));
+    select.value = names.includes(selected) ? selected : "";
   } catch {
-    select.hidden = true; // no documents:read scope, or none at all
+    select.hidden = true; // no documents:read scope
   }
+  collectionChanged();
+}
+
+function collectionChanged() {
+  const value = $("collection").value;
+  $("new-collection-form").hidden = value !== NEW_COLLECTION;
+  $("upload-label").hidden = value === "" || value === NEW_COLLECTION;
+  if (value === NEW_COLLECTION) $("new-collection").focus();
+}
+$("collection").addEventListener("change", collectionChanged);
+
+// A new collection exists once its first document is uploaded (the server creates it then).
+$("new-collection-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const name = $("new-collection").value.trim();
+  const select = $("collection");
+  if (![...select.options].some((option) => option.value === name)) {
+    select.insertBefore(collectionOption(name), select.lastElementChild);
+  }
+  select.value = name;
+  $("new-collection").value = "";
+  collectionChanged();
+});
+
+// --- uploads: each file becomes a background job, followed until it ends -----------------------
+
+const uploads = new Map(); // file name → its line in the status
+
+function showUploads() {
+  $("upload-status").textContent = [...uploads.values()].join("\n");
+}
+
+$("upload").addEventListener("change", async (event) => {
+  const collection = $("collection").value;
+  const files = [...event.target.files];
+  event.target.value = "";
+  uploads.clear();
+  await Promise.all(files.map((file) => uploadOne(collection, file)));
+  loadCollections(collection);
+});
+
+async function uploadOne(collection, file) {
+  uploads.set(file.name, `${file.name}: uploading…`);
+  showUploads();
+  try {
+    const path = `/api/collections/${encodeURIComponent(collection)}/documents?filename=${encodeURIComponent(file.name)}`;
+    const response = await api(path, {
+      method: "POST", body: file, headers: { "Content-Type": "application/octet-stream" },
+    });
+    let job = await response.json();
+    while (job.status === "queued" || job.status === "running") {
+      uploads.set(file.name, `${file.name}: ${job.progress && job.progress.message ? job.progress.message : job.status}…`);
+      showUploads();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      job = await (await api(`/api/jobs/${encodeURIComponent(job.id)}`)).json();
+    }
+    const item = job.result && job.result.items ? job.result.items[0] : null;
+    if (job.status === "succeeded" && item) {
+      const detail = item.status === "duplicate" ? `a copy of ${item.duplicate_of}` : `${item.chunks} chunks`;
+      uploads.set(file.name, `${file.name}: ${item.status} (${detail})`);
+    } else {
+      uploads.set(file.name, `${file.name}: ${job.status}${job.error ? ` — ${job.error}` : ""}`);
+    }
+  } catch (error) {
+    uploads.set(file.name, `${file.name}: ${error.message}`);
+  }
+  showUploads();
 }
 
 function newConversation() {
@@ -278,7 +353,7 @@ async function ask(text) {
   scrollToEnd();
   const body = { message: text };
   const collection = $("collection").value;
-  if (collection) body.collection = collection;
+  if (collection && collection !== NEW_COLLECTION) body.collection = collection;
   const path = state.conversationId
     ? `/api/conversations/${encodeURIComponent(state.conversationId)}/messages`
     : "/api/conversations";
