@@ -1766,10 +1766,7 @@ upload_errors = {
         "text format that is not text, a media file that is not audio or video), or a file with no known extension "
         "is binary data of an unknown kind."
     ),
-    "503": problem(
-        "The object store or the database does not answer, or the same bytes' file was removed by another job "
-        "while this one was being queued (send it again)."
-    ),
+    "503": problem("The object store or the database does not answer."),
 }
 raw_or_form = (
     "The file is the raw body (any `Content-Type` but `multipart/form-data`), named by `?filename=` or a "

@@ -221,7 +221,12 @@ struct AskCommand: AsyncParsableCommand {
         }
         signals.cancel()
         if noLog, budget != nil, let store {
-            try await Self.recordUnloggedUsage(result, prompt: prompt.message, in: store.conversations)
+            // The answer is the user's either way: a failed write is said, not raised.
+            do {
+                try await Self.recordUnloggedUsage(result, prompt: prompt.message, in: store.conversations)
+            } catch {
+                StandardError.write("chatbot: could not count this answer against the budget: \(error)\n")
+            }
         }
 
         switch result {

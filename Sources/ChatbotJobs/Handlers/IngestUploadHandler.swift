@@ -166,8 +166,9 @@ public struct IngestUploadHandler: JobHandler {
     ///
     /// A job queued with the same bytes between the check and the delete would lose its file, so
     /// the check runs again after the delete and `bytes` (the file, which the handler has read)
-    /// are put back when a job now names them. The upload route closes the other side: it checks
-    /// that its file still exists once its job is queued (``UploadRoutes``).
+    /// are put back when a job now names them. One window stays: an upload whose put lands before
+    /// the delete and whose job is queued only after the second check; that job fails "no longer in
+    /// the object store" and the file must be sent again.
     public static func dropUnreferenced(
         _ key: String, of job: Job, bytes: Data?, database: any SQLDatabaseStore, objects: any ObjectStore
     ) async {

@@ -119,17 +119,6 @@ struct UploadRoutes {
         }
     }
 
-    /// Uploads are content-addressed: another job's handler, done with the same bytes, may have
-    /// deleted the file between this request's put and its enqueue (no job named it yet). Checked
-    /// once the job is queued (from then on handlers keep the file, see
-    /// `IngestUploadHandler.dropUnreferenced`): a file gone by now cancels the job and answers 503,
-    /// so the client sends it again instead of getting a job that fails later.
-    private func confirmStored(_ stored: StoredObject, of job: Job, created: Bool) async throws {
-        guard created, try await !services.objectStore().exists(stored.key) else { return }
-        _ = try? await queue.cancel(job.id, viewer: .everyone)
-        throw ChatbotError(.temporary, "the upload was removed while it was being queued; send it again")
-    }
-
     private func accepted(_ job: Job, created: Bool, request: Request, context: ServerContext) throws -> Response {
         if created { signal.notify() }
         var response = try JobDocument(job).response(from: request, context: context)
@@ -150,7 +139,6 @@ struct UploadRoutes {
             payload: IngestUploadPayload(collection: name, object: stored, filename: filename),
             ownerID: reader.userID, idempotencyKey: key)
         let (job, created) = try await queue.enqueue(new)
-        try await confirmStored(stored, of: job, created: created)
         return try accepted(job, created: created, request: request, context: context)
     }
 
@@ -201,7 +189,6 @@ struct UploadRoutes {
             payload: TranscribePayload(object: stored, filename: filename, format: format, language: language),
             ownerID: identity.user.id, idempotencyKey: key)
         let (job, created) = try await queue.enqueue(new)
-        try await confirmStored(stored, of: job, created: created)
         return try accepted(job, created: created, request: request, context: context)
     }
 }
