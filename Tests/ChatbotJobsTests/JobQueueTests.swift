@@ -171,6 +171,15 @@ struct JobQueueTests {
         }
     }
 
+    /// An `ingest.upload` job of the stored object `key`, its payload encoded as the upload route
+    /// encodes it (the queries that look for a key in payloads read that text).
+    static func upload(_ key: String) throws -> NewJob {
+        try NewJob(
+            kind: JobKind.ingestUpload,
+            payload: IngestUploadPayload(collection: "c", object: StoredObject(key: key, size: 1), filename: "a.txt"),
+            ownerID: owner)
+    }
+
     @Test(
         "a handler done with its upload keeps the file while another queued job carries the same bytes",
         arguments: QueueBackend.all)
@@ -183,15 +192,9 @@ struct JobQueueTests {
             let objects = FileSystemObjectStore(root: root)
             let key = try await objects.put(Data("the same file, uploaded twice".utf8))
             let other = try await objects.put(Data("a file nobody else names".utf8))
-            func upload(_ key: String) -> NewJob {
-                NewJob(
-                    kind: JobKind.ingestUpload,
-                    payload: #"{"collection":"c","filename":"a.txt","object":{"key":"\#(key)","size":1}}"#,
-                    ownerID: Self.owner)
-            }
-            let first = try await queue.enqueue(upload(key)).job
-            let second = try await queue.enqueue(upload(key)).job
-            let lone = try await queue.enqueue(upload(other)).job
+            let first = try await queue.enqueue(try Self.upload(key)).job
+            let second = try await queue.enqueue(try Self.upload(key)).job
+            let lone = try await queue.enqueue(try Self.upload(other)).job
 
             // The first job failed for good: its file stays, the second job still needs it.
             await IngestUploadHandler.dropUnreferenced(key, of: first, bytes: nil, database: store, objects: objects)
@@ -219,22 +222,16 @@ struct JobQueueTests {
             let objects = FileSystemObjectStore(root: root)
             let lone = try await objects.put(Data("only the cancelled upload names this".utf8))
             let shared = try await objects.put(Data("a queued upload names this too".utf8))
-            func upload(_ key: String) -> NewJob {
-                NewJob(
-                    kind: JobKind.ingestUpload,
-                    payload: #"{"collection":"c","object":{"key":"\#(key)","size":1},"filename":"a.txt"}"#,
-                    ownerID: Self.owner)
-            }
             // Ten days ago: two cancelled uploads and a succeeded job, and an upload still queued.
-            let cancelledLone = try await queue.enqueue(upload(lone)).job.id
+            let cancelledLone = try await queue.enqueue(try Self.upload(lone)).job.id
             _ = try await queue.cancel(cancelledLone, viewer: .everyone)
-            let cancelledShared = try await queue.enqueue(upload(shared)).job.id
+            let cancelledShared = try await queue.enqueue(try Self.upload(shared)).job.id
             _ = try await queue.cancel(cancelledShared, viewer: .everyone)
             let succeeded = try await queue.enqueue(Self.new()).job.id
             let claimed = try #require(try await queue.claim(worker: "w", lease: .seconds(30)))
             #expect(claimed.id == succeeded)
             #expect(try await queue.succeed(succeeded, worker: "w", result: nil))
-            let queued = try await queue.enqueue(upload(shared)).job.id
+            let queued = try await queue.enqueue(try Self.upload(shared)).job.id
             clock.advance(10 * 86_400)
             // Today: one more cancelled job.
             let recent = try await queue.enqueue(Self.new()).job.id

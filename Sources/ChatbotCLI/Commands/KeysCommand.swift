@@ -195,12 +195,6 @@ private struct CreatedKeyOutput: Encodable {
 extension KeysCommand {
     /// A budget from `--budget-cost`, `--budget-tokens` and `--budget-period`; nil without an amount.
     static func budget(cost: Double?, tokens: Int?, period: String) throws -> Budget? {
-        guard let parsed = Budget.Period(rawValue: period.lowercased()) else {
-            throw ValidationError("--budget-period is day or month")
-        }
-        if let cost, cost < 0 { throw ValidationError("--budget-cost must not be negative") }
-        if let tokens, tokens < 0 { throw ValidationError("--budget-tokens must not be negative") }
-        guard cost != nil || tokens != nil else { return nil }
-        return Budget(cost: cost, tokens: tokens, period: parsed)
+        try Budget.parse(cost: cost, tokens: tokens, period: period) { "--budget-\($0)" }
     }
 }

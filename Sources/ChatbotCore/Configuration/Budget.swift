@@ -44,6 +44,25 @@ public struct Budget: Sendable, Hashable, Codable {
         self.period = period
     }
 
+    /// A budget from its parts as people write them (the period by name, `month` when absent), or
+    /// nil when neither amount is given. The config file, `keys create`/`users set-limits` and
+    /// `POST /api/keys` all read budgets this way; `name` spells a part where it was written
+    /// (`--budget-cost`, `limits.user_budget.cost in FILE`, `budget.cost`).
+    ///
+    /// - Throws: ``ChatbotError`` `.usage` for a period other than day or month, or a negative amount.
+    public static func parse(
+        cost: Double?, tokens: Int?, period: String?, naming name: (String) -> String
+    ) throws -> Budget? {
+        let periodName = period ?? Period.month.rawValue
+        guard let parsed = Period(rawValue: periodName.lowercased()) else {
+            throw ChatbotError(.usage, "\(name("period")) is '\(periodName)', not day or month")
+        }
+        if let cost, !(cost >= 0) { throw ChatbotError(.usage, "\(name("cost")) must not be negative") }
+        if let tokens, tokens < 0 { throw ChatbotError(.usage, "\(name("tokens")) must not be negative") }
+        guard cost != nil || tokens != nil else { return nil }
+        return Budget(cost: cost, tokens: tokens, period: parsed)
+    }
+
     /// Whether the budget limits anything.
     public var isLimited: Bool { cost != nil || tokens != nil }
 

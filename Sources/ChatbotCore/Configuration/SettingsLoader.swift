@@ -111,16 +111,11 @@ public struct SettingsLoader: Sendable {
     /// neither amount is set.
     private static func budget(_ reader: ConfigReader, _ prefix: String, file: String) throws -> Budget? {
         let path = prefix.split(separator: ".").map(String.init)
-        let cost = reader.double(forKey: ConfigKey(path + ["cost"]))
-        let tokens = reader.int(forKey: ConfigKey(path + ["tokens"]))
-        guard cost != nil || tokens != nil else { return nil }
-        let periodName = reader.string(forKey: ConfigKey(path + ["period"])) ?? "month"
-        guard let period = Budget.Period(rawValue: periodName) else {
-            throw ChatbotError(.usage, "\(prefix).period '\(periodName)' in \(file) is not day or month")
-        }
-        if let cost, cost < 0 { throw ChatbotError(.usage, "\(prefix).cost in \(file) is negative") }
-        if let tokens, tokens < 0 { throw ChatbotError(.usage, "\(prefix).tokens in \(file) is negative") }
-        return Budget(cost: cost, tokens: tokens, period: period)
+        return try Budget.parse(
+            cost: reader.double(forKey: ConfigKey(path + ["cost"])),
+            tokens: reader.int(forKey: ConfigKey(path + ["tokens"])),
+            period: reader.string(forKey: ConfigKey(path + ["period"]))
+        ) { "\(prefix).\($0) in \(file)" }
     }
 
     private func embeddingSettings(_ reader: ConfigReader) -> EmbeddingSettings {

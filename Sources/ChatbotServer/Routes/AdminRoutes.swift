@@ -48,29 +48,17 @@ struct AdminRoutes {
         var tokens: Int?
         var period: String?
 
-        init(cost: Double?, tokens: Int?, period: String?) {
-            self.cost = cost
-            self.tokens = tokens
-            self.period = period
-        }
-
         init(_ budget: Budget) {
-            self.init(cost: budget.cost, tokens: budget.tokens, period: budget.period.rawValue)
+            cost = budget.cost
+            tokens = budget.tokens
+            period = budget.period.rawValue
         }
 
-        /// The budget asked for; a usage error for a negative amount, no amount or an unknown period.
+        /// The budget asked for; a usage error (400) for no amount, a negative one or an unknown period.
         func budget() throws -> Budget {
-            guard cost != nil || tokens != nil else {
-                throw ServerError.badRequest("a budget needs a cost or tokens")
-            }
-            if let cost, !(cost >= 0 && cost.isFinite) {
-                throw ServerError.badRequest("a budget's cost must not be negative")
-            }
-            if let tokens, tokens < 0 { throw ServerError.badRequest("a budget's tokens must not be negative") }
-            guard let period = Budget.Period(rawValue: (period ?? "month").lowercased()) else {
-                throw ServerError.badRequest("a budget's period is day or month")
-            }
-            return Budget(cost: cost, tokens: tokens, period: period)
+            guard let budget = try Budget.parse(cost: cost, tokens: tokens, period: period, naming: { "budget.\($0)" })
+            else { throw ServerError.badRequest("a budget needs a cost or tokens") }
+            return budget
         }
     }
 
