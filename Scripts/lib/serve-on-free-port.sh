@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Sourced by Scripts/start-test-*: starts a local server on a free loopback port, waits for
-# GET /health to answer 200, and prints NAME_PID, NAME_PORT, NAME_URL (…/v1) and NAME_LOG
+# Sourced by Scripts/start-test-* and Scripts/check-web: starts a local server on a free loopback
+# port, waits for GET $HEALTH_PATH (default /health) to answer 200, and prints NAME_PID, NAME_PORT, NAME_URL (…/v1) and NAME_LOG
 # assignments for the caller to eval. Exits 69 with the server's log when it never gets healthy.
 #
 #   serve_on_free_port LABEL VAR TIMEOUT COMMAND... (the word {port} in COMMAND is replaced)
@@ -20,7 +20,7 @@ serve_on_free_port() {
     code=000
     while [ "$SECONDS" -lt "$deadline" ]; do
       kill -0 "$pid" 2>/dev/null || break
-      code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$port/health" || true)
+      code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$port${HEALTH_PATH:-/health}" || true)
       [ "$code" = 200 ] && break
       sleep 0.2
     done
